@@ -1,0 +1,24 @@
+# Thin wrapper over CMake.  `make bench` and `make test` each install what
+# is missing (scripts/install-deps), configure, build and run.
+BUILD ?= build
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure
+
+bench: build
+	$(BUILD)/bench/pcbench --list
+
+clean:
+	rm -rf $(BUILD)

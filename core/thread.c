@@ -1,0 +1,90 @@
+/*
+ * Per-thread contexts (Go's M) and the capture step shared by strategies.
+ *
+ * A thread registers once: its stack bounds are learned here, with
+ * pthread_getattr_np, which allocates and on the main thread reads
+ * /proc/self/maps -- so it is done at registration and never inside an
+ * event.  The context pointer lives in a thread-local variable so that a
+ * signal handler on the thread finds it without locks.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "pcbench/error.h"
+#include "pcbench/hooks.h"
+#include "pcbench/strategy.h"
+
+static __thread struct pcb_thread *self;
+
+struct pcb_hooks pcb_hooks = {
+  .alloc = malloc,
+  .free = free,
+  .unwinder = &pcb_unwinder_fp,
+};
+
+void pcb_hooks_reset(void)
+{
+  pcb_hooks.alloc = malloc;
+  pcb_hooks.free = free;
+  pcb_hooks.unwinder = &pcb_unwinder_fp;
+}
+
+static int stack_bounds(struct pcb_stack_bounds *b)
+{
+  pthread_attr_t attr;
+  void *addr;
+  size_t size;
+
+  if (pthread_getattr_np(pthread_self(), &attr) != 0)
+    return PCB_ESYS;
+  if (pthread_attr_getstack(&attr, &addr, &size) != 0) {
+    pthread_attr_destroy(&attr);
+    return PCB_ESYS;
+  }
+  pthread_attr_destroy(&attr);
+  b->lo = (uintptr_t)addr;
+  b->hi = (uintptr_t)addr + size;
+  return 0;
+}
+
+int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
+                        int depth)
+{
+  int err;
+
+  if (depth < 1 || depth > PCB_DEPTH_MAX)
+    return PCB_EDEPTH;
+  if (s == NULL || t == NULL)
+    return PCB_EINVAL;
+  *t = (struct pcb_thread){ .strategy = s, .depth = depth };
+  err = stack_bounds(&t->stack);
+  if (err)
+    return err;
+  err = s->thread_init(t);
+  if (err)
+    return err;
+  self = t;
+  return 0;
+}
+
+void pcb_thread_unregister(struct pcb_thread *t)
+{
+  if (self == t)
+    self = NULL;
+  t->strategy->thread_exit(t);
+}
+
+struct pcb_thread *pcb_thread_self(void)
+{
+  return self;
+}
+
+void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
+                 uintptr_t *pcs)
+{
+  bool truncated;
+  int n = pcb_hooks.unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs,
+                                     t->depth, &truncated);
+
+  ev->consume(ev->arg, pcs, n, truncated);
+}

@@ -1,0 +1,87 @@
+/*
+ * The strategy interface: where a profiler keeps the PC buffer it fills
+ * when an event (a sampled allocation, a blocking wait) captures a stack.
+ *
+ * A strategy owns the buffer's placement and nothing else.  Unwinding
+ * (pcb_capture), bucketing and timing are shared, so every strategy runs the
+ * identical workload.  Each strategy is one file under strategies/ filling
+ * one struct pcb_strategy, listed in strategies/registry.c.
+ *
+ * Record contract (DESIGN.md): obtain a buffer of t->depth PCs, call
+ * pcb_capture() on it -- which unwinds from the event's anchor frame and
+ * hands (pcs, n, truncated) to the event's consumer while the buffer is
+ * valid -- then release the buffer.
+ */
+#ifndef PCBENCH_STRATEGY_H
+#define PCBENCH_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcbench/thread.h"
+
+#define PCB_STRATEGY_VERSION 1
+
+/* Capabilities, as flag bits (not optional hooks). */
+enum pcb_strategy_flags {
+  PCB_F_NO_CAPTURE = 1u << 0,  /* never captures: the `off` baseline */
+  PCB_F_ALLOC_INIT = 1u << 1,  /* allocates its buffer in thread_init */
+  PCB_F_ALLOC_LAZY = 1u << 2,  /* allocates its buffer inside record */
+  PCB_F_GUARDED    = 1u << 3,  /* nested events on a thread are refused */
+  PCB_F_MAY_DROP   = 1u << 4,  /* record may return EBUSY/ENOMEM */
+  PCB_F_SIGSAFE    = 1u << 5,  /* record may run in a signal handler */
+  PCB_F_CONTROL    = 1u << 6,  /* negative control: excluded from defaults
+                                  and recommendations, expected to fail */
+};
+
+struct pcb_strategy {
+  int version;          /* PCB_STRATEGY_VERSION; the registry refuses others */
+  const char *name;     /* unique, [a-z_]+ */
+  const char *summary;  /* one line for `pcbench --list` */
+  unsigned flags;       /* enum pcb_strategy_flags */
+
+  /*
+   * Required.  Called once on the thread when it registers, with
+   * t->depth set.  May allocate (through pcb_hooks).  Returns 0 or PCB_E*;
+   * on failure the thread is not registered and thread_exit is not called.
+   */
+  int (*thread_init)(struct pcb_thread *t);
+
+  /* Required.  Called on the thread when it unregisters; frees what
+   * thread_init or record allocated.  Never called in a signal handler. */
+  void (*thread_exit)(struct pcb_thread *t);
+
+  /*
+   * Required.  Record one event on the calling thread `t`.  Must follow the
+   * record contract above; must not allocate unless PCB_F_ALLOC_LAZY, and
+   * then only through pcb_hooks and with the thread guarded so that an
+   * event raised by the allocation itself is refused (EBUSY), not
+   * recursed into.  Returns 0 when the consumer was called (or, with
+   * PCB_F_NO_CAPTURE, when nothing was meant to be), PCB_EBUSY when a
+   * nested event was refused, PCB_ENOMEM when the buffer could not be had.
+   */
+  int (*record)(struct pcb_thread *t, const struct pcb_event *ev);
+
+  /* Required.  Heap bytes the strategy holds for thread t right now (its
+   * own accounting; the memory figures cross-check it with the allocator). */
+  size_t (*heap_bytes)(const struct pcb_thread *t);
+};
+
+/* Dispatches one event to the thread's strategy.  Inline, so the harness
+ * adds no call of its own to what it measures. */
+static inline int pcb_record(struct pcb_thread *t, const struct pcb_event *ev)
+{
+  return t->strategy->record(t, ev);
+}
+
+/* Registry (strategies/registry.c): an explicit table, in --list order. */
+size_t pcb_strategy_count(void);
+const struct pcb_strategy *pcb_strategy_at(size_t i);
+/* NULL when no strategy has that name. */
+const struct pcb_strategy *pcb_strategy_find(const char *name);
+/* 0, or PCB_EVERSION / PCB_EINCOMPLETE / PCB_EINVAL for a bad ops struct. */
+int pcb_strategy_check(const struct pcb_strategy *s);
+/* Checks every registered strategy; on failure *bad names the culprit. */
+int pcb_registry_check(const struct pcb_strategy **bad);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * The per-thread context: pcbench's M.  A worker thread registers once
+ * (Go's mcommoninit) and unregisters when it ends; in between every event
+ * on that thread goes through its struct pcb_thread.  The context is
+ * owned by its thread and touched only by it (and by signal handlers that
+ * interrupt it), so none of its fields need atomics.
+ */
+#ifndef PCBENCH_THREAD_H
+#define PCBENCH_THREAD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCB_DEPTH_MAX 1024
+
+struct pcb_strategy;
+
+/* Called with the captured PCs while the strategy's buffer is valid. */
+typedef void (*pcb_consume_fn)(void *arg, const uintptr_t *pcs, int n,
+                               bool truncated);
+
+/*
+ * One event.  The unwind starts at the frame `fp` (a frame of the event
+ * path that is still live) and drops the first `skip` return addresses, so
+ * that PC 0 is the event site's caller in the workload.  Anchoring on a
+ * frame rather than counting from the unwinder makes the skip independent
+ * of how many frames a strategy's own record path has.  The anchor frame
+ * must stay live until record returns: its function must not tail-call
+ * into pcb_record.
+ */
+struct pcb_event {
+  const void *fp;
+  int skip;
+  pcb_consume_fn consume;
+  void *arg;
+};
+
+/* Addresses [lo, hi) of the stack the thread is running on now. */
+struct pcb_stack_bounds {
+  uintptr_t lo, hi;
+};
+
+struct pcb_thread {
+  const struct pcb_strategy *strategy;
+  int depth;                      /* PCs per capture, 1..PCB_DEPTH_MAX */
+  struct pcb_stack_bounds stack;  /* follows fibers while they run */
+  volatile sig_atomic_t in_use;   /* Go's acquirem: buffer is in use */
+  void *buf;                      /* the strategy's per-thread buffer */
+  size_t buf_bytes;               /* its size, for heap accounting */
+};
+
+/*
+ * Registers the calling thread: learns its stack bounds (this allocates:
+ * never call it from an event or a malloc wrapper), sets `depth`, runs the
+ * strategy's thread_init.  `t` must outlive the registration.  Returns 0,
+ * PCB_EDEPTH, PCB_ESYS, or what thread_init returned.
+ */
+int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
+                        int depth);
+/* Runs thread_exit and forgets the thread. */
+void pcb_thread_unregister(struct pcb_thread *t);
+/* The calling thread's context, or NULL.  Async-signal-safe. */
+struct pcb_thread *pcb_thread_self(void);
+
+/*
+ * Shared capture step for strategies: unwinds into pcs[0..t->depth) from
+ * ev's anchor within t's stack bounds, then calls ev->consume.
+ * Never allocates; async-signal-safe.
+ */
+void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
+                 uintptr_t *pcs);
+
+#endif

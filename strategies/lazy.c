@@ -1,0 +1,79 @@
+/*
+ * lazy -- a per-thread heap slice of `depth` PCs, allocated on the thread's
+ * first event.
+ *
+ * Models: jemalloc's per-thread backtrace buffer (created on the first
+ * sampled allocation through its internal allocator) and the TODO that Go
+ * left in mcommoninit.  The guard is raised *before* the allocation, so an
+ * event raised by the allocation itself (the profiled malloc sampling its
+ * own buffer) is refused with EBUSY instead of recursing or deadlocking.
+ * A failed allocation drops the event (ENOMEM, counted as lost) and the
+ * next event tries again.
+ * Trade-off: heap only on threads that record; the first event on a thread
+ * pays for an allocation; the record path may call the allocator, so it is
+ * not async-signal-safe until the buffer exists.
+ */
+#include <stdatomic.h>
+
+#include "pcbench/error.h"
+#include "pcbench/hooks.h"
+#include "pcbench/strategy.h"
+
+static int lazy_init(struct pcb_thread *t)
+{
+  t->buf = NULL;
+  t->buf_bytes = 0;
+  return 0;
+}
+
+static void lazy_exit(struct pcb_thread *t)
+{
+  pcb_hooks.free(t->buf);
+  t->buf = NULL;
+  t->buf_bytes = 0;
+}
+
+/* Cold path, kept out of line so the warm record stays small. */
+__attribute__((noinline, cold)) static int lazy_alloc(struct pcb_thread *t)
+{
+  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
+  void *buf = pcb_hooks.alloc(bytes);
+
+  if (buf == NULL)
+    return PCB_ENOMEM;
+  t->buf = buf;
+  t->buf_bytes = bytes;
+  return 0;
+}
+
+static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
+{
+  if (t->in_use)
+    return PCB_EBUSY;
+  t->in_use = 1;
+  atomic_signal_fence(memory_order_seq_cst);
+  if (t->buf == NULL && lazy_alloc(t) != 0) {
+    t->in_use = 0;
+    return PCB_ENOMEM;
+  }
+  pcb_capture(t, ev, t->buf);
+  atomic_signal_fence(memory_order_seq_cst);
+  t->in_use = 0;
+  return 0;
+}
+
+static size_t lazy_heap(const struct pcb_thread *t)
+{
+  return t->buf_bytes;
+}
+
+const struct pcb_strategy pcb_strategy_lazy = {
+  .version = PCB_STRATEGY_VERSION,
+  .name = "lazy",
+  .summary = "per-thread heap slice allocated on the first event",
+  .flags = PCB_F_ALLOC_LAZY | PCB_F_GUARDED | PCB_F_MAY_DROP,
+  .thread_init = lazy_init,
+  .thread_exit = lazy_exit,
+  .record = lazy_record,
+  .heap_bytes = lazy_heap,
+};

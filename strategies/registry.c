@@ -1,0 +1,69 @@
+/*
+ * The strategy registry: one explicit table, in the order `pcbench --list`
+ * prints it.  Adding a strategy is one file under strategies/ and one line
+ * here (plus its extern).  No constructors: deterministic order, and
+ * nothing a static link can drop.
+ */
+#include <string.h>
+
+#include "pcbench/error.h"
+#include "pcbench/strategy.h"
+
+extern const struct pcb_strategy pcb_strategy_off;
+extern const struct pcb_strategy pcb_strategy_stack;
+extern const struct pcb_strategy pcb_strategy_thread;
+extern const struct pcb_strategy pcb_strategy_lazy;
+extern const struct pcb_strategy pcb_strategy_thread_unguarded;
+
+static const struct pcb_strategy *const registry[] = {
+  &pcb_strategy_off,
+  &pcb_strategy_stack,
+  &pcb_strategy_thread,
+  &pcb_strategy_lazy,
+  &pcb_strategy_thread_unguarded,
+};
+
+size_t pcb_strategy_count(void)
+{
+  return sizeof(registry) / sizeof(registry[0]);
+}
+
+const struct pcb_strategy *pcb_strategy_at(size_t i)
+{
+  return i < pcb_strategy_count() ? registry[i] : NULL;
+}
+
+const struct pcb_strategy *pcb_strategy_find(const char *name)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++)
+    if (strcmp(registry[i]->name, name) == 0)
+      return registry[i];
+  return NULL;
+}
+
+int pcb_strategy_check(const struct pcb_strategy *s)
+{
+  if (s == NULL || s->name == NULL || s->summary == NULL)
+    return PCB_EINVAL;
+  if (s->version != PCB_STRATEGY_VERSION)
+    return PCB_EVERSION;
+  if (!s->thread_init || !s->thread_exit || !s->record || !s->heap_bytes)
+    return PCB_EINCOMPLETE;
+  return 0;
+}
+
+int pcb_registry_check(const struct pcb_strategy **bad)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    int err = pcb_strategy_check(registry[i]);
+
+    for (size_t j = 0; err == 0 && j < i; j++)
+      if (strcmp(registry[j]->name, registry[i]->name) == 0)
+        err = PCB_EINVAL;  /* duplicate name */
+    if (err) {
+      *bad = registry[i];
+      return err;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,360 @@
+/*
+ * The conformance suite: every test below runs against every registered
+ * strategy (cmocka prestate = the ops struct), so a new strategy is tested
+ * by adding it to the registry and nothing else.  What a strategy must do
+ * follows from its flags: NO_CAPTURE never calls the consumer, GUARDED
+ * refuses nested events, ALLOC_LAZY drops an event whose allocation fails,
+ * CONTROL (the negative control) must be caught corrupting a nested event.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "pcbench/error.h"
+#include "pcbench/hooks.h"
+#include "pcbench/oracle.h"
+#include "pcbench/strategy.h"
+
+/* One event's expectations and what the consumer saw. */
+struct site_ctx {
+  struct pcb_thread *t;
+  struct pcb_oracle *o;
+  void (*during)(void);  /* runs inside the consumer, before the check */
+  int calls;
+  bool ok;
+};
+
+static void consume(void *arg, const uintptr_t *pcs, int n, bool truncated)
+{
+  struct site_ctx *c = arg;
+
+  c->calls++;
+  if (c->during)
+    c->during();
+  c->ok = pcb_oracle_match(c->o, c->t->depth, pcs, n, truncated);
+}
+
+/* The event site: anchors on its own frame, so PC 0 is truth[0]. */
+__attribute__((noinline)) static int site(void *arg)
+{
+  struct site_ctx *c = arg;
+  struct pcb_event ev = { __builtin_frame_address(0), 1, consume, c };
+  int rc = pcb_record(c->t, &ev);
+
+  __asm__ volatile("" : "+r"(rc) : : "memory");  /* no tail call */
+  return rc;
+}
+
+static int event(struct pcb_thread *t, struct pcb_oracle *o, int frames,
+                 struct site_ctx *c)
+{
+  *c = (struct site_ctx){ .t = t, .o = o, .during = c->during };
+  return pcb_oracle_run(o, frames, site, c);
+}
+
+/* A recorded event is one that matches the truth, or none for `off`. */
+static void assert_recorded(const struct pcb_strategy *s, int rc,
+                            const struct site_ctx *c)
+{
+  assert_int_equal(rc, 0);
+  if (s->flags & PCB_F_NO_CAPTURE) {
+    assert_int_equal(c->calls, 0);
+  } else {
+    assert_int_equal(c->calls, 1);
+    assert_true(c->ok);
+  }
+}
+
+static struct pcb_oracle outer_oracle, nested_oracle;
+
+/* frames x depth: the capture equals the truth, truncated exactly when
+ * the stack is deeper than the buffer. */
+static void capture_matches_truth(void **state)
+{
+  static const int frames[] = { 8, 100, 300 };
+  static const int depths[] = { 1, 32, 128, 1024 };
+  const struct pcb_strategy *s = *state;
+
+  for (size_t f = 0; f < 3; f++) {
+    for (size_t d = 0; d < 4; d++) {
+      struct pcb_thread t;
+      struct site_ctx c = { 0 };
+
+      assert_int_equal(pcb_thread_register(&t, s, depths[d]), 0);
+      for (int rep = 0; rep < 3; rep++)
+        assert_recorded(s, event(&t, &outer_oracle, frames[f], &c), &c);
+      pcb_thread_unregister(&t);
+    }
+  }
+}
+
+static void bad_depth_refused(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  struct pcb_thread t;
+  struct pcb_thread *before = pcb_thread_self();
+
+  assert_int_equal(pcb_thread_register(&t, s, 0), PCB_EDEPTH);
+  assert_int_equal(pcb_thread_register(&t, s, -1), PCB_EDEPTH);
+  assert_int_equal(pcb_thread_register(&t, s, PCB_DEPTH_MAX + 1), PCB_EDEPTH);
+  assert_ptr_equal(pcb_thread_self(), before);
+}
+
+/* Counting allocator: what strategies hold, and whether they return it. */
+static _Atomic long live_allocs;
+static _Atomic long live_bytes;
+
+struct counted {
+  size_t size;
+  _Alignas(16) unsigned char data[];
+};
+
+static void *counting_alloc(size_t size)
+{
+  struct counted *c = malloc(sizeof(*c) + size);
+
+  if (c == NULL)
+    return NULL;
+  c->size = size;
+  live_allocs++;
+  live_bytes += (long)size;
+  return c->data;
+}
+
+static void counting_free(void *p)
+{
+  struct counted *c;
+
+  if (p == NULL)
+    return;
+  c = (struct counted *)((char *)p - offsetof(struct counted, data));
+  live_allocs--;
+  live_bytes -= (long)c->size;
+  free(c);
+}
+
+static void *churn_thread(void *arg)
+{
+  const struct pcb_strategy *s = arg;
+  struct pcb_thread t;
+  struct site_ctx c = { 0 };
+  static __thread struct pcb_oracle o;
+  long ok = 1;
+
+  if (pcb_thread_register(&t, s, 128) != 0)
+    return (void *)0;
+  for (int i = 0; i < 5; i++) {
+    int rc = event(&t, &o, 20, &c);
+
+    ok &= rc == 0 && (c.calls == 0 ? (s->flags & PCB_F_NO_CAPTURE) != 0 : c.ok);
+  }
+  /* The strategy's accounting: what it holds once it has recorded. */
+  ok &= s->heap_bytes(&t) ==
+        ((s->flags & (PCB_F_ALLOC_INIT | PCB_F_ALLOC_LAZY)) ? 128 * 8u : 0u);
+  pcb_thread_unregister(&t);
+  return (void *)ok;
+}
+
+/* 200 threads register, record and exit; every allocation is returned. */
+static void thread_churn_no_leak(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  pthread_t th[200];
+
+  pcb_hooks.alloc = counting_alloc;
+  pcb_hooks.free = counting_free;
+  for (int i = 0; i < 200; i++)
+    assert_int_equal(pthread_create(&th[i], NULL, churn_thread, (void *)s), 0);
+  for (int i = 0; i < 200; i++) {
+    void *ok;
+
+    pthread_join(th[i], &ok);
+    assert_true(ok != NULL);
+  }
+  pcb_hooks_reset();
+  assert_int_equal(live_allocs, 0);
+  assert_int_equal(live_bytes, 0);
+}
+
+static void *failing_alloc(size_t size)
+{
+  (void)size;
+  return NULL;
+}
+
+/* A failed allocation is refused cleanly, and the strategy recovers. */
+static void alloc_failure_drops(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  struct pcb_thread t;
+  struct site_ctx c = { 0 };
+  int rc;
+
+  pcb_hooks.alloc = failing_alloc;
+  rc = pcb_thread_register(&t, s, 32);
+  if (s->flags & PCB_F_ALLOC_INIT) {
+    assert_int_equal(rc, PCB_ENOMEM);
+    pcb_hooks_reset();
+    return;
+  }
+  assert_int_equal(rc, 0);
+  rc = event(&t, &outer_oracle, 40, &c);
+  if (s->flags & PCB_F_ALLOC_LAZY) {
+    assert_int_equal(rc, PCB_ENOMEM);  /* dropped: the harness counts it lost */
+    assert_int_equal(c.calls, 0);
+    assert_int_equal(s->heap_bytes(&t), 0);
+  } else {
+    assert_recorded(s, rc, &c);
+  }
+  pcb_hooks_reset();
+  assert_recorded(s, event(&t, &outer_oracle, 40, &c), &c);
+  pcb_thread_unregister(&t);
+}
+
+/*
+ * An allocator that is itself profiled: every allocation records an event
+ * on the calling thread, as the malloc workload's sampling wrapper does at
+ * rate 1.  A strategy that allocates inside record must refuse that nested
+ * event rather than recurse.
+ */
+static int nested_rc, nested_calls, alloc_depth;
+static struct site_ctx nested_ctx;
+
+static void *profiled_alloc(size_t size)
+{
+  struct pcb_thread *t = pcb_thread_self();
+
+  assert_true(++alloc_depth == 1);  /* would recurse forever otherwise */
+  if (t != NULL) {
+    nested_calls++;
+    nested_rc = event(t, &nested_oracle, 3, &nested_ctx);
+  }
+  alloc_depth--;
+  return malloc(size);
+}
+
+static void profiled_allocator_no_recursion(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  struct pcb_thread t;
+  struct site_ctx c = { 0 };
+
+  nested_calls = 0;
+  pcb_hooks.alloc = profiled_alloc;
+  assert_int_equal(pcb_thread_register(&t, s, 64), 0);
+  assert_recorded(s, event(&t, &outer_oracle, 30, &c), &c);
+  if (s->flags & PCB_F_ALLOC_LAZY) {
+    assert_int_equal(nested_calls, 1);
+    assert_int_equal(nested_rc, PCB_EBUSY);
+  }
+  assert_recorded(s, event(&t, &outer_oracle, 30, &c), &c);
+  pcb_thread_unregister(&t);
+  pcb_hooks_reset();
+}
+
+/* A signal handler records while the outer event's buffer is in use. */
+static void on_signal(int sig)
+{
+  (void)sig;
+  nested_calls++;
+  nested_rc = event(pcb_thread_self(), &nested_oracle, 3, &nested_ctx);
+}
+
+static void raise_nested(void)
+{
+  raise(SIGUSR1);
+}
+
+static void nested_signal_event(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  struct sigaction sa = { .sa_handler = on_signal };
+  static const int depths[] = { 32, 128 };
+
+  sigemptyset(&sa.sa_mask);
+  assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+  for (size_t d = 0; d < 2; d++) {
+    struct pcb_thread t;
+    struct site_ctx c = { .during = raise_nested };
+    int rc;
+
+    nested_calls = 0;
+    assert_int_equal(pcb_thread_register(&t, s, depths[d]), 0);
+    rc = event(&t, &outer_oracle, 50, &c);
+    pcb_thread_unregister(&t);
+    assert_int_equal(rc, 0);
+    if (s->flags & PCB_F_NO_CAPTURE) {
+      assert_int_equal(c.calls, 0);
+      continue;
+    }
+    assert_int_equal(nested_calls, 1);
+    if (s->flags & PCB_F_CONTROL) {
+      assert_false(c.ok);  /* the check must catch the corruption */
+      continue;
+    }
+    assert_true(c.ok);
+    if (s->flags & PCB_F_GUARDED) {
+      assert_int_equal(nested_rc, PCB_EBUSY);
+    } else {
+      assert_int_equal(nested_rc, 0);
+      assert_true(nested_ctx.ok);
+    }
+  }
+  signal(SIGUSR1, SIG_DFL);
+}
+
+/* A failed test must not leave a fake allocator behind for the next. */
+static int reset_hooks(void **state)
+{
+  (void)state;
+  pcb_hooks_reset();
+  return 0;
+}
+
+int main(void)
+{
+  static const struct {
+    const char *name;
+    CMUnitTestFunction fn;
+    bool control_too;  /* also run against the negative control */
+  } suite[] = {
+    { "capture_matches_truth", capture_matches_truth, false },
+    { "bad_depth_refused", bad_depth_refused, true },
+    { "thread_churn_no_leak", thread_churn_no_leak, true },
+    { "alloc_failure_drops", alloc_failure_drops, false },
+    { "profiled_allocator_no_recursion", profiled_allocator_no_recursion, false },
+    { "nested_signal_event", nested_signal_event, true },
+  };
+  size_t ns = sizeof(suite) / sizeof(suite[0]);
+  struct CMUnitTest *tests = calloc(ns * pcb_strategy_count(), sizeof(*tests));
+  size_t n = 0;
+  int failed;
+
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+
+    for (size_t k = 0; k < ns; k++) {
+      char *name;
+
+      if ((s->flags & PCB_F_CONTROL) && !suite[k].control_too)
+        continue;
+      if (asprintf(&name, "%s/%s", suite[k].name, s->name) < 0)
+        return 1;
+      tests[n++] = (struct CMUnitTest){ .name = name,
+                                        .test_func = suite[k].fn,
+                                        .teardown_func = reset_hooks,
+                                        .initial_state = (void *)s };
+    }
+  }
+  failed = _cmocka_run_group_tests("conformance", tests, n, NULL, NULL);
+  for (size_t i = 0; i < n; i++)
+    free((void *)tests[i].name);
+  free(tests);
+  return failed;
+}
