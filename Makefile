@@ -17,8 +17,11 @@ build: deps
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
 
+# The default matrix with enough repetitions for compare.py's U test.
+BENCH_ARGS ?= --repetitions=9 --min-time=0.1
+
 bench: build
-	$(BUILD)/bench/pcbench --list
+	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

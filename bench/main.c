@@ -1,69 +1,179 @@
 /*
- * pcbench: the command line.  Parses and validates every option before
- * anything runs, so bad input exits 2 with one line and writes nothing.
+ * pcbench: parse and validate everything, describe the machine, run the
+ * matrix through Google Benchmark, and write the results JSON to a
+ * temporary file that is renamed over --out only when the run succeeded.
+ * An interrupted or failed run removes its temporary and leaves the
+ * previous results untouched.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli.h"
+#include "gbshim.h"
+#include "harness.h"
+#include "results.h"
 #include "pcbench/error.h"
+#include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
 #ifndef PCB_VERSION
 #define PCB_VERSION "dev"
 #endif
+#ifndef PCB_GIT_COMMIT
+#define PCB_GIT_COMMIT "unknown"
+#endif
+#ifndef PCB_COMPILER
+#define PCB_COMPILER "unknown"
+#endif
+#ifndef PCB_CFLAGS
+#define PCB_CFLAGS "unknown"
+#endif
 
-static void usage(FILE *f)
+static char tmp_path[4096];   /* Google Benchmark writes here */
+static char clean_path[4200]; /* sanitized, then renamed to --out */
+static char out_flag[4200];
+
+/* Async-signal-safe: unlink and write only. */
+static void on_interrupt(int sig)
 {
-  fprintf(f,
-"usage: pcbench [options]\n"
-"\n"
-"Measures where a profiler should keep the PC buffer it fills when it\n"
-"captures a stack trace: on the stack, per thread, or lazily.\n"
-"\n"
-"  --list        print the registered strategies and exit\n"
-"  --help        print this help and exit\n"
-"  --version     print the version and exit\n");
+  static const char msg[] =
+      "\npcbench: interrupted; previous results left as they were\n";
+
+  if (tmp_path[0])
+    unlink(tmp_path);
+  if (clean_path[0])
+    unlink(clean_path);
+  if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+    /* nothing more to do */
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
 }
 
-static void list_strategies(void)
+static void describe_machine(const struct pcb_config *c)
 {
-  printf("%-18s %-8s %s\n", "strategy", "default", "summary");
-  for (size_t i = 0; i < pcb_strategy_count(); i++) {
-    const struct pcb_strategy *s = pcb_strategy_at(i);
+  char buf[256];
+  char desc[128] = "n/a (one PU)";
 
-    printf("%-18s %-8s %s\n", s->name,
-           (s->flags & PCB_F_CONTROL) ? "no" : "yes", s->summary);
+  pcb_gb_context("pcbench_version", PCB_VERSION);
+  pcb_gb_context("git_commit", PCB_GIT_COMMIT);
+  pcb_gb_context("compiler", PCB_COMPILER);
+  pcb_gb_context("cflags", PCB_CFLAGS);
+  pcb_gb_context("hwloc_topology", pcb_topo_summary());
+  pcb_gb_context("cpu_binding", "measuring thread bound to PU0");
+  for (int i = 0; i < PCB_PLACE_COUNT; i++) {
+    if (pcb_topo_npus() > 1 || i == PCB_PLACE_SAME_CORE)
+      pcb_topo_pu_for((enum pcb_place)i, 1, desc, sizeof(desc));
+    snprintf(buf, sizeof(buf), "placement_%s", pcb_place_name((enum pcb_place)i));
+    pcb_gb_context(buf, desc);
   }
+  pcb_gb_context("unwinder", pcb_unwinder_fp.name);
+  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
+  pcb_gb_context("rate", buf);
+  snprintf(buf, sizeof(buf), "%d events per entry, untimed, at rate 1",
+           c->check_events);
+  pcb_gb_context("correctness_check", buf);
+}
+
+/*
+ * Repetitions and minimum time go to Google Benchmark as its own flags,
+ * ahead of the user's --benchmark_* flags (which thus win), so that entry
+ * names stay plain (per-benchmark settings would append /min_time:...).
+ */
+static void add_timing_flags(struct pcb_config *c)
+{
+  static char reps[48], mint[48];
+  char **user = c->gb_argv + 1;
+  int nuser = c->gb_argc - 1;
+
+  memmove(user + 3, user, (size_t)nuser * sizeof(*user));
+  snprintf(reps, sizeof(reps), "--benchmark_repetitions=%d", c->repetitions);
+  snprintf(mint, sizeof(mint), "--benchmark_min_time=%g", c->min_time);
+  user[0] = reps;
+  user[1] = mint;
+  user[2] = c->repetitions > 1 ? "--benchmark_display_aggregates_only=true"
+                               : "--benchmark_color=auto";
+  c->gb_argc += 3;
+}
+
+/* Points Google Benchmark's JSON output at a temporary beside --out. */
+static void route_output(struct pcb_config *c)
+{
+  if (c->out == NULL)
+    return;
+  snprintf(tmp_path, sizeof(tmp_path), "%s.tmp.%ld", c->out, (long)getpid());
+  snprintf(clean_path, sizeof(clean_path), "%s.clean", tmp_path);
+  snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s", tmp_path);
+  c->gb_argv[c->gb_argc++] = out_flag;
+  c->gb_argv[c->gb_argc++] = "--benchmark_out_format=json";
+  signal(SIGINT, on_interrupt);
+  signal(SIGTERM, on_interrupt);
+}
+
+static int finish_output(const struct pcb_config *c, int status)
+{
+  char err[256];
+
+  if (c->out == NULL)
+    return status;
+  if (status == 0 &&
+      pcb_results_sanitize(tmp_path, clean_path, err, sizeof(err)) != 0) {
+    fprintf(stderr, "pcbench: results refused: %s\n", err);
+    status = 1;
+  }
+  if (status == 0 && rename(clean_path, c->out) != 0) {
+    perror("pcbench: rename results");
+    status = 1;
+  }
+  unlink(tmp_path);
+  unlink(clean_path);
+  if (status == 0)
+    fprintf(stderr, "pcbench: results written to %s\n", c->out);
+  return status;
 }
 
 int main(int argc, char **argv)
 {
+  static struct pcb_config cfg;
   const struct pcb_strategy *bad;
-  int err = pcb_registry_check(&bad);
+  char err[512];
+  int status = 0;
 
-  if (err) {
+  if (pcb_registry_check(&bad) != 0) {
     fprintf(stderr, "pcbench: strategy '%s' refused: %s\n",
-            bad && bad->name ? bad->name : "?", pcb_strerror(err));
+            bad && bad->name ? bad->name : "?",
+            pcb_strerror(pcb_registry_check(&bad)));
     return 2;
   }
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      usage(stdout);
-      return 0;
-    }
-    if (strcmp(argv[i], "--list") == 0) {
-      list_strategies();
-      return 0;
-    }
-    if (strcmp(argv[i], "--version") == 0) {
-      printf("pcbench %s\n", PCB_VERSION);
-      return 0;
-    }
-    fprintf(stderr, "pcbench: unknown option '%s' (see pcbench --help)\n",
-            argv[i]);
+  switch (pcb_cli_parse(argc, argv, &cfg, err, sizeof(err))) {
+  case PCB_CLI_EXIT_OK:
+    return 0;
+  case PCB_CLI_EXIT_USAGE:
+    fprintf(stderr, "%s\n", err);
     return 2;
+  case PCB_CLI_RUN:
+    break;
   }
-  usage(stdout);
-  return 0;
+  add_timing_flags(&cfg);
+  route_output(&cfg);
+  if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
+    return 2;  /* Google Benchmark named the unrecognized flag */
+  if (pcb_topo_init() != 0 || pcb_topo_bind(0) != 0)
+    fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
+  describe_machine(&cfg);
+  if (pcb_harness_setup(&cfg) != 0) {
+    fprintf(stderr, "pcbench: set-up failed: out of memory\n");
+    return finish_output(&cfg, 1);
+  }
+  if (pcb_gb_run() == 0) {
+    fprintf(stderr, "pcbench: no benchmark matched\n");
+    status = 2;
+  }
+  pcb_harness_teardown();
+  pcb_gb_shutdown();
+  pcb_topo_fini();
+  return finish_output(&cfg, status);
 }

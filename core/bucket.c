@@ -107,9 +107,12 @@ int pcb_bucket_add(struct pcb_bucket_table *bt, const uintptr_t *pcs, int n,
       }
     }
     if (key == h && same_stack(bt, b, pcs, n)) {
+      /* Each locked add costs; skip the one a workload never feeds. */
       atomic_fetch_add_explicit(&b->events, 1, memory_order_relaxed);
-      atomic_fetch_add_explicit(&b->bytes, bytes, memory_order_relaxed);
-      atomic_fetch_add_explicit(&b->cycles, cycles, memory_order_relaxed);
+      if (bytes)
+        atomic_fetch_add_explicit(&b->bytes, bytes, memory_order_relaxed);
+      if (cycles)
+        atomic_fetch_add_explicit(&b->cycles, cycles, memory_order_relaxed);
       return 0;
     }
   }

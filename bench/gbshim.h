@@ -1,0 +1,59 @@
+/*
+ * A C interface to Google Benchmark 1.7.1 (bench/gbshim.cc).  All of
+ * pcbench's timing goes through here: C cannot include benchmark.h.
+ * Benchmarks are registered from a loop in main with a C callback and a
+ * void *, not by static self-registration.
+ */
+#ifndef PCBENCH_GBSHIM_H
+#define PCBENCH_GBSHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pcb_gb_state pcb_gb_state;  /* a benchmark::State */
+typedef void (*pcb_gb_fn)(pcb_gb_state *st, void *arg);
+
+struct pcb_gb_opts {
+  bool real_time;    /* wall clock (blocking workloads) */
+  bool manual_time;  /* the body reports each run's time itself */
+  int repetitions;   /* 0: the command line's --benchmark_repetitions */
+  double min_time;   /* seconds; 0: the command line's */
+  int64_t iterations;/* fixed count; 0: Google Benchmark chooses */
+};
+
+/* Counter flags (benchmark::Counter::Flags). */
+enum {
+  PCB_GB_PLAIN = 0,
+  PCB_GB_RATE = 1,
+  PCB_GB_AVG_ITERATIONS = 8,
+};
+
+/* Parses and removes --benchmark_* flags; false if any are unrecognized
+ * (Google Benchmark has then printed which). */
+bool pcb_gb_init(int *argc, char **argv);
+void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
+                     const struct pcb_gb_opts *opts);
+void pcb_gb_context(const char *key, const char *value);
+/* Runs what was registered; returns how many benchmarks ran. */
+unsigned long pcb_gb_run(void);
+void pcb_gb_shutdown(void);
+
+/* In a body: the timing loop, in batches of n iterations (the timer runs
+ * from the first call to the last). */
+bool pcb_gb_keep_running_batch(pcb_gb_state *st, int64_t n);
+int64_t pcb_gb_iterations(const pcb_gb_state *st);
+void pcb_gb_set_iteration_time(pcb_gb_state *st, double seconds);
+void pcb_gb_counter(pcb_gb_state *st, const char *name, double value,
+                    int flags);
+void pcb_gb_skip_with_error(pcb_gb_state *st, const char *msg);
+void pcb_gb_label(pcb_gb_state *st, const char *label);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

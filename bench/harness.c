@@ -1,0 +1,401 @@
+/*
+ * The harness (see harness.h).  One entry's run:
+ *   prepare  -- outside the timer: partners started and placed, every
+ *               thread registered with (strategy, depth) once and reused
+ *               across repetitions, counters reset;
+ *   measure  -- the measuring thread descends `frames` real frames and
+ *               runs Google Benchmark's loop at the bottom; partners do
+ *               the same until told to stop;
+ *   check    -- once per entry, after the first timed run and outside the
+ *               timer: check_events events at rate 1 with the checking
+ *               consumer, which compares every capture with the oracle.
+ * The timed path holds only the workload, the strategy and the bucket
+ * table: no allocation, I/O or timing of the harness's own.
+ */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+#include "partner.h"
+#include "pcbench/error.h"
+
+struct entry {
+  char name[160];
+  const struct pcb_workload *wl;
+  const struct pcb_strategy *s;
+  int depth, frames, threads, index;
+  enum pcb_place place;
+  bool checked;
+  uint64_t nchecked, ncorrect, ntruncated;
+};
+
+/* One thread's job for a run: its loop at the bottom of its chain. */
+struct job {
+  struct pcb_run run;
+  const struct pcb_workload *wl;
+  int frames;
+};
+
+static struct {
+  const struct pcb_config *cfg;
+  struct entry *entries;
+  int nentries;
+  struct pcb_bucket_table buckets;
+  struct pcb_wl_thread w[PCB_THREADS_MAX];  /* [0] is the measuring thread */
+  struct pcb_partner partners[PCB_THREADS_MAX];
+  struct job jobs[PCB_THREADS_MAX];
+  int npartners;
+  enum pcb_place bound_place;
+  const struct pcb_strategy *reg_s;  /* what the threads are registered with */
+  int reg_depth, reg_threads;
+  struct pcb_wl_shared sh;
+  const char *current;
+} H;
+
+const char *pcb_harness_current(void)
+{
+  return H.current;
+}
+
+static int register_self(void *arg)
+{
+  struct pcb_wl_thread *w = arg;
+
+  return pcb_thread_register(&w->thread, H.reg_s, H.reg_depth);
+}
+
+static int unregister_self(void *arg)
+{
+  struct pcb_wl_thread *w = arg;
+
+  pcb_thread_unregister(&w->thread);
+  return 0;
+}
+
+static int bind_self(void *arg)
+{
+  return pcb_topo_bind(*(int *)arg);
+}
+
+static void unregister_all(void)
+{
+  for (int i = 0; i < H.reg_threads; i++)
+    if (i == 0)
+      unregister_self(&H.w[0]);
+    else
+      pcb_partner_call(&H.partners[i], unregister_self, &H.w[i]);
+  H.reg_threads = 0;
+  H.reg_s = NULL;
+}
+
+/* Partners running and placed for e; warns once if binding fails. */
+static int place_partners(const struct entry *e)
+{
+  char desc[128];
+
+  while (H.npartners < e->threads - 1) {
+    int i = ++H.npartners;
+
+    if (pcb_partner_start(&H.partners[i], 0) == PCB_ESYS) {
+      H.npartners--;
+      return PCB_ESYS;
+    }
+  }
+  for (int i = 1; i < e->threads; i++) {
+    int pu = pcb_topo_pu_for(e->place, i, desc, sizeof(desc));
+
+    pcb_partner_call(&H.partners[i], bind_self, &pu);
+  }
+  H.bound_place = e->place;
+  return 0;
+}
+
+static int register_threads(const struct entry *e)
+{
+  int err = 0;
+
+  if (H.reg_s == e->s && H.reg_depth == e->depth && H.reg_threads >= e->threads)
+    return 0;
+  unregister_all();
+  H.reg_s = e->s;
+  H.reg_depth = e->depth;
+  for (int i = 0; i < e->threads && err == 0; i++) {
+    err = i == 0 ? register_self(&H.w[0])
+                 : pcb_partner_call(&H.partners[i], register_self, &H.w[i]);
+    if (err == 0)
+      H.reg_threads = i + 1;
+  }
+  return err;
+}
+
+static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
+                         pcb_consume_fn consume)
+{
+  pcb_sampler_init(&w->sampler, rate, 0x9e3779b9u * (uint64_t)(i + 1));
+  w->rng = 0x2545f491u * (uint64_t)(i + 7);
+  w->block_rate = (int64_t)rate;
+  w->buckets = &H.buckets;
+  w->consume = consume;
+  w->events = w->lost = 0;
+  w->seen = w->correct = w->truncated = 0;
+}
+
+static int job_main(void *arg)
+{
+  struct job *j = arg;
+
+  return pcb_oracle_run(j->run.w->oracle, j->frames, j->wl->loop, &j->run);
+}
+
+/* One run of e on all its threads: timed when st, else `count` ops. */
+static void run_threads(const struct entry *e, pcb_gb_state *st, int64_t count)
+{
+  struct pcb_wl_shared *sh = &H.sh;
+
+  sh->nthreads = e->threads;
+  sh->turn = 0;
+  atomic_store(&sh->stop, false);
+  atomic_store(&sh->started, 0);
+  for (int i = 0; i < e->threads; i++)
+    H.jobs[i] = (struct job){ { &H.w[i], sh, i ? NULL : st, i ? 0 : count, i },
+                              e->wl, e->frames };
+  for (int i = 1; i < e->threads; i++)
+    pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
+  while (atomic_load(&sh->started) < e->threads - 1)
+    sched_yield();
+  job_main(&H.jobs[0]);
+  atomic_store(&sh->stop, true);
+  pthread_mutex_lock(&sh->mu);
+  pthread_cond_broadcast(&sh->cv);
+  pthread_mutex_unlock(&sh->mu);
+  for (int i = 1; i < e->threads; i++)
+    pcb_partner_join(&H.partners[i]);
+}
+
+/*
+ * The untimed correctness pass, at rate 1.  A capturing strategy is
+ * correct on an event when the consumer saw exactly one capture equal to
+ * the truth; `off` when it saw none.
+ */
+static void check_entry(struct entry *e)
+{
+  bool none = e->s->flags & PCB_F_NO_CAPTURE;
+
+  for (int i = 0; i < e->threads; i++)
+    reset_thread(&H.w[i], i, 1, pcb_wl_consume_check);
+  run_threads(e, NULL, H.cfg->check_events);
+  for (int i = 0; i < e->threads; i++) {
+    struct pcb_wl_thread *w = &H.w[i];
+
+    e->nchecked += w->events;
+    if (w->seen == (none ? 0 : w->events))
+      e->ncorrect += none ? w->events : w->correct;
+    e->ntruncated += w->truncated;
+  }
+  e->checked = true;
+}
+
+/* Counters of one timed run; the check figures are the entry's. */
+static void report(pcb_gb_state *st, const struct entry *e, int64_t iters)
+{
+  uint64_t events = 0, lost = 0;
+
+  for (int i = 0; i < e->threads; i++) {
+    events += H.w[i].events;
+    lost += H.w[i].lost;
+  }
+  pcb_gb_counter(st, "events", (double)events, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "events_per_iter",
+                 iters > 0 ? (double)H.w[0].events / (double)iters : 0,
+                 PCB_GB_PLAIN);
+  pcb_gb_counter(st, "lost", (double)lost, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "checked", (double)e->nchecked, PCB_GB_PLAIN);
+  if (e->nchecked > 0) {  /* never a NaN counter: JSON readers choke */
+    pcb_gb_counter(st, "correct", (double)e->ncorrect / (double)e->nchecked,
+                   PCB_GB_PLAIN);
+    pcb_gb_counter(st, "truncated",
+                   (double)e->ntruncated / (double)e->nchecked, PCB_GB_PLAIN);
+  }
+  pcb_gb_counter(st, "threads", e->threads, PCB_GB_PLAIN);
+}
+
+static void entry_body(pcb_gb_state *st, void *arg)
+{
+  struct entry *e = arg;
+  int err;
+
+  if (H.current != e->name)
+    fprintf(stderr, "pcbench: [%d/%d] %s\n", e->index + 1, H.nentries,
+            e->name);
+  H.current = e->name;
+  err = place_partners(e);
+  if (err == 0)
+    err = register_threads(e);
+  if (err) {
+    char msg[160];
+
+    snprintf(msg, sizeof(msg), "set-up failed: %s", pcb_strerror(err));
+    pcb_gb_skip_with_error(st, msg);
+    return;
+  }
+  for (int i = 0; i < e->threads; i++)
+    reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
+  run_threads(e, st, 0);
+  if (!e->checked) {
+    struct pcb_wl_thread saved[PCB_THREADS_MAX];
+
+    memcpy(saved, H.w, sizeof(H.w[0]) * (size_t)e->threads);
+    check_entry(e);
+    for (int i = 0; i < e->threads; i++) {
+      H.w[i].events = saved[i].events;
+      H.w[i].lost = saved[i].lost;
+    }
+  }
+  report(st, e, pcb_gb_iterations(st));
+}
+
+/*
+ * thread_start/<strategy>/depth:N -- the strategy's thread_init hook alone
+ * (eager strategies pay for their buffer here).  Timed in batches of
+ * TS_BATCH inits with the manual clock; the exits run untimed.
+ */
+enum { TS_BATCH = 256 };
+
+struct ts_entry {
+  char name[96];
+  const struct pcb_strategy *s;
+  int depth;
+};
+
+static double now_sec(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void thread_start_body(pcb_gb_state *st, void *arg)
+{
+  static struct pcb_thread ctx[TS_BATCH];
+  const struct ts_entry *e = arg;
+  size_t heap = 0;
+
+  if (H.current != e->name)
+    fprintf(stderr, "pcbench: %s\n", e->name);
+  H.current = e->name;
+  while (pcb_gb_keep_running_batch(st, TS_BATCH)) {
+    int ok = 0;
+    double t0 = now_sec();
+
+    for (int i = 0; i < TS_BATCH; i++) {
+      ctx[i] = (struct pcb_thread){ .strategy = e->s, .depth = e->depth };
+      ok += e->s->thread_init(&ctx[i]) == 0;
+    }
+    pcb_gb_set_iteration_time(st, now_sec() - t0);
+    heap = e->s->heap_bytes(&ctx[0]);
+    for (int i = 0; i < TS_BATCH; i++)
+      e->s->thread_exit(&ctx[i]);
+    if (ok != TS_BATCH) {
+      pcb_gb_skip_with_error(st, "thread_init failed");
+      return;
+    }
+  }
+  pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap, PCB_GB_PLAIN);
+}
+
+static int add_entry(const struct pcb_config *c, const struct pcb_workload *wl,
+                     const struct pcb_strategy *s, int d, int f, int p)
+{
+  struct entry *e = &H.entries[H.nentries];
+  int threads = c->threads ? c->threads : wl->min_threads;
+
+  *e = (struct entry){ .wl = wl, .s = s, .depth = c->depths[d],
+                       .frames = c->frames[f], .threads = threads,
+                       .place = c->places[p], .index = H.nentries };
+  snprintf(e->name, sizeof(e->name), "%s/%s/depth:%d/frames:%d", wl->name,
+           s->name, e->depth, e->frames);
+  if (threads > 1)
+    snprintf(e->name + strlen(e->name), sizeof(e->name) - strlen(e->name),
+             "/threads:%d", threads);
+  if (wl->min_threads > 1)
+    snprintf(e->name + strlen(e->name), sizeof(e->name) - strlen(e->name),
+             "/place:%s", pcb_place_name(e->place));
+  H.nentries++;
+  return 0;
+}
+
+static void register_entries(const struct pcb_config *c)
+{
+  struct pcb_gb_opts o = { 0 };
+
+  (void)c;
+  for (int i = 0; i < H.nentries; i++) {
+    o.real_time = H.entries[i].wl->real_time;
+    pcb_gb_register(H.entries[i].name, entry_body, &H.entries[i], &o);
+  }
+}
+
+static void register_thread_start(const struct pcb_config *c)
+{
+  static struct ts_entry ts[PCB_LIST_MAX * PCB_LIST_MAX];
+  struct pcb_gb_opts o = { .manual_time = true };
+  int n = 0;
+
+  for (int s = 0; s < c->nstrategies; s++)
+    for (int d = 0; d < c->ndepths; d++) {
+      ts[n] = (struct ts_entry){ .s = c->strategies[s], .depth = c->depths[d] };
+      snprintf(ts[n].name, sizeof(ts[n].name), "thread_start/%s/depth:%d",
+               ts[n].s->name, ts[n].depth);
+      pcb_gb_register(ts[n].name, thread_start_body, &ts[n], &o);
+      n++;
+    }
+}
+
+int pcb_harness_setup(const struct pcb_config *c)
+{
+  int max = c->nworkloads * c->nstrategies * c->ndepths * c->nframes *
+            c->nplaces;
+  int err;
+
+  H.cfg = c;
+  H.entries = calloc((size_t)max, sizeof(*H.entries));
+  if (H.entries == NULL)
+    return PCB_ENOMEM;
+  err = pcb_bucket_table_init(&H.buckets, 1 << 14, 1 << 22);
+  if (err)
+    return err;
+  pthread_mutex_init(&H.sh.mu, NULL);
+  pthread_cond_init(&H.sh.cv, NULL);
+  for (int i = 0; i < PCB_THREADS_MAX; i++) {
+    H.w[i].oracle = malloc(sizeof(*H.w[i].oracle));
+    if (H.w[i].oracle == NULL)
+      return PCB_ENOMEM;
+  }
+  for (int w = 0; w < c->nworkloads; w++)
+    for (int s = 0; s < c->nstrategies; s++)
+      for (int d = 0; d < c->ndepths; d++)
+        for (int f = 0; f < c->nframes; f++)
+          for (int p = 0; p < (c->workloads[w]->min_threads > 1 ? c->nplaces : 1); p++)
+            add_entry(c, c->workloads[w], c->strategies[s], d, f, p);
+  register_entries(c);
+  register_thread_start(c);
+  return 0;
+}
+
+void pcb_harness_teardown(void)
+{
+  unregister_all();
+  for (int i = 1; i <= H.npartners; i++)
+    pcb_partner_stop(&H.partners[i]);
+  H.npartners = 0;
+  for (int i = 0; i < PCB_THREADS_MAX; i++)
+    free(H.w[i].oracle);
+  pcb_bucket_table_destroy(&H.buckets);
+  pthread_mutex_destroy(&H.sh.mu);
+  pthread_cond_destroy(&H.sh.cv);
+  free(H.entries);
+}

@@ -1,0 +1,159 @@
+/*
+ * hwloc topology: what the results record about the machine, and where
+ * threads run.  VMs often report cache topologies wrongly; we record what
+ * hwloc saw, not what the machine may really be.
+ */
+#include <hwloc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcbench/error.h"
+#include "topo.h"
+
+static hwloc_topology_t topo;
+static char summary[512];
+
+static const char *const place_names[PCB_PLACE_COUNT] = { "same_core",
+                                                          "cross_core" };
+
+const char *pcb_place_name(enum pcb_place p)
+{
+  return place_names[p];
+}
+
+int pcb_place_parse(const char *s, enum pcb_place *p)
+{
+  for (int i = 0; i < PCB_PLACE_COUNT; i++)
+    if (strcmp(s, place_names[i]) == 0) {
+      *p = (enum pcb_place)i;
+      return 0;
+    }
+  return PCB_EINVAL;
+}
+
+static void add_caches(char *out, size_t len)
+{
+  static const hwloc_obj_type_t types[] = {
+    HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE
+  };
+
+  for (size_t i = 0; i < 3; i++) {
+    int n = hwloc_get_nbobjs_by_type(topo, types[i]);
+    hwloc_obj_t o = hwloc_get_obj_by_type(topo, types[i], 0);
+    size_t used = strlen(out);
+
+    if (n > 0 && o && o->attr)
+      snprintf(out + used, len - used, " L%u=%lluKiB*%d",
+               o->attr->cache.depth,
+               (unsigned long long)o->attr->cache.size / 1024, n);
+  }
+}
+
+int pcb_topo_init(void)
+{
+  if (hwloc_topology_init(&topo) != 0 || hwloc_topology_load(topo) != 0)
+    return PCB_ESYS;
+  snprintf(summary, sizeof(summary), "packages=%d cores=%d pus=%d",
+           hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE),
+           hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE),
+           hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU));
+  add_caches(summary, sizeof(summary));
+  return 0;
+}
+
+void pcb_topo_fini(void)
+{
+  hwloc_topology_destroy(topo);
+}
+
+const char *pcb_topo_summary(void)
+{
+  return summary;
+}
+
+int pcb_topo_npus(void)
+{
+  int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+
+  return n > 0 ? n : 1;
+}
+
+/* The first cache shared by a and b, or NULL. */
+static hwloc_obj_t shared_cache(hwloc_obj_t a, hwloc_obj_t b)
+{
+  hwloc_obj_t o = hwloc_get_common_ancestor_obj(topo, a, b);
+
+  while (o && !hwloc_obj_type_is_cache(o->type))
+    o = o->parent;
+  return o;
+}
+
+static hwloc_obj_t pu(int i)
+{
+  return hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU, (unsigned)i);
+}
+
+/* The PU whose first shared cache with PU0 is the farthest from it (none
+ * at all is best); ties go to the lowest index. */
+static int farthest_pu(void)
+{
+  int best = 0, best_depth = 1 << 30;
+
+  for (int i = 1; i < pcb_topo_npus(); i++) {
+    hwloc_obj_t c = shared_cache(pu(0), pu(i));
+    int d = c ? (int)c->depth : -1;
+
+    if (pu(i)->parent == pu(0)->parent)
+      continue;  /* same core */
+    if (d < best_depth) {
+      best = i;
+      best_depth = d;
+    }
+  }
+  return best;
+}
+
+/* An SMT sibling of PU0, or PU0 itself. */
+static int sibling_pu(void)
+{
+  for (int i = 1; i < pcb_topo_npus(); i++)
+    if (hwloc_get_common_ancestor_obj(topo, pu(0), pu(i))->type ==
+        HWLOC_OBJ_CORE)
+      return i;
+  return 0;
+}
+
+int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len)
+{
+  int other = place == PCB_PLACE_SAME_CORE ? sibling_pu() : farthest_pu();
+  hwloc_obj_t c;
+  char cache[32] = "no cache";
+
+  if (role == 0)
+    return 0;
+  if (role > 1)  /* further partners: spread round the machine */
+    other = (other + role - 1) % pcb_topo_npus();
+  c = shared_cache(pu(0), pu(other));
+  if (c)
+    hwloc_obj_type_snprintf(cache, sizeof(cache), c, 0);
+  snprintf(desc, len, "PU0+PU%d: %s, share %s", other,
+           other == 0 ? "same PU" :
+           pu(other)->parent == pu(0)->parent ? "same core" : "different cores",
+           cache);
+  return other;
+}
+
+int pcb_topo_bind(int p)
+{
+  hwloc_obj_t o = pu(p);
+  hwloc_bitmap_t set;
+  int rc;
+
+  if (o == NULL)
+    return PCB_EINVAL;
+  set = hwloc_bitmap_dup(o->cpuset);
+  hwloc_bitmap_singlify(set);
+  rc = hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_THREAD);
+  hwloc_bitmap_free(set);
+  return rc == 0 ? 0 : PCB_ESYS;
+}

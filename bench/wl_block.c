@@ -1,0 +1,103 @@
+/*
+ * block and mutex workloads -- Go's saveblockevent (block and mutex
+ * profiles).
+ *
+ * block: the threads pass a token round a ring through one mutex and
+ * condition variable; each thread's wait for the token is timed in cycles
+ * and sampled as Go's blocksampled does; a sampled wait records a block
+ * event after the mutex is released.  One iteration is one wait of the
+ * measuring thread (the partners wait as often).
+ *
+ * mutex: the threads contend for one mutex; an acquisition that found it
+ * held (trylock failed) is a wait, timed and sampled the same way.  One
+ * iteration is one acquisition by the measuring thread.
+ */
+#include <pthread.h>
+
+#include "workload.h"
+
+__attribute__((noinline)) void pcb_wl_block_event(struct pcb_wl_thread *w,
+                                                  int64_t cycles)
+{
+  if (pcb_block_sampled(&w->rng, cycles, w->block_rate)) {
+    struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
+                            w->consume, w };
+    int rc;
+
+    w->cur_cycles = (uint64_t)cycles;
+    rc = pcb_record(&w->thread, &ev);
+    if (rc == 0)
+      w->events++;
+    else
+      w->lost++;
+  }
+  __asm__ volatile("" : : : "memory");  /* no tail call */
+}
+
+/* Waits for the token, passes it on; returns the cycles waited. */
+static int64_t hand_off(struct pcb_wl_shared *sh, int me)
+{
+  uint64_t t0 = pcb_cycles();
+
+  pthread_mutex_lock(&sh->mu);
+  while (sh->turn != me && !atomic_load(&sh->stop))
+    pthread_cond_wait(&sh->cv, &sh->mu);
+  int64_t waited = (int64_t)(pcb_cycles() - t0);
+  sh->turn = (me + 1) % sh->nthreads;
+  pthread_cond_broadcast(&sh->cv);
+  pthread_mutex_unlock(&sh->mu);
+  return waited;
+}
+
+__attribute__((noinline)) static int block_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+  int64_t left = r->count;
+
+  if (r->role != 0)
+    atomic_fetch_add(&r->sh->started, 1);
+  while (pcb_run_more(r, &left))
+    pcb_wl_block_event(r->w, hand_off(r->sh, r->role));
+  return 0;
+}
+
+__attribute__((noinline)) static int mutex_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+  struct pcb_wl_shared *sh = r->sh;
+  int64_t left = r->count;
+
+  if (r->role != 0)
+    atomic_fetch_add(&sh->started, 1);
+  while (pcb_run_more(r, &left)) {
+    uint64_t t0 = pcb_cycles();
+    int64_t waited = 0;
+
+    if (pthread_mutex_trylock(&sh->mu) != 0) {
+      pthread_mutex_lock(&sh->mu);
+      waited = (int64_t)(pcb_cycles() - t0);
+    }
+    for (int i = 0; i < 16; i++)
+      sh->held++;
+    pthread_mutex_unlock(&sh->mu);
+    if (waited > 0)
+      pcb_wl_block_event(r->w, waited);
+  }
+  return 0;
+}
+
+const struct pcb_workload pcb_workload_block = {
+  .name = "block",
+  .summary = "threads hand a token through a mutex+condvar (saveblockevent)",
+  .min_threads = 2,
+  .real_time = true,
+  .loop = block_loop,
+};
+
+const struct pcb_workload pcb_workload_mutex = {
+  .name = "mutex",
+  .summary = "threads contend for one mutex; contended waits are events",
+  .min_threads = 2,
+  .real_time = true,
+  .loop = mutex_loop,
+};

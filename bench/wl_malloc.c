@@ -1,0 +1,61 @@
+/*
+ * malloc workload -- Go's mallocgc -> profilealloc -> mProf_Malloc.
+ *
+ * Each operation allocates and frees an object of `size` bytes through
+ * pcb_wl_malloc, the profiled allocator: it subtracts the size from the
+ * thread's countdown and, when it crosses zero (an exponential gap of mean
+ * `rate` bytes; every allocation at rate 1), records a malloc event
+ * through the strategy into the bucket table.  One benchmark iteration is
+ * one operation.
+ */
+#include <stdlib.h>
+
+#include "workload.h"
+
+enum { OBJECT_SIZE = 64 };
+
+__attribute__((noinline)) void *pcb_wl_malloc(struct pcb_wl_thread *w,
+                                              size_t size)
+{
+  void *p = malloc(size);
+
+  if (pcb_sampler_take(&w->sampler, size)) {
+    struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
+                            w->consume, w };
+    int rc;
+
+    w->cur_bytes = size;
+    rc = pcb_record(&w->thread, &ev);
+    if (rc == 0)
+      w->events++;
+    else
+      w->lost++;
+  }
+  __asm__ volatile("" : "+r"(p) : : "memory");  /* no tail call, keep p */
+  return p;
+}
+
+/* The loop at the bottom of the chain: the event site's caller. */
+__attribute__((noinline)) static int malloc_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+  int64_t left = r->count;
+
+  if (r->role != 0)
+    atomic_fetch_add(&r->sh->started, 1);
+  while (pcb_run_more(r, &left)) {
+    void *p = pcb_wl_malloc(r->w, OBJECT_SIZE);
+
+    __asm__ volatile("" : : "r"(p) : "memory");
+    free(p);
+  }
+  return 0;
+}
+
+const struct pcb_workload pcb_workload_malloc = {
+  .name = "malloc",
+  .summary = "allocate+free 64 B through a sampling wrapper (mProf_Malloc)",
+  .min_threads = 1,
+  .real_time = false,
+  .loop = malloc_loop,
+};

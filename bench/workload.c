@@ -1,0 +1,68 @@
+/*
+ * The workload table and what all workloads share: the event consumers
+ * and the cycle counter.  Like strategies/registry.c, an explicit table.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "workload.h"
+
+extern const struct pcb_workload pcb_workload_malloc;
+extern const struct pcb_workload pcb_workload_block;
+extern const struct pcb_workload pcb_workload_mutex;
+
+static const struct pcb_workload *const workloads[] = {
+  &pcb_workload_malloc,
+  &pcb_workload_block,
+  &pcb_workload_mutex,
+};
+
+size_t pcb_workload_count(void)
+{
+  return sizeof(workloads) / sizeof(workloads[0]);
+}
+
+const struct pcb_workload *pcb_workload_at(size_t i)
+{
+  return i < pcb_workload_count() ? workloads[i] : NULL;
+}
+
+const struct pcb_workload *pcb_workload_find(const char *name)
+{
+  for (size_t i = 0; i < pcb_workload_count(); i++)
+    if (strcmp(workloads[i]->name, name) == 0)
+      return workloads[i];
+  return NULL;
+}
+
+/* Go's stkbucket: the timed path's whole consumer. */
+void pcb_wl_consume_timed(void *arg, const uintptr_t *pcs, int n, bool trunc)
+{
+  struct pcb_wl_thread *w = arg;
+
+  (void)trunc;
+  pcb_bucket_add(w->buckets, pcs, n, w->cur_bytes, w->cur_cycles);
+}
+
+/* Untimed checking pass: compare with the ground truth, then bucket. */
+void pcb_wl_consume_check(void *arg, const uintptr_t *pcs, int n, bool trunc)
+{
+  struct pcb_wl_thread *w = arg;
+
+  w->seen++;
+  w->correct += pcb_oracle_match(w->oracle, w->thread.depth, pcs, n, trunc);
+  w->truncated += trunc;
+  pcb_bucket_add(w->buckets, pcs, n, w->cur_bytes, w->cur_cycles);
+}
+
+uint64_t pcb_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_ia32_rdtsc();
+#else
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}

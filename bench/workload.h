@@ -1,0 +1,103 @@
+/*
+ * Workloads: the code every strategy runs, identically.  A workload's loop
+ * runs at the bottom of a real `frames`-deep call chain (core/oracle.c);
+ * its event wrappers (pcb_wl_malloc, pcb_wl_block_event) are the event
+ * sites, and anchor the capture on their own frame with skip 2 (their own
+ * return address and the loop's), so PC 0 is the chain's bottom frame's
+ * return address -- oracle truth[0] -- whatever the strategy.
+ */
+#ifndef PCBENCH_WORKLOAD_H
+#define PCBENCH_WORKLOAD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gbshim.h"
+#include "pcbench/bucket.h"
+#include "pcbench/oracle.h"
+#include "pcbench/sample.h"
+#include "pcbench/strategy.h"
+
+/* Frames between an event wrapper's frame and the chain's bottom frame. */
+#define PCB_WL_SKIP 2
+
+/* One thread's workload state.  Owned by that thread while it runs. */
+struct pcb_wl_thread {
+  struct pcb_thread thread;        /* its registration with the strategy */
+  struct pcb_sampler sampler;      /* malloc: bytes to the next sample */
+  uint64_t rng;                    /* block: blocksampled's coin */
+  int64_t block_rate;              /* cycles */
+  struct pcb_bucket_table *buckets;
+  struct pcb_oracle *oracle;
+  pcb_consume_fn consume;          /* timed (bucket only) or checking */
+  uint64_t cur_bytes, cur_cycles;  /* the event being recorded */
+  /* outcomes, counted by the wrapper (timed) and the checking consumer */
+  uint64_t events, lost;
+  uint64_t seen, correct, truncated;
+};
+
+/* State shared by the threads of one run of a workload. */
+struct pcb_wl_shared {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int nthreads;
+  int turn;              /* block: whose turn it is to hold the token */
+  atomic_int started;    /* partners that have entered their loop */
+  atomic_bool stop;      /* partners leave their loop */
+  volatile uint64_t held;/* mutex: work inside the critical section */
+};
+
+/* What a loop gets, through pcb_oracle_run's void *. */
+struct pcb_run {
+  struct pcb_wl_thread *w;
+  struct pcb_wl_shared *sh;
+  pcb_gb_state *st;   /* measuring thread, timed: Google Benchmark's loop */
+  int64_t count;      /* measuring thread, untimed: this many operations */
+  int role;           /* 0 measures; 1.. partners run until sh->stop */
+};
+
+struct pcb_workload {
+  const char *name;
+  const char *summary;
+  int min_threads;   /* threads a run needs (block: 2) */
+  bool real_time;    /* measured in wall time (it blocks) */
+  pcb_site_fn loop;  /* int loop(struct pcb_run *) */
+};
+
+size_t pcb_workload_count(void);
+const struct pcb_workload *pcb_workload_at(size_t i);
+const struct pcb_workload *pcb_workload_find(const char *name);
+
+/* Event sites (noinline: their frame is the capture's anchor). */
+void *pcb_wl_malloc(struct pcb_wl_thread *w, size_t size);
+void pcb_wl_block_event(struct pcb_wl_thread *w, int64_t cycles);
+
+/* Consumers: timed adds to the bucket table; checking also compares the
+ * capture with the oracle's ground truth. */
+void pcb_wl_consume_timed(void *arg, const uintptr_t *pcs, int n, bool trunc);
+void pcb_wl_consume_check(void *arg, const uintptr_t *pcs, int n, bool trunc);
+
+/* A cheap cycle counter for block times (rdtsc on x86-64). */
+uint64_t pcb_cycles(void);
+
+/* The measuring thread's loop driver: batches of Google Benchmark's loop
+ * or `count` operations; op(run) is one operation. */
+static inline bool pcb_run_more(struct pcb_run *r, int64_t *left)
+{
+  if (r->role != 0)
+    return !atomic_load_explicit(&r->sh->stop, memory_order_relaxed);
+  if (r->st == NULL)
+    return (*left)-- > 0;
+  if (*left > 0) {
+    (*left)--;
+    return true;
+  }
+  if (!pcb_gb_keep_running_batch(r->st, 64))
+    return false;
+  *left = 63;
+  return true;
+}
+
+#endif

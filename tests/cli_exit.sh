@@ -1,0 +1,18 @@
+#!/bin/sh
+# Bad input exits 2, prints one line, and writes no results file.
+set -u
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail=0
+for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
+           --frames=0 --benchmark_nonsense=1 --workloads=disk; do
+  "$bin" "$arg" --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
+  rc=$?
+  lines=$(wc -l <"$dir/err")
+  if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || [ -n "$(ls "$dir" | grep r.json)" ]; then
+    echo "FAIL: $arg: exit $rc, $lines stderr lines, files: $(ls "$dir")"
+    fail=1
+  fi
+done
+exit $fail

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""Checks a pcbench results file: Google Benchmark's JSON with pcbench's
+context, every matrix entry present with its counters, strict JSON (no
+NaN), and correct == 1 on every entry of a non-control strategy.
+
+usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES
+"""
+import json
+import math
+import sys
+
+CONTEXT = ["pcbench_version", "git_commit", "compiler", "cflags",
+           "hwloc_topology", "cpu_binding", "library_build_type",
+           "correctness_check"]
+COUNTERS = ["events", "lost", "checked", "correct", "truncated", "threads"]
+
+
+def no_nan(token):
+    raise ValueError("non-JSON number " + token)
+
+
+def main(path, workloads, strategies, depths, frames):
+    try:
+        with open(path) as f:
+            doc = json.load(f, parse_constant=no_nan)
+    except (OSError, ValueError) as e:
+        print(f"results_shape: {path}: {e}")
+        return 2
+    problems = [f"context lacks {k}" for k in CONTEXT if k not in doc["context"]]
+    runs = {}
+    for b in doc["benchmarks"]:
+        if b.get("run_type") == "iteration":
+            runs.setdefault(b["run_name"], []).append(b)
+    for w in workloads.split(","):
+        for s in strategies.split(","):
+            for d in depths.split(","):
+                for fr in frames.split(","):
+                    prefix = f"{w}/{s}/depth:{d}/frames:{fr}"
+                    hits = [n for n in runs if n == prefix or
+                            n.startswith(prefix + "/")]
+                    if not hits:
+                        problems.append(f"missing entry {prefix}")
+                    for name in hits:
+                        for b in runs[name]:
+                            problems += check_entry(name, s, b)
+    for p in problems:
+        print("results_shape:", p)
+    return 1 if problems else 0
+
+
+def check_entry(name, strategy, b):
+    out = [f"{name}: lacks counter {c}" for c in COUNTERS if c not in b]
+    for k, v in b.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            out.append(f"{name}: {k} is {v}")
+    if strategy != "thread_unguarded" and b.get("correct") != 1:
+        out.append(f"{name}: correct = {b.get('correct')}")
+    if b.get("checked", 0) <= 0:
+        out.append(f"{name}: nothing checked")
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

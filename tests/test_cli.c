@@ -1,0 +1,118 @@
+/* pcbench's option parser: defaults, accepted forms, and every rejection
+ * (exit 2 with one line naming the flag, the value and what is allowed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static struct pcb_config cfg;
+static char err[512];
+
+static enum pcb_cli_action parse(int argc, const char **argv)
+{
+  err[0] = '\0';
+  return pcb_cli_parse(argc, (char **)argv, &cfg, err, sizeof(err));
+}
+
+static void defaults_are_the_matrix(void **state)
+{
+  const char *argv[] = { "pcbench" };
+
+  (void)state;
+  assert_int_equal(parse(1, argv), PCB_CLI_RUN);
+  assert_int_equal(cfg.nworkloads, 2);
+  assert_int_equal(cfg.nstrategies, 4);  /* the control is not a default */
+  assert_int_equal(cfg.ndepths, 2);
+  assert_int_equal(cfg.depths[0], 32);
+  assert_int_equal(cfg.depths[1], 128);
+  assert_int_equal(cfg.nframes, 3);
+  assert_int_equal(cfg.frames[0], 16);
+  assert_int_equal(cfg.frames[2], 200);
+  assert_int_equal(cfg.gb_argc, 1);
+}
+
+static void accepted_forms(void **state)
+{
+  const char *argv[] = { "pcbench", "--strategies=stack,thread_unguarded",
+                         "--depths", "1,1024", "--frames=7",
+                         "--threads=3", "--rate=512", "--min-time=0.5",
+                         "--benchmark_filter=x", "--placement=same_core,cross_core" };
+
+  (void)state;
+  assert_int_equal(parse(10, argv), PCB_CLI_RUN);
+  assert_int_equal(cfg.nstrategies, 2);
+  assert_string_equal(cfg.strategies[1]->name, "thread_unguarded");
+  assert_int_equal(cfg.depths[1], 1024);
+  assert_int_equal(cfg.frames[0], 7);
+  assert_int_equal(cfg.threads, 3);
+  assert_int_equal(cfg.rate, 512);
+  assert_int_equal(cfg.nplaces, 2);
+  assert_int_equal(cfg.gb_argc, 2);
+  assert_string_equal(cfg.gb_argv[1], "--benchmark_filter=x");
+}
+
+struct reject {
+  const char *arg;
+  const char *says;  /* what the one line must contain */
+};
+
+static const struct reject rejects[] = {
+  { "--strategies=foo", "unknown strategy 'foo' (allowed: off, stack" },
+  { "--strategies=", "--strategies" },
+  { "--workloads=disk", "unknown workload 'disk'" },
+  { "--depths=0", "'0' is not a depth (allowed: integers 1..1024)" },
+  { "--depths=5000", "'5000'" },
+  { "--depths=32,", "--depths" },
+  { "--depths=3x", "'3x'" },
+  { "--frames=0", "--frames: '0'" },
+  { "--frames=2001", "1..2000" },
+  { "--threads=-1", "--threads: '-1' (allowed: integers 1..64)" },
+  { "--threads=65", "--threads" },
+  { "--rate=0", "--rate" },
+  { "--repetitions=0", "--repetitions" },
+  { "--min-time=0", "--min-time" },
+  { "--min-time=abc", "--min-time" },
+  { "--check-events=0", "--check-events" },
+  { "--placement=numa", "unknown placement 'numa'" },
+  { "--out=/nonexistent/dir/r.json", "does not exist" },
+  { "--out=", "--out" },
+  { "--bogus", "unknown option '--bogus'" },
+  { "--depths", "needs a value" },
+  { "--depths=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "--depths" },
+};
+
+static void rejections(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < sizeof(rejects) / sizeof(rejects[0]); i++) {
+    const char *argv[] = { "pcbench", rejects[i].arg };
+
+    assert_int_equal(parse(2, argv), PCB_CLI_EXIT_USAGE);
+    assert_non_null(strstr(err, rejects[i].says));
+    assert_null(strchr(err, '\n'));  /* one line */
+  }
+}
+
+static void too_few_threads_for_block(void **state)
+{
+  const char *argv[] = { "pcbench", "--workloads=block", "--threads=1" };
+
+  (void)state;
+  assert_int_equal(parse(3, argv), PCB_CLI_EXIT_USAGE);
+  assert_non_null(strstr(err, "too few for workload 'block'"));
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(defaults_are_the_matrix),
+    cmocka_unit_test(accepted_forms),
+    cmocka_unit_test(rejections),
+    cmocka_unit_test(too_few_threads_for_block),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
