@@ -20,37 +20,38 @@ const struct pcb_unwinder pcb_unwinder_fp = {
   .unwind = pcb_unwind_fp,
 };
 
-/* A frame record is usable when all 16 bytes of it lie inside the stack. */
-static inline int frame_ok(uintptr_t fp, uintptr_t floor,
-                           const struct pcb_stack_bounds *b)
+/*
+ * A frame record is usable when all 16 bytes of it lie inside the stack,
+ * above the previous record (floor), and it is 8-byte aligned.  The bounds
+ * live in locals: stores into pcs[] may alias *b, and reloading them on
+ * every frame would cost more than the walk itself.
+ */
+static inline bool frame_ok(uintptr_t fp, uintptr_t floor, uintptr_t top)
 {
-  return fp >= floor && fp >= b->lo && fp <= b->hi - 16 && (fp & 7) == 0;
+  return fp >= floor && fp <= top && (fp & 7) == 0;
 }
 
 int pcb_unwind_fp(const void *start, int skip, const struct pcb_stack_bounds *b,
                   uintptr_t *pcs, int depth, bool *truncated)
 {
-  uintptr_t fp = (uintptr_t)start;
-  uintptr_t floor = 0;  /* each next frame must lie strictly above this */
+  const uintptr_t top = b->hi - 16;
+  uintptr_t fp = (uintptr_t)start, floor = b->lo, pc;
   int n = 0;
 
   *truncated = false;
-  while (frame_ok(fp, floor, b)) {
-    const uintptr_t *frame = (const uintptr_t *)fp;
-    uintptr_t pc = frame[1];
-
+  for (; frame_ok(fp, floor, top); floor = fp + 16, fp = *(uintptr_t *)fp) {
+    pc = ((const uintptr_t *)fp)[1];
     if (pc == 0)
       break;
     if (skip > 0) {
       skip--;
-    } else if (n == depth) {
+      continue;
+    }
+    if (n == depth) {
       *truncated = true;  /* a valid frame remains beyond the buffer */
       break;
-    } else {
-      pcs[n++] = pc;
     }
-    floor = fp + 16;
-    fp = frame[0];
+    pcs[n++] = pc;
   }
   return n;
 }
