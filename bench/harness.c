@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "memory.h"
 #include "partner.h"
 #include "pcbench/error.h"
 
@@ -383,7 +384,7 @@ int pcb_harness_setup(const struct pcb_config *c)
             add_entry(c, c->workloads[w], c->strategies[s], d, f, p);
   register_entries(c);
   register_thread_start(c);
-  return 0;
+  return pcb_memory_register(c, &H.buckets);
 }
 
 void pcb_harness_teardown(void)

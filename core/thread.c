@@ -29,7 +29,7 @@ void pcb_hooks_reset(void)
   pcb_hooks.unwinder = &pcb_unwinder_fp;
 }
 
-static int stack_bounds(struct pcb_stack_bounds *b)
+int pcb_thread_stack_bounds(struct pcb_stack_bounds *b)
 {
   pthread_attr_t attr;
   void *addr;
@@ -57,7 +57,7 @@ int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
   if (s == NULL || t == NULL)
     return PCB_EINVAL;
   *t = (struct pcb_thread){ .strategy = s, .depth = depth };
-  err = stack_bounds(&t->stack);
+  err = pcb_thread_stack_bounds(&t->stack);
   if (err)
     return err;
   err = s->thread_init(t);

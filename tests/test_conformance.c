@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <malloc.h>
 
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
@@ -182,6 +183,57 @@ static void thread_churn_no_leak(void **state)
   assert_int_equal(live_bytes, 0);
 }
 
+/* The allocator's view: usable sizes of what the strategy holds. */
+static _Atomic long usable_bytes;
+
+static void *usable_alloc(size_t size)
+{
+  void *p = malloc(size);
+
+  if (p)
+    usable_bytes += (long)malloc_usable_size(p);
+  return p;
+}
+
+static void usable_free(void *p)
+{
+  if (p)
+    usable_bytes -= (long)malloc_usable_size(p);
+  free(p);
+}
+
+/* The strategy's own heap accounting agrees with the allocator: exactly
+ * depth * 8 requested when it holds a buffer, within the allocator's
+ * rounding of what malloc_usable_size reports, and nothing once the
+ * thread is gone. */
+static void heap_accounting_matches_allocator(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  static const int depths[] = { 1, 32, 128, 1024 };
+
+  pcb_hooks.alloc = usable_alloc;
+  pcb_hooks.free = usable_free;
+  for (size_t d = 0; d < 4; d++) {
+    struct pcb_thread t;
+    struct site_ctx c = { 0 };
+    size_t want = (s->flags & (PCB_F_ALLOC_INIT | PCB_F_ALLOC_LAZY))
+                      ? (size_t)depths[d] * sizeof(uintptr_t) : 0;
+
+    usable_bytes = 0;
+    assert_int_equal(pcb_thread_register(&t, s, depths[d]), 0);
+    assert_int_equal(s->heap_bytes(&t),
+                     (s->flags & PCB_F_ALLOC_LAZY) ? 0 : want);
+    event(&t, &outer_oracle, 10, &c);
+    assert_int_equal(s->heap_bytes(&t), want);
+    assert_true(usable_bytes >= (long)want);
+    assert_true(usable_bytes < (long)want + 32);
+    assert_true((usable_bytes == 0) == (want == 0));
+    pcb_thread_unregister(&t);
+    assert_int_equal(usable_bytes, 0);
+  }
+  pcb_hooks_reset();
+}
+
 static void *failing_alloc(size_t size)
 {
   (void)size;
@@ -328,6 +380,8 @@ int main(void)
     { "bad_depth_refused", bad_depth_refused, true },
     { "thread_churn_no_leak", thread_churn_no_leak, true },
     { "alloc_failure_drops", alloc_failure_drops, false },
+    { "heap_accounting_matches_allocator", heap_accounting_matches_allocator,
+      true },
     { "profiled_allocator_no_recursion", profiled_allocator_no_recursion, false },
     { "nested_signal_event", nested_signal_event, true },
   };

@@ -61,6 +61,8 @@ int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth);
 /* Runs thread_exit and forgets the thread. */
 void pcb_thread_unregister(struct pcb_thread *t);
+/* The calling thread's stack bounds (allocates: not for events). */
+int pcb_thread_stack_bounds(struct pcb_stack_bounds *b);
 /* The calling thread's context, or NULL.  Async-signal-safe. */
 struct pcb_thread *pcb_thread_self(void);
 

@@ -1,0 +1,259 @@
+/*
+ * The memory side of the trade-off, as companion entries.
+ *
+ * heap/<strategy>/depth:D/threads:T/profiling:P -- T real threads start,
+ * register, and P% of them record one event; while all are alive the
+ * heap held by strategy buffers is read two ways: the strategies' own
+ * accounting (heap_bytes) and the allocator's (heap_alloc_bytes: the
+ * malloc_usable_size of every buffer allocated through pcb_hooks, which
+ * includes the allocator's rounding).  Eager `thread` pays on every
+ * thread, `lazy` only on those that record.  The entry's time is that of
+ * starting the T threads and their events.
+ *
+ * first_event/<strategy>/depth:D -- the first event on a fresh context
+ * (where `lazy` allocates), timed over batches of contexts, with the warm
+ * event on the same contexts as a counter, so eager-vs-lazy is seen from
+ * both sides together with thread_start.
+ */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "memory.h"
+#include "pcbench/error.h"
+#include "pcbench/hooks.h"
+
+static _Atomic long usable;  /* bytes the allocator holds for buffers */
+
+static void *measured_alloc(size_t n)
+{
+  void *p = malloc(n);
+
+  if (p)
+    usable += (long)malloc_usable_size(p);
+  return p;
+}
+
+static void measured_free(void *p)
+{
+  if (p)
+    usable -= (long)malloc_usable_size(p);
+  free(p);
+}
+
+static double now_sec(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void consume_bucket(void *arg, const uintptr_t *pcs, int n, bool trunc)
+{
+  (void)trunc;
+  pcb_bucket_add(arg, pcs, n, 0, 0);
+}
+
+static struct pcb_bucket_table *table;
+
+/* One event on t, anchored on this frame. */
+__attribute__((noinline)) static int one_event(struct pcb_thread *t)
+{
+  struct pcb_event ev = { __builtin_frame_address(0), 1, consume_bucket,
+                          table };
+  int rc = pcb_record(t, &ev);
+
+  __asm__ volatile("" : "+r"(rc) : : "memory");
+  return rc;
+}
+
+struct heap_worker {
+  struct pcb_thread t;
+  const struct pcb_heap_entry *e;
+  pthread_barrier_t *ready, *done;
+  bool profile;
+  int rc;
+};
+
+static void *heap_thread(void *arg)
+{
+  struct heap_worker *hw = arg;
+
+  hw->rc = pcb_thread_register(&hw->t, hw->e->s, hw->e->depth);
+  if (hw->rc == 0 && hw->profile)
+    hw->rc = one_event(&hw->t);
+  pthread_barrier_wait(hw->ready);
+  pthread_barrier_wait(hw->done);  /* the main thread reads meanwhile */
+  if (hw->t.strategy)
+    pcb_thread_unregister(&hw->t);
+  return NULL;
+}
+
+/* Starts e->threads threads; returns how many started. */
+static int start_threads(const struct pcb_heap_entry *e, struct heap_worker *hw,
+                         pthread_t *th, pthread_barrier_t *ready,
+                         pthread_barrier_t *done)
+{
+  pthread_attr_t attr;
+  int profiling = (e->threads * e->percent + 99) / 100, n;
+
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  for (n = 0; n < e->threads; n++) {
+    hw[n] = (struct heap_worker){ .e = e, .ready = ready, .done = done,
+                                  .profile = n < profiling };
+    if (pthread_create(&th[n], &attr, heap_thread, &hw[n]) != 0)
+      break;
+  }
+  pthread_attr_destroy(&attr);
+  return n;
+}
+
+static void heap_body(pcb_gb_state *st, void *arg)
+{
+  const struct pcb_heap_entry *e = arg;
+  struct heap_worker *hw = calloc((size_t)e->threads, sizeof(*hw));
+  pthread_t *th = calloc((size_t)e->threads, sizeof(*th));
+  size_t heap = 0;
+  long alloc = 0, left = 0;
+  int failed = 0;
+
+  fprintf(stderr, "pcbench: %s\n", e->name);
+  while (hw && th && pcb_gb_keep_running_batch(st, 1)) {
+    pthread_barrier_t ready, done;
+    double t0;
+    int n;
+
+    pthread_barrier_init(&ready, NULL, (unsigned)e->threads + 1);
+    pthread_barrier_init(&done, NULL, (unsigned)e->threads + 1);
+    pcb_hooks.alloc = measured_alloc;
+    pcb_hooks.free = measured_free;
+    usable = 0;
+    t0 = now_sec();
+    n = start_threads(e, hw, th, &ready, &done);
+    if (n < e->threads) {  /* cannot meet the barrier: give up loudly */
+      fprintf(stderr, "pcbench: %s: only %d threads started\n", e->name, n);
+      exit(1);
+    }
+    pthread_barrier_wait(&ready);
+    pcb_gb_set_iteration_time(st, now_sec() - t0);
+    heap = 0;
+    failed = 0;
+    for (int i = 0; i < n; i++) {
+      heap += hw[i].rc == 0 ? e->s->heap_bytes(&hw[i].t) : 0;
+      failed += hw[i].rc != 0;
+    }
+    alloc = usable;
+    pthread_barrier_wait(&done);
+    for (int i = 0; i < n; i++)
+      pthread_join(th[i], NULL);
+    left = usable;
+    pcb_hooks_reset();
+    pthread_barrier_destroy(&ready);
+    pthread_barrier_destroy(&done);
+  }
+  free(hw);
+  free(th);
+  pcb_gb_counter(st, "heap_bytes", (double)heap, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "heap_alloc_bytes", (double)alloc, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap / e->threads,
+                 PCB_GB_PLAIN);
+  pcb_gb_counter(st, "heap_leaked_bytes", (double)left, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "failed_threads", failed, PCB_GB_PLAIN);
+}
+
+enum { FE_BATCH = 256 };
+
+static struct pcb_thread fe_ctx[FE_BATCH];
+
+struct fe_run {
+  const struct pcb_first_entry *e;
+  pcb_gb_state *st;
+  double warm;   /* seconds of warm events */
+  int failed;
+};
+
+/* At the bottom of a 16-frame chain: batches of first and warm events. */
+__attribute__((noinline)) static int first_event_loop(void *arg)
+{
+  struct fe_run *r = arg;
+  const struct pcb_strategy *s = r->e->s;
+
+  while (pcb_gb_keep_running_batch(r->st, FE_BATCH)) {
+    double t0, t1;
+
+    for (int i = 0; i < FE_BATCH; i++) {
+      fe_ctx[i] = (struct pcb_thread){ .strategy = s, .depth = r->e->depth,
+                                       .stack = r->e->stack };
+      r->failed += s->thread_init(&fe_ctx[i]) != 0;
+    }
+    t0 = now_sec();
+    for (int i = 0; i < FE_BATCH; i++)
+      r->failed += one_event(&fe_ctx[i]) != 0;
+    t1 = now_sec();
+    pcb_gb_set_iteration_time(r->st, t1 - t0);
+    for (int i = 0; i < FE_BATCH; i++)
+      r->failed += one_event(&fe_ctx[i]) != 0;
+    r->warm += now_sec() - t1;
+    for (int i = 0; i < FE_BATCH; i++)
+      s->thread_exit(&fe_ctx[i]);
+  }
+  return 0;
+}
+
+static void first_event_body(pcb_gb_state *st, void *arg)
+{
+  static struct pcb_oracle oracle;
+  struct fe_run r = { .e = arg, .st = st };
+  int64_t iters;
+
+  fprintf(stderr, "pcbench: %s\n", r.e->name);
+  pcb_oracle_run(&oracle, 16, first_event_loop, &r);
+  iters = pcb_gb_iterations(st);
+  pcb_gb_counter(st, "warm_event_ns", iters ? r.warm * 1e9 / (double)iters : 0,
+                 PCB_GB_PLAIN);
+  pcb_gb_counter(st, "failed_events", r.failed, PCB_GB_PLAIN);
+}
+
+int pcb_memory_register(const struct pcb_config *c,
+                        struct pcb_bucket_table *buckets)
+{
+  static const int threads[] = { 1, 64, 1000 }, percents[] = { 1, 100 };
+  static struct pcb_heap_entry heap[PCB_LIST_MAX * PCB_LIST_MAX * 6];
+  static struct pcb_first_entry first[PCB_LIST_MAX * PCB_LIST_MAX];
+  struct pcb_gb_opts once = { .manual_time = true, .iterations = 1 };
+  struct pcb_gb_opts timed = { .manual_time = true };
+  struct pcb_stack_bounds stack;
+  int nh = 0, nf = 0;
+
+  table = buckets;
+  if (pcb_thread_stack_bounds(&stack) != 0)
+    return PCB_ESYS;
+  for (int s = 0; s < c->nstrategies; s++)
+    for (int d = 0; d < c->ndepths; d++) {
+      struct pcb_first_entry *f = &first[nf++];
+
+      *f = (struct pcb_first_entry){ .s = c->strategies[s],
+                                     .depth = c->depths[d], .stack = stack };
+      snprintf(f->name, sizeof(f->name), "first_event/%s/depth:%d",
+               f->s->name, f->depth);
+      pcb_gb_register(f->name, first_event_body, f, &timed);
+      for (int t = 0; t < 3; t++)
+        for (int p = 0; p < 2; p++) {
+          struct pcb_heap_entry *h = &heap[nh++];
+
+          *h = (struct pcb_heap_entry){ .s = c->strategies[s],
+                                        .depth = c->depths[d],
+                                        .threads = threads[t],
+                                        .percent = percents[p] };
+          snprintf(h->name, sizeof(h->name),
+                   "heap/%s/depth:%d/threads:%d/profiling:%d%%", h->s->name,
+                   h->depth, h->threads, h->percent);
+          pcb_gb_register(h->name, heap_body, h, &once);
+        }
+    }
+  return 0;
+}
