@@ -41,6 +41,8 @@ void pcb_cli_usage(void)
 "  --min-time=SEC      per repetition, 0.001..60 (default 0.1)\n"
 "  --check-events=N    events checked against the ground truth per\n"
 "                      entry, in an untimed pass, 1..1000000 (default 1000)\n"
+"  --latency-events=N  operations timed one by one per entry for p50/p99/\n"
+"                      p999/max, in an untimed pass (default 20000)\n"
 "  --quick             a subset that runs in well under a minute\n"
 "  --out=PATH          write results JSON (temporary file, then rename)\n"
 "Other:\n"
@@ -186,6 +188,11 @@ static enum pcb_cli_action take_number(const char *flag, const char *value,
       return ERR("pcbench: --repetitions: '%s' (allowed: integers 1..1000)",
                  value);
     c->repetitions = (int)v;
+  } else if (strcmp(flag, "--latency-events") == 0) {
+    if (!parse_int(value, 1, 10000000, &v))
+      return ERR("pcbench: --latency-events: '%s' (allowed: integers "
+                 "1..10000000)", value);
+    c->latency_events = (int)v;
   } else if (strcmp(flag, "--check-events") == 0) {
     if (!parse_int(value, 1, 1000000, &v))
       return ERR("pcbench: --check-events: '%s' (allowed: integers "
@@ -240,6 +247,7 @@ static void defaults(struct pcb_config *c)
   c->repetitions = 1;
   c->min_time = 0.1;
   c->check_events = 1000;
+  c->latency_events = 20000;
 }
 
 static void quick(struct pcb_config *c)
@@ -253,7 +261,9 @@ static const char *const list_flags[] = { "--workloads", "--strategies",
                                           "--placement" };
 static const char *const number_flags[] = { "--threads", "--rate",
                                             "--repetitions", "--min-time",
-                                            "--check-events" };
+                                            "--check-events",
+                                            "--latency-events" };
+#define NUMBER_FLAGS (sizeof(number_flags) / sizeof(number_flags[0]))
 
 static bool one_of(const char *flag, const char *const *set, size_t n)
 {
@@ -276,7 +286,7 @@ static enum pcb_cli_action take_option(int argc, char **argv, int i,
     return ERR("pcbench: unknown option '%s' (see pcbench --help)", argv[i]);
   memcpy(flag, argv[i], flen);
   flag[flen] = '\0';
-  if (!one_of(flag, list_flags, 5) && !one_of(flag, number_flags, 5) &&
+  if (!one_of(flag, list_flags, 5) && !one_of(flag, number_flags, NUMBER_FLAGS) &&
       strcmp(flag, "--out") != 0)
     return ERR("pcbench: unknown option '%s' (see pcbench --help)", argv[i]);
   if (eq) {
@@ -290,7 +300,7 @@ static enum pcb_cli_action take_option(int argc, char **argv, int i,
   }
   if (one_of(flag, list_flags, 5))
     return take_list(flag, value, c, err, errlen);
-  if (one_of(flag, number_flags, 5))
+  if (one_of(flag, number_flags, NUMBER_FLAGS))
     return take_number(flag, value, c, err, errlen);
   return take_out(value, c, err, errlen);
 }

@@ -31,6 +31,7 @@ struct pcb_config {
   int repetitions;
   double min_time;
   int check_events;   /* events checked against the truth per entry */
+  int latency_events; /* operations timed one by one per entry */
   const char *out;    /* results JSON, written via a temporary + rename */
   bool quick;
   /* --benchmark_* flags, passed to Google Benchmark untouched */

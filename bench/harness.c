@@ -31,6 +31,8 @@ struct entry {
   enum pcb_place place;
   bool checked;
   uint64_t nchecked, ncorrect, ntruncated;
+  bool timed_each;        /* the latency pass has run */
+  uint64_t p50, p99, p999, max;
 };
 
 /* One thread's job for a run: its loop at the bottom of its chain. */
@@ -38,6 +40,7 @@ struct job {
   struct pcb_run run;
   const struct pcb_workload *wl;
   int frames;
+  bool latency;  /* the measuring thread times each operation */
 };
 
 static struct {
@@ -53,6 +56,8 @@ static struct {
   const struct pcb_strategy *reg_s;  /* what the threads are registered with */
   int reg_depth, reg_threads;
   struct pcb_wl_shared sh;
+  struct pcb_clock clock;
+  struct pcb_hist hist;
   const char *current;
 } H;
 
@@ -148,11 +153,15 @@ static int job_main(void *arg)
 {
   struct job *j = arg;
 
-  return pcb_oracle_run(j->run.w->oracle, j->frames, j->wl->loop, &j->run);
+  return pcb_oracle_run(j->run.w->oracle, j->frames,
+                        j->latency ? j->wl->latency_loop : j->wl->loop,
+                        &j->run);
 }
 
-/* One run of e on all its threads: timed when st, else `count` ops. */
-static void run_threads(const struct entry *e, pcb_gb_state *st, int64_t count)
+/* One run of e on all its threads: timed when st, else `count` ops,
+ * each timed into H.hist when `latency`. */
+static void run_threads(const struct entry *e, pcb_gb_state *st, int64_t count,
+                        bool latency)
 {
   struct pcb_wl_shared *sh = &H.sh;
 
@@ -161,8 +170,9 @@ static void run_threads(const struct entry *e, pcb_gb_state *st, int64_t count)
   atomic_store(&sh->stop, false);
   atomic_store(&sh->started, 0);
   for (int i = 0; i < e->threads; i++)
-    H.jobs[i] = (struct job){ { &H.w[i], sh, i ? NULL : st, i ? 0 : count, i },
-                              e->wl, e->frames };
+    H.jobs[i] = (struct job){ { &H.w[i], sh, i ? NULL : st, i ? 0 : count, i,
+                                &H.hist, &H.clock },
+                              e->wl, e->frames, latency && i == 0 };
   for (int i = 1; i < e->threads; i++)
     pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
   while (atomic_load(&sh->started) < e->threads - 1)
@@ -187,7 +197,7 @@ static void check_entry(struct entry *e)
 
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, 1, pcb_wl_consume_check);
-  run_threads(e, NULL, H.cfg->check_events);
+  run_threads(e, NULL, H.cfg->check_events, false);
   for (int i = 0; i < e->threads; i++) {
     struct pcb_wl_thread *w = &H.w[i];
 
@@ -197,6 +207,24 @@ static void check_entry(struct entry *e)
     e->ntruncated += w->truncated;
   }
   e->checked = true;
+}
+
+/*
+ * The untimed latency pass, at the configured rate: latency_events
+ * operations of the measuring thread, each timed with the cycle counter,
+ * the calibrated floor removed, into a log-linear histogram.
+ */
+static void time_each(struct entry *e)
+{
+  for (int i = 0; i < e->threads; i++)
+    reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
+  pcb_hist_reset(&H.hist);
+  run_threads(e, NULL, H.cfg->latency_events, true);
+  e->p50 = pcb_hist_quantile(&H.hist, 0.5);
+  e->p99 = pcb_hist_quantile(&H.hist, 0.99);
+  e->p999 = pcb_hist_quantile(&H.hist, 0.999);
+  e->max = pcb_hist_quantile(&H.hist, 1);
+  e->timed_each = true;
 }
 
 /* Counters of one timed run; the check figures are the entry's. */
@@ -221,6 +249,12 @@ static void report(pcb_gb_state *st, const struct entry *e, int64_t iters)
                    (double)e->ntruncated / (double)e->nchecked, PCB_GB_PLAIN);
   }
   pcb_gb_counter(st, "threads", e->threads, PCB_GB_PLAIN);
+  if (e->timed_each) {
+    pcb_gb_counter(st, "p50_ns", (double)e->p50, PCB_GB_PLAIN);
+    pcb_gb_counter(st, "p99_ns", (double)e->p99, PCB_GB_PLAIN);
+    pcb_gb_counter(st, "p999_ns", (double)e->p999, PCB_GB_PLAIN);
+    pcb_gb_counter(st, "max_ns", (double)e->max, PCB_GB_PLAIN);
+  }
 }
 
 static void entry_body(pcb_gb_state *st, void *arg)
@@ -244,12 +278,13 @@ static void entry_body(pcb_gb_state *st, void *arg)
   }
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
-  run_threads(e, st, 0);
+  run_threads(e, st, 0, false);
   if (!e->checked) {
     struct pcb_wl_thread saved[PCB_THREADS_MAX];
 
     memcpy(saved, H.w, sizeof(H.w[0]) * (size_t)e->threads);
     check_entry(e);
+    time_each(e);
     for (int i = 0; i < e->threads; i++) {
       H.w[i].events = saved[i].events;
       H.w[i].lost = saved[i].lost;
@@ -306,6 +341,19 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
     }
   }
   pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap, PCB_GB_PLAIN);
+}
+
+static void describe_clock(void)
+{
+  char buf[160];
+
+  snprintf(buf, sizeof(buf),
+           "%s, %.4f ns/tick; floor %.1f ns (median of 10001 back-to-back "
+           "pairs) subtracted from each timed operation",
+           pcb_clock_rdtscp.name, H.clock.ns_per_tick, H.clock.floor_ns);
+  pcb_gb_context("latency_timer", buf);
+  snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
+  pcb_gb_context("timer_floor_ns", buf);
 }
 
 static int add_entry(const struct pcb_config *c, const struct pcb_workload *wl,
@@ -369,6 +417,10 @@ int pcb_harness_setup(const struct pcb_config *c)
   err = pcb_bucket_table_init(&H.buckets, 1 << 14, 1 << 22);
   if (err)
     return err;
+  err = pcb_clock_calibrate(&pcb_clock_rdtscp, 50, 10001, &H.clock);
+  if (err)
+    return err;
+  describe_clock();
   pthread_mutex_init(&H.sh.mu, NULL);
   pthread_cond_init(&H.sh.cv, NULL);
   for (int i = 0; i < PCB_THREADS_MAX; i++) {

@@ -49,6 +49,29 @@ static int64_t hand_off(struct pcb_wl_shared *sh, int me)
   return waited;
 }
 
+static inline void block_op(struct pcb_run *r)
+{
+  pcb_wl_block_event(r->w, hand_off(r->sh, r->role));
+}
+
+static inline void mutex_op(struct pcb_run *r)
+{
+  struct pcb_wl_shared *sh = r->sh;
+  uint64_t t0 = pcb_cycles();
+  int64_t waited = 0;
+
+  if (pthread_mutex_trylock(&sh->mu) != 0) {
+    pthread_mutex_lock(&sh->mu);
+    waited = (int64_t)(pcb_cycles() - t0);
+  }
+  for (int i = 0; i < 16; i++)
+    sh->held++;
+  pthread_mutex_unlock(&sh->mu);
+  if (waited > 0)
+    pcb_wl_block_event(r->w, waited);
+}
+
+/* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int block_loop(void *arg)
 {
   struct pcb_run *r = arg;
@@ -57,31 +80,44 @@ __attribute__((noinline)) static int block_loop(void *arg)
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left))
-    pcb_wl_block_event(r->w, hand_off(r->sh, r->role));
+    block_op(r);
+  return 0;
+}
+
+__attribute__((noinline)) static int block_latency_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+
+  for (int64_t i = 0; i < r->count; i++) {
+    uint64_t t0 = pcb_clock_read();
+
+    block_op(r);
+    pcb_run_timed(r, t0);
+  }
   return 0;
 }
 
 __attribute__((noinline)) static int mutex_loop(void *arg)
 {
   struct pcb_run *r = arg;
-  struct pcb_wl_shared *sh = r->sh;
   int64_t left = r->count;
 
   if (r->role != 0)
-    atomic_fetch_add(&sh->started, 1);
-  while (pcb_run_more(r, &left)) {
-    uint64_t t0 = pcb_cycles();
-    int64_t waited = 0;
+    atomic_fetch_add(&r->sh->started, 1);
+  while (pcb_run_more(r, &left))
+    mutex_op(r);
+  return 0;
+}
 
-    if (pthread_mutex_trylock(&sh->mu) != 0) {
-      pthread_mutex_lock(&sh->mu);
-      waited = (int64_t)(pcb_cycles() - t0);
-    }
-    for (int i = 0; i < 16; i++)
-      sh->held++;
-    pthread_mutex_unlock(&sh->mu);
-    if (waited > 0)
-      pcb_wl_block_event(r->w, waited);
+__attribute__((noinline)) static int mutex_latency_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+
+  for (int64_t i = 0; i < r->count; i++) {
+    uint64_t t0 = pcb_clock_read();
+
+    mutex_op(r);
+    pcb_run_timed(r, t0);
   }
   return 0;
 }
@@ -92,6 +128,7 @@ const struct pcb_workload pcb_workload_block = {
   .min_threads = 2,
   .real_time = true,
   .loop = block_loop,
+  .latency_loop = block_latency_loop,
 };
 
 const struct pcb_workload pcb_workload_mutex = {
@@ -100,4 +137,5 @@ const struct pcb_workload pcb_workload_mutex = {
   .min_threads = 2,
   .real_time = true,
   .loop = mutex_loop,
+  .latency_loop = mutex_latency_loop,
 };

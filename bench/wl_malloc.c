@@ -35,7 +35,15 @@ __attribute__((noinline)) void *pcb_wl_malloc(struct pcb_wl_thread *w,
   return p;
 }
 
-/* The loop at the bottom of the chain: the event site's caller. */
+static inline void malloc_op(struct pcb_run *r)
+{
+  void *p = pcb_wl_malloc(r->w, OBJECT_SIZE);
+
+  __asm__ volatile("" : : "r"(p) : "memory");
+  free(p);
+}
+
+/* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int malloc_loop(void *arg)
 {
   struct pcb_run *r = arg;
@@ -43,11 +51,20 @@ __attribute__((noinline)) static int malloc_loop(void *arg)
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left)) {
-    void *p = pcb_wl_malloc(r->w, OBJECT_SIZE);
+  while (pcb_run_more(r, &left))
+    malloc_op(r);
+  return 0;
+}
 
-    __asm__ volatile("" : : "r"(p) : "memory");
-    free(p);
+__attribute__((noinline)) static int malloc_latency_loop(void *arg)
+{
+  struct pcb_run *r = arg;
+
+  for (int64_t i = 0; i < r->count; i++) {
+    uint64_t t0 = pcb_clock_read();
+
+    malloc_op(r);
+    pcb_run_timed(r, t0);
   }
   return 0;
 }
@@ -58,4 +75,5 @@ const struct pcb_workload pcb_workload_malloc = {
   .min_threads = 1,
   .real_time = false,
   .loop = malloc_loop,
+  .latency_loop = malloc_latency_loop,
 };

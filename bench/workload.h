@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "gbshim.h"
+#include "pcbench/clock.h"
+#include "pcbench/hist.h"
 #include "pcbench/bucket.h"
 #include "pcbench/oracle.h"
 #include "pcbench/sample.h"
@@ -56,6 +58,8 @@ struct pcb_run {
   pcb_gb_state *st;   /* measuring thread, timed: Google Benchmark's loop */
   int64_t count;      /* measuring thread, untimed: this many operations */
   int role;           /* 0 measures; 1.. partners run until sh->stop */
+  struct pcb_hist *hist;         /* latency loop: one value per operation */
+  const struct pcb_clock *clock;
 };
 
 struct pcb_workload {
@@ -64,6 +68,9 @@ struct pcb_workload {
   int min_threads;   /* threads a run needs (block: 2) */
   bool real_time;    /* measured in wall time (it blocks) */
   pcb_site_fn loop;  /* int loop(struct pcb_run *) */
+  /* The same operations, `count` of them, each timed into run->hist: a
+   * separate loop so the timed loop carries no per-event timing. */
+  pcb_site_fn latency_loop;
 };
 
 size_t pcb_workload_count(void);
@@ -98,6 +105,14 @@ static inline bool pcb_run_more(struct pcb_run *r, int64_t *left)
     return false;
   *left = 63;
   return true;
+}
+
+/* Times one operation of a latency loop into its histogram. */
+static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
+{
+  uint64_t t1 = pcb_clock_read();
+
+  pcb_hist_record(r->hist, pcb_clock_ns(r->clock, t1 - t0));
 }
 
 #endif
