@@ -44,6 +44,15 @@ void pcb_cli_usage(void)
 "  --latency-events=N  operations timed one by one per entry for p50/p99/\n"
 "                      p999/max, in an untimed pass (default 20000)\n"
 "  --quick             a subset that runs in well under a minute\n"
+"Hostile conditions:\n"
+"  --storm=HZ          add storm/ entries: SIGPROF per thread at HZ of its\n"
+"                      of wall time records nested events; every outer event\n"
+"                      is checked (default 0: none)\n"
+"  --storm-events=N    iterations of each storm entry (default 1000000)\n"
+"  --churn-threads=N   churn/ entries: N threads start, record 3 events and\n"
+"                      exit, one after another (default 1000; 0: none)\n"
+"  --fail-every=N      in churn entries every Nth strategy allocation fails\n"
+"                      (default 0: none)\n"
 "  --out=PATH          write results JSON (temporary file, then rename)\n"
 "Other:\n"
 "  --list              print strategies and workloads, and exit\n"
@@ -188,6 +197,26 @@ static enum pcb_cli_action take_number(const char *flag, const char *value,
       return ERR("pcbench: --repetitions: '%s' (allowed: integers 1..1000)",
                  value);
     c->repetitions = (int)v;
+  } else if (strcmp(flag, "--storm") == 0) {
+    if (!parse_int(value, 0, 100000, &v))
+      return ERR("pcbench: --storm: '%s' (allowed: signals per second "
+                 "per thread, 0..100000; 0 = no storm entries)", value);
+    c->storm_hz = (int)v;
+  } else if (strcmp(flag, "--storm-events") == 0) {
+    if (!parse_int(value, 1, 100000000, &v))
+      return ERR("pcbench: --storm-events: '%s' (allowed: integers "
+                 "1..100000000)", value);
+    c->storm_events = (int)v;
+  } else if (strcmp(flag, "--churn-threads") == 0) {
+    if (!parse_int(value, 0, 1000000, &v))
+      return ERR("pcbench: --churn-threads: '%s' (allowed: integers "
+                 "0..1000000; 0 = no churn entries)", value);
+    c->churn_threads = (int)v;
+  } else if (strcmp(flag, "--fail-every") == 0) {
+    if (!parse_int(value, 0, 1000000, &v))
+      return ERR("pcbench: --fail-every: '%s' (allowed: integers 0..1000000;"
+                 " 0 = no injected failures)", value);
+    c->fail_every = (int)v;
   } else if (strcmp(flag, "--latency-events") == 0) {
     if (!parse_int(value, 1, 10000000, &v))
       return ERR("pcbench: --latency-events: '%s' (allowed: integers "
@@ -248,6 +277,8 @@ static void defaults(struct pcb_config *c)
   c->min_time = 0.1;
   c->check_events = 1000;
   c->latency_events = 20000;
+  c->storm_events = 1000000;
+  c->churn_threads = 1000;
 }
 
 static void quick(struct pcb_config *c)
@@ -262,7 +293,10 @@ static const char *const list_flags[] = { "--workloads", "--strategies",
 static const char *const number_flags[] = { "--threads", "--rate",
                                             "--repetitions", "--min-time",
                                             "--check-events",
-                                            "--latency-events" };
+                                            "--latency-events", "--storm",
+                                            "--storm-events",
+                                            "--churn-threads",
+                                            "--fail-every" };
 #define NUMBER_FLAGS (sizeof(number_flags) / sizeof(number_flags[0]))
 
 static bool one_of(const char *flag, const char *const *set, size_t n)

@@ -32,6 +32,10 @@ struct pcb_config {
   double min_time;
   int check_events;   /* events checked against the truth per entry */
   int latency_events; /* operations timed one by one per entry */
+  int storm_hz;       /* storm/ entries: SIGPROF per thread at this rate */
+  int storm_events;   /* iterations of each storm entry */
+  int churn_threads;  /* churn/ entries: threads started one after another */
+  int fail_every;     /* churn/ entries: every Nth buffer allocation fails */
   const char *out;    /* results JSON, written via a temporary + rename */
   bool quick;
   /* --benchmark_* flags, passed to Google Benchmark untouched */

@@ -18,9 +18,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "churn.h"
 #include "harness.h"
 #include "memory.h"
 #include "partner.h"
+#include "storm.h"
 #include "pcbench/error.h"
 
 struct entry {
@@ -31,6 +33,8 @@ struct entry {
   enum pcb_place place;
   bool checked;
   uint64_t nchecked, ncorrect, ntruncated;
+  bool storm;             /* a storm/ entry */
+  uint64_t nested;        /* storm: nested events recorded */
   bool timed_each;        /* the latency pass has run */
   uint64_t p50, p99, p999, max;
 };
@@ -147,6 +151,7 @@ static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
   w->consume = consume;
   w->events = w->lost = 0;
   w->seen = w->correct = w->truncated = 0;
+  w->nested = w->nested_lost = 0;
 }
 
 static int job_main(void *arg)
@@ -227,20 +232,33 @@ static void time_each(struct entry *e)
   e->timed_each = true;
 }
 
-/* Counters of one timed run; the check figures are the entry's. */
-static void report(pcb_gb_state *st, const struct entry *e, int64_t iters)
+/* What one timed run recorded, summed over its threads. */
+struct tally {
+  uint64_t events, lost, main_events;
+};
+
+static struct tally tally(const struct entry *e)
 {
-  uint64_t events = 0, lost = 0;
+  struct tally t = { 0, 0, H.w[0].events };
 
   for (int i = 0; i < e->threads; i++) {
-    events += H.w[i].events;
-    lost += H.w[i].lost;
+    t.events += H.w[i].events;
+    t.lost += H.w[i].lost;
   }
-  pcb_gb_counter(st, "events", (double)events, PCB_GB_PLAIN);
+  return t;
+}
+
+/* Counters of one timed run; the check and latency figures are the
+ * entry's. */
+static void report(pcb_gb_state *st, const struct entry *e, struct tally t)
+{
+  int64_t iters = pcb_gb_iterations(st);
+
+  pcb_gb_counter(st, "events", (double)t.events, PCB_GB_PLAIN);
   pcb_gb_counter(st, "events_per_iter",
-                 iters > 0 ? (double)H.w[0].events / (double)iters : 0,
+                 iters > 0 ? (double)t.main_events / (double)iters : 0,
                  PCB_GB_PLAIN);
-  pcb_gb_counter(st, "lost", (double)lost, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "lost", (double)t.lost, PCB_GB_PLAIN);
   pcb_gb_counter(st, "checked", (double)e->nchecked, PCB_GB_PLAIN);
   if (e->nchecked > 0) {  /* never a NaN counter: JSON readers choke */
     pcb_gb_counter(st, "correct", (double)e->ncorrect / (double)e->nchecked,
@@ -257,9 +275,10 @@ static void report(pcb_gb_state *st, const struct entry *e, int64_t iters)
   }
 }
 
-static void entry_body(pcb_gb_state *st, void *arg)
+/* Progress, placement and registration for e; false if the entry
+ * cannot run (Google Benchmark is then told why). */
+static bool prepare(struct entry *e, pcb_gb_state *st)
 {
-  struct entry *e = arg;
   int err;
 
   if (H.current != e->name)
@@ -274,73 +293,79 @@ static void entry_body(pcb_gb_state *st, void *arg)
 
     snprintf(msg, sizeof(msg), "set-up failed: %s", pcb_strerror(err));
     pcb_gb_skip_with_error(st, msg);
-    return;
+    return false;
   }
+  return true;
+}
+
+static void entry_body(pcb_gb_state *st, void *arg)
+{
+  struct entry *e = arg;
+  struct tally t;
+
+  if (!prepare(e, st))
+    return;
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
   run_threads(e, st, 0, false);
+  t = tally(e);
   if (!e->checked) {
-    struct pcb_wl_thread saved[PCB_THREADS_MAX];
-
-    memcpy(saved, H.w, sizeof(H.w[0]) * (size_t)e->threads);
     check_entry(e);
     time_each(e);
-    for (int i = 0; i < e->threads; i++) {
-      H.w[i].events = saved[i].events;
-      H.w[i].lost = saved[i].lost;
-    }
   }
-  report(st, e, pcb_gb_iterations(st));
+  report(st, e, t);
+}
+
+/* Arms (hz > 0) or disarms every thread's profiling timer for e. */
+static void storm_arm(const struct entry *e, int hz)
+{
+  pcb_storm_arm(&hz);
+  for (int i = 1; i < e->threads; i++)
+    pcb_partner_call(&H.partners[i], pcb_storm_arm, &hz);
 }
 
 /*
- * thread_start/<strategy>/depth:N -- the strategy's thread_init hook alone
- * (eager strategies pay for their buffer here).  Timed in batches of
- * TS_BATCH inits with the manual clock; the exits run untimed.
+ * storm/... -- the timed loop runs with the checking consumer while every
+ * thread takes SIGPROF at --storm Hz; each outer event is
+ * compared with the ground truth.  A short warm run first lets `lazy`
+ * allocate outside the storm.  The latency pass runs under the storm too.
  */
-enum { TS_BATCH = 256 };
-
-struct ts_entry {
-  char name[96];
-  const struct pcb_strategy *s;
-  int depth;
-};
-
-static double now_sec(void)
+static void storm_body(pcb_gb_state *st, void *arg)
 {
-  struct timespec ts;
+  struct entry *e = arg;
+  bool none = e->s->flags & PCB_F_NO_CAPTURE;
+  uint64_t correct = 0, nested = 0, nested_lost = 0;
+  struct tally t;
 
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+  if (!prepare(e, st))
+    return;
+  for (int i = 0; i < e->threads; i++)
+    reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
+  run_threads(e, NULL, 100, false);
+  for (int i = 0; i < e->threads; i++)
+    reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_check);
+  storm_arm(e, H.cfg->storm_hz);
+  run_threads(e, st, 0, false);
+  storm_arm(e, 0);
+  t = tally(e);
+  for (int i = 0; i < e->threads; i++) {
+    const struct pcb_wl_thread *w = &H.w[i];
 
-static void thread_start_body(pcb_gb_state *st, void *arg)
-{
-  static struct pcb_thread ctx[TS_BATCH];
-  const struct ts_entry *e = arg;
-  size_t heap = 0;
-
-  if (H.current != e->name)
-    fprintf(stderr, "pcbench: %s\n", e->name);
-  H.current = e->name;
-  while (pcb_gb_keep_running_batch(st, TS_BATCH)) {
-    int ok = 0;
-    double t0 = now_sec();
-
-    for (int i = 0; i < TS_BATCH; i++) {
-      ctx[i] = (struct pcb_thread){ .strategy = e->s, .depth = e->depth };
-      ok += e->s->thread_init(&ctx[i]) == 0;
-    }
-    pcb_gb_set_iteration_time(st, now_sec() - t0);
-    heap = e->s->heap_bytes(&ctx[0]);
-    for (int i = 0; i < TS_BATCH; i++)
-      e->s->thread_exit(&ctx[i]);
-    if (ok != TS_BATCH) {
-      pcb_gb_skip_with_error(st, "thread_init failed");
-      return;
-    }
+    if (w->seen == (none ? 0 : w->events))
+      correct += none ? w->events : w->correct;
+    nested += w->nested;
+    nested_lost += w->nested_lost;
   }
-  pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap, PCB_GB_PLAIN);
+  storm_arm(e, H.cfg->storm_hz);
+  time_each(e);
+  storm_arm(e, 0);
+  e->nchecked = t.events;
+  e->ncorrect = correct;
+  e->nested = nested;
+  e->checked = true;
+  report(st, e, t);
+  pcb_gb_counter(st, "nested", (double)nested, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "nested_lost", (double)nested_lost, PCB_GB_PLAIN);
 }
 
 static void describe_clock(void)
@@ -356,17 +381,19 @@ static void describe_clock(void)
   pcb_gb_context("timer_floor_ns", buf);
 }
 
-static int add_entry(const struct pcb_config *c, const struct pcb_workload *wl,
-                     const struct pcb_strategy *s, int d, int f, int p)
+static void add_entry(const struct pcb_config *c, const struct pcb_workload *wl,
+                      const struct pcb_strategy *s, int d, int f, int p,
+                      bool storm)
 {
   struct entry *e = &H.entries[H.nentries];
   int threads = c->threads ? c->threads : wl->min_threads;
 
   *e = (struct entry){ .wl = wl, .s = s, .depth = c->depths[d],
                        .frames = c->frames[f], .threads = threads,
-                       .place = c->places[p], .index = H.nentries };
-  snprintf(e->name, sizeof(e->name), "%s/%s/depth:%d/frames:%d", wl->name,
-           s->name, e->depth, e->frames);
+                       .place = c->places[p], .index = H.nentries,
+                       .storm = storm };
+  snprintf(e->name, sizeof(e->name), "%s%s/%s/depth:%d/frames:%d",
+           storm ? "storm/" : "", wl->name, s->name, e->depth, e->frames);
   if (threads > 1)
     snprintf(e->name + strlen(e->name), sizeof(e->name) - strlen(e->name),
              "/threads:%d", threads);
@@ -374,39 +401,22 @@ static int add_entry(const struct pcb_config *c, const struct pcb_workload *wl,
     snprintf(e->name + strlen(e->name), sizeof(e->name) - strlen(e->name),
              "/place:%s", pcb_place_name(e->place));
   H.nentries++;
-  return 0;
 }
 
 static void register_entries(const struct pcb_config *c)
 {
-  struct pcb_gb_opts o = { 0 };
-
-  (void)c;
   for (int i = 0; i < H.nentries; i++) {
-    o.real_time = H.entries[i].wl->real_time;
-    pcb_gb_register(H.entries[i].name, entry_body, &H.entries[i], &o);
+    struct entry *e = &H.entries[i];
+    struct pcb_gb_opts o = { .real_time = e->wl->real_time,
+                             .iterations = e->storm ? c->storm_events : 0 };
+
+    pcb_gb_register(e->name, e->storm ? storm_body : entry_body, e, &o);
   }
-}
-
-static void register_thread_start(const struct pcb_config *c)
-{
-  static struct ts_entry ts[PCB_LIST_MAX * PCB_LIST_MAX];
-  struct pcb_gb_opts o = { .manual_time = true };
-  int n = 0;
-
-  for (int s = 0; s < c->nstrategies; s++)
-    for (int d = 0; d < c->ndepths; d++) {
-      ts[n] = (struct ts_entry){ .s = c->strategies[s], .depth = c->depths[d] };
-      snprintf(ts[n].name, sizeof(ts[n].name), "thread_start/%s/depth:%d",
-               ts[n].s->name, ts[n].depth);
-      pcb_gb_register(ts[n].name, thread_start_body, &ts[n], &o);
-      n++;
-    }
 }
 
 int pcb_harness_setup(const struct pcb_config *c)
 {
-  int max = c->nworkloads * c->nstrategies * c->ndepths * c->nframes *
+  int max = 2 * c->nworkloads * c->nstrategies * c->ndepths * c->nframes *
             c->nplaces;
   int err;
 
@@ -433,10 +443,40 @@ int pcb_harness_setup(const struct pcb_config *c)
       for (int d = 0; d < c->ndepths; d++)
         for (int f = 0; f < c->nframes; f++)
           for (int p = 0; p < (c->workloads[w]->min_threads > 1 ? c->nplaces : 1); p++)
-            add_entry(c, c->workloads[w], c->strategies[s], d, f, p);
+            for (int storm = 0; storm <= (c->storm_hz > 0); storm++)
+              add_entry(c, c->workloads[w], c->strategies[s], d, f, p, storm);
+  if (c->storm_hz > 0 && pcb_storm_install() != 0)
+    return PCB_ESYS;
   register_entries(c);
-  register_thread_start(c);
+  pcb_churn_register(c);
   return pcb_memory_register(c, &H.buckets);
+}
+
+int pcb_harness_verdicts(void)
+{
+  int failures = 0;
+
+  for (int i = 0; i < H.nentries; i++) {
+    const struct entry *e = &H.entries[i];
+    bool control = e->s->flags & PCB_F_CONTROL;
+    bool all = e->nchecked > 0 && e->ncorrect == e->nchecked;
+    const char *verdict;
+
+    if (!e->storm || !e->checked)
+      continue;
+    if (control)
+      verdict = all ? "FAIL: the check did not catch the negative control"
+                    : "ok: the check caught the negative control";
+    else
+      verdict = all ? "ok" : "FAIL: a guarded strategy lost correctness";
+    failures += verdict[0] == 'F';
+    fprintf(stderr, "pcbench: %s: correct %llu/%llu (%.6f), %llu nested: %s\n",
+            e->name, (unsigned long long)e->ncorrect,
+            (unsigned long long)e->nchecked,
+            e->nchecked ? (double)e->ncorrect / (double)e->nchecked : 0.0,
+            (unsigned long long)e->nested, verdict);
+  }
+  return failures;
 }
 
 void pcb_harness_teardown(void)

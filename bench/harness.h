@@ -12,6 +12,10 @@
 int pcb_harness_setup(const struct pcb_config *cfg);
 /* The entry being run, for an interrupted run's message. */
 const char *pcb_harness_current(void);
+/* After the run: one line per storm entry saying whether the correctness
+ * check held (guarded strategies all correct, the negative control
+ * caught); returns how many did not. */
+int pcb_harness_verdicts(void);
 void pcb_harness_teardown(void);
 
 #endif

@@ -36,19 +36,28 @@ static char tmp_path[4096];   /* Google Benchmark writes here */
 static char clean_path[4200]; /* sanitized, then renamed to --out */
 static char out_flag[4200];
 
-/* Async-signal-safe: unlink and write only. */
+static void say(const char *s)
+{
+  if (write(STDERR_FILENO, s, strlen(s)) < 0) {
+    /* stderr is gone: nothing more to say */
+  }
+}
+
+/* Async-signal-safe: unlink, write and strlen only. */
 static void on_interrupt(int sig)
 {
-  static const char msg[] =
-      "\npcbench: interrupted; previous results left as they were\n";
+  const char *at = pcb_harness_current();
 
   if (tmp_path[0])
     unlink(tmp_path);
   if (clean_path[0])
     unlink(clean_path);
-  if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
-    /* nothing more to do */
+  say("\npcbench: interrupted");
+  if (at) {
+    say(" during ");
+    say(at);
   }
+  say("; no results written, previous results left as they were\n");
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -140,7 +149,7 @@ int main(int argc, char **argv)
   static struct pcb_config cfg;
   const struct pcb_strategy *bad;
   char err[512];
-  int status = 0;
+  int status = 0, failed_checks = 0;
 
   if (pcb_registry_check(&bad) != 0) {
     fprintf(stderr, "pcbench: strategy '%s' refused: %s\n",
@@ -171,9 +180,14 @@ int main(int argc, char **argv)
   if (pcb_gb_run() == 0) {
     fprintf(stderr, "pcbench: no benchmark matched\n");
     status = 2;
+  } else {
+    failed_checks = pcb_harness_verdicts();
   }
   pcb_harness_teardown();
   pcb_gb_shutdown();
   pcb_topo_fini();
-  return finish_output(&cfg, status);
+  /* A failed correctness check is a finding: the results are written,
+   * and the exit status says it. */
+  status = finish_output(&cfg, status);
+  return status ? status : failed_checks ? 1 : 0;
 }

@@ -10,6 +10,9 @@
  * thread, `lazy` only on those that record.  The entry's time is that of
  * starting the T threads and their events.
  *
+ * thread_start/<strategy>/depth:D -- the strategy's thread_init hook
+ * alone, where an eager strategy pays for its buffer.
+ *
  * first_event/<strategy>/depth:D -- the first event on a fresh context
  * (where `lazy` allocates), timed over batches of contexts, with the warm
  * event on the same contexts as a counter, so eager-vs-lazy is seen from
@@ -63,7 +66,7 @@ static struct pcb_bucket_table *table;
 __attribute__((noinline)) static int one_event(struct pcb_thread *t)
 {
   struct pcb_event ev = { __builtin_frame_address(0), 1, consume_bucket,
-                          table };
+                          table, false };
   int rc = pcb_record(t, &ev);
 
   __asm__ volatile("" : "+r"(rc) : : "memory");
@@ -165,6 +168,62 @@ static void heap_body(pcb_gb_state *st, void *arg)
   pcb_gb_counter(st, "failed_threads", failed, PCB_GB_PLAIN);
 }
 
+/*
+ * thread_start/<strategy>/depth:N -- the strategy's thread_init hook alone
+ * (eager strategies pay for their buffer here).  Timed in batches of
+ * TS_BATCH inits with the manual clock; the exits run untimed.
+ */
+enum { TS_BATCH = 256 };
+
+struct ts_entry {
+  char name[96];
+  const struct pcb_strategy *s;
+  int depth;
+};
+
+static void thread_start_body(pcb_gb_state *st, void *arg)
+{
+  static struct pcb_thread ctx[TS_BATCH];
+  const struct ts_entry *e = arg;
+  size_t heap = 0;
+
+  fprintf(stderr, "pcbench: %s\n", e->name);
+  while (pcb_gb_keep_running_batch(st, TS_BATCH)) {
+    int ok = 0;
+    double t0 = now_sec();
+
+    for (int i = 0; i < TS_BATCH; i++) {
+      ctx[i] = (struct pcb_thread){ .strategy = e->s, .depth = e->depth };
+      ok += e->s->thread_init(&ctx[i]) == 0;
+    }
+    pcb_gb_set_iteration_time(st, now_sec() - t0);
+    heap = e->s->heap_bytes(&ctx[0]);
+    for (int i = 0; i < TS_BATCH; i++)
+      e->s->thread_exit(&ctx[i]);
+    if (ok != TS_BATCH) {
+      pcb_gb_skip_with_error(st, "thread_init failed");
+      return;
+    }
+  }
+  pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap, PCB_GB_PLAIN);
+}
+
+static void register_thread_start(const struct pcb_config *c)
+{
+  static struct ts_entry ts[PCB_LIST_MAX * PCB_LIST_MAX];
+  struct pcb_gb_opts o = { .manual_time = true };
+  int n = 0;
+
+  for (int s = 0; s < c->nstrategies; s++)
+    for (int d = 0; d < c->ndepths; d++) {
+      ts[n] = (struct ts_entry){ .s = c->strategies[s], .depth = c->depths[d] };
+      snprintf(ts[n].name, sizeof(ts[n].name), "thread_start/%s/depth:%d",
+               ts[n].s->name, ts[n].depth);
+      pcb_gb_register(ts[n].name, thread_start_body, &ts[n], &o);
+      n++;
+    }
+}
+
 enum { FE_BATCH = 256 };
 
 static struct pcb_thread fe_ctx[FE_BATCH];
@@ -232,6 +291,7 @@ int pcb_memory_register(const struct pcb_config *c,
   table = buckets;
   if (pcb_thread_stack_bounds(&stack) != 0)
     return PCB_ESYS;
+  register_thread_start(c);
   for (int s = 0; s < c->nstrategies; s++)
     for (int d = 0; d < c->ndepths; d++) {
       struct pcb_first_entry *f = &first[nf++];

@@ -21,7 +21,7 @@ __attribute__((noinline)) void pcb_wl_block_event(struct pcb_wl_thread *w,
 {
   if (pcb_block_sampled(&w->rng, cycles, w->block_rate)) {
     struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
-                            w->consume, w };
+                            w->consume, w, false };
     int rc;
 
     w->cur_cycles = (uint64_t)cycles;

@@ -21,7 +21,7 @@ __attribute__((noinline)) void *pcb_wl_malloc(struct pcb_wl_thread *w,
 
   if (pcb_sampler_take(&w->sampler, size)) {
     struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
-                            w->consume, w };
+                            w->consume, w, false };
     int rc;
 
     w->cur_bytes = size;

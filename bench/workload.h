@@ -38,6 +38,9 @@ struct pcb_wl_thread {
   /* outcomes, counted by the wrapper (timed) and the checking consumer */
   uint64_t events, lost;
   uint64_t seen, correct, truncated;
+  /* storm: nested events raised by the profiling signal on this thread,
+   * written only by its handler */
+  uint64_t nested, nested_lost;
 };
 
 /* State shared by the threads of one run of a workload. */

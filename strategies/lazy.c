@@ -8,7 +8,9 @@
  * event raised by the allocation itself (the profiled malloc sampling its
  * own buffer) is refused with EBUSY instead of recursing or deadlocking.
  * A failed allocation drops the event (ENOMEM, counted as lost) and the
- * next event tries again.
+ * next event tries again.  An event raised in a signal handler (ev->async)
+ * before the buffer exists is dropped the same way: malloc is not
+ * async-signal-safe, and the handler may have interrupted it.
  * Trade-off: heap only on threads that record; the first event on a thread
  * pays for an allocation; the record path may call the allocator, so it is
  * not async-signal-safe until the buffer exists.
@@ -52,7 +54,7 @@ static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
     return PCB_EBUSY;
   t->in_use = 1;
   atomic_signal_fence(memory_order_seq_cst);
-  if (t->buf == NULL && lazy_alloc(t) != 0) {
+  if (t->buf == NULL && (ev->async || lazy_alloc(t) != 0)) {
     t->in_use = 0;
     return PCB_ENOMEM;
   }

@@ -41,11 +41,14 @@ static void consume(void *arg, const uintptr_t *pcs, int n, bool truncated)
   c->ok = pcb_oracle_match(c->o, c->t->depth, pcs, n, truncated);
 }
 
+static volatile sig_atomic_t in_handler;
+
 /* The event site: anchors on its own frame, so PC 0 is truth[0]. */
 __attribute__((noinline)) static int site(void *arg)
 {
   struct site_ctx *c = arg;
-  struct pcb_event ev = { __builtin_frame_address(0), 1, consume, c };
+  struct pcb_event ev = { __builtin_frame_address(0), 1, consume, c,
+                          in_handler != 0 };
   int rc = pcb_record(c->t, &ev);
 
   __asm__ volatile("" : "+r"(rc) : : "memory");  /* no tail call */
@@ -275,7 +278,7 @@ static void alloc_failure_drops(void **state)
  * rate 1.  A strategy that allocates inside record must refuse that nested
  * event rather than recurse.
  */
-static int nested_rc, nested_calls, alloc_depth;
+static volatile sig_atomic_t nested_rc, nested_calls, alloc_depth;
 static struct site_ctx nested_ctx;
 
 static void *profiled_alloc(size_t size)
@@ -314,8 +317,46 @@ static void profiled_allocator_no_recursion(void **state)
 static void on_signal(int sig)
 {
   (void)sig;
+  in_handler = 1;
   nested_calls++;
   nested_rc = event(pcb_thread_self(), &nested_oracle, 3, &nested_ctx);
+  in_handler = 0;
+}
+
+static long allocs_seen;
+
+static void *noting_alloc(size_t size)
+{
+  allocs_seen++;
+  return malloc(size);
+}
+
+/* A signal before the thread's first event: nothing may allocate in the
+ * handler; a lazy strategy drops the event instead. */
+static void signal_before_first_event(void **state)
+{
+  const struct pcb_strategy *s = *state;
+  struct sigaction sa = { .sa_handler = on_signal };
+  struct pcb_thread t;
+  struct site_ctx c = { 0 };
+
+  sigemptyset(&sa.sa_mask);
+  assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+  assert_int_equal(pcb_thread_register(&t, s, 32), 0);
+  pcb_hooks.alloc = noting_alloc;
+  allocs_seen = 0;
+  nested_calls = 0;
+  raise(SIGUSR1);
+  assert_int_equal(nested_calls, 1);
+  assert_int_equal(allocs_seen, 0);
+  if (s->flags & PCB_F_ALLOC_LAZY)
+    assert_int_equal(nested_rc, PCB_ENOMEM);
+  else if (!(s->flags & PCB_F_NO_CAPTURE))
+    assert_true(nested_ctx.ok);
+  assert_recorded(s, event(&t, &outer_oracle, 12, &c), &c);  /* recovers */
+  pcb_thread_unregister(&t);
+  pcb_hooks_reset();
+  signal(SIGUSR1, SIG_DFL);
 }
 
 static void raise_nested(void)
@@ -384,6 +425,7 @@ int main(void)
       true },
     { "profiled_allocator_no_recursion", profiled_allocator_no_recursion, false },
     { "nested_signal_event", nested_signal_event, true },
+    { "signal_before_first_event", signal_before_first_event, false },
   };
   size_t ns = sizeof(suite) / sizeof(suite[0]);
   struct CMUnitTest *tests = calloc(ns * pcb_strategy_count(), sizeof(*tests));

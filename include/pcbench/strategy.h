@@ -54,9 +54,10 @@ struct pcb_strategy {
   /*
    * Required.  Record one event on the calling thread `t`.  Must follow the
    * record contract above; must not allocate unless PCB_F_ALLOC_LAZY, and
-   * then only through pcb_hooks and with the thread guarded so that an
-   * event raised by the allocation itself is refused (EBUSY), not
-   * recursed into.  Returns 0 when the consumer was called (or, with
+   * then only through pcb_hooks, never for an ev->async event (drop it
+   * with ENOMEM: the handler may have interrupted malloc), and with the
+   * thread guarded so that an event raised by the allocation itself is
+   * refused (EBUSY), not recursed into.  Returns 0 when the consumer was called (or, with
    * PCB_F_NO_CAPTURE, when nothing was meant to be), PCB_EBUSY when a
    * nested event was refused, PCB_ENOMEM when the buffer could not be had.
    */

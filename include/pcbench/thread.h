@@ -35,6 +35,7 @@ struct pcb_event {
   int skip;
   pcb_consume_fn consume;
   void *arg;
+  bool async;  /* raised in a signal handler: record must not allocate */
 };
 
 /* Addresses [lo, hi) of the stack the thread is running on now. */

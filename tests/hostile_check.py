@@ -1,0 +1,57 @@
+#!/usr/bin/python3
+"""Checks the hostile-condition entries of a pcbench results file.
+
+storm/: every guarded strategy stays at correct == 1 and the negative
+control falls below it; p50 <= p99 <= p999 <= max on every entry with a
+latency distribution.  churn/: nothing leaks; with injected faults, eager
+strategies lose registrations, lazy ones drop events and recover.
+
+usage: hostile_check.py RESULTS.json
+"""
+import json
+import sys
+
+
+def no_nan(token):
+    raise ValueError("non-JSON number " + token)
+
+
+def check(b):
+    name, out = b["name"], []
+    if all(k in b for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns")):
+        if not b["p50_ns"] <= b["p99_ns"] <= b["p999_ns"] <= b["max_ns"]:
+            out.append(f"{name}: quantiles out of order")
+    if name.startswith("storm/"):
+        control = "/thread_unguarded/" in name
+        if control and not b["correct"] < 1:
+            out.append(f"{name}: the negative control was not caught")
+        if not control and b["correct"] != 1:
+            out.append(f"{name}: correct = {b['correct']}")
+    if name.startswith("churn/"):
+        if b["leaked_bytes"] != 0:
+            out.append(f"{name}: leaked {b['leaked_bytes']} bytes")
+        faults = "/faults" in name
+        if faults and ("/thread/" in name or "/lazy/" in name):
+            if b["injected_failures"] <= 0 or b["lost"] <= 0:
+                out.append(f"{name}: no injected failure was felt")
+        if faults and "/lazy/" in name and b["recovered"] <= 0:
+            out.append(f"{name}: lazy never recovered after a failure")
+    return out
+
+
+def main(path):
+    with open(path) as f:
+        doc = json.load(f, parse_constant=no_nan)
+    rows = [b for b in doc["benchmarks"] if b.get("run_type") == "iteration"]
+    problems = [p for b in rows for p in check(b)]
+    kinds = {b["name"].split("/")[0] for b in rows}
+    for want in ("storm", "churn"):
+        if want not in kinds:
+            problems.append(f"no {want}/ entries")
+    for p in problems:
+        print("hostile_check:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
