@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "churn.h"
+#include "harness.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 
@@ -109,7 +110,7 @@ static void churn_body(pcb_gb_state *st, void *arg)
   struct life l = { .e = arg };
   pthread_attr_t attr;
 
-  fprintf(stderr, "pcbench: %s\n", l.e->name);
+  pcb_harness_progress(l.e->name);
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 64 * 1024);
   live_bytes = 0;

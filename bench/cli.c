@@ -31,6 +31,7 @@ void pcb_cli_usage(void)
 "                                                 (default 16,100,200)\n"
 "  --placement=LIST    block/mutex partner: same_core, cross_core\n"
 "                                                 (default cross_core)\n"
+"  --unwinder=NAME     how events capture: fp, backtrace, libgcc (default fp)\n"
 "Workload:\n"
 "  --threads=N         malloc: threads allocating at once, 1..%d (default 1);\n"
 "                      block/mutex: threads in the ring, 2..%d (default 2)\n"
@@ -75,8 +76,10 @@ static void list(void)
   printf("workloads:\n");
   for (size_t i = 0; i < pcb_workload_count(); i++)
     printf("  %-18s %s\n", pcb_workload_at(i)->name, pcb_workload_at(i)->summary);
-  printf("unwinders:\n  %-18s %s\n", pcb_unwinder_fp.name,
-         pcb_unwinder_fp.summary);
+  printf("unwinders:\n");
+  for (size_t i = 0; i < pcb_unwinder_count(); i++)
+    printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
+           pcb_unwinder_at(i)->summary);
 }
 
 static enum pcb_cli_action fail(char *err, size_t len, const char *fmt, ...)
@@ -177,6 +180,28 @@ static enum pcb_cli_action take_list(const char *flag, const char *value,
   return PCB_CLI_RUN;
 }
 
+static const char *names_of_unwinders(void)
+{
+  static char buf[128];
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < pcb_unwinder_count(); i++)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+             i ? ", " : "", pcb_unwinder_at(i)->name);
+  return buf;
+}
+
+static enum pcb_cli_action take_unwinder(const char *value,
+                                         struct pcb_config *c, char *err,
+                                         size_t errlen)
+{
+  c->unwinder = pcb_unwinder_find(value);
+  if (c->unwinder == NULL)
+    return ERR("pcbench: --unwinder: unknown unwinder '%s' (allowed: %s)",
+               value, names_of_unwinders());
+  return PCB_CLI_RUN;
+}
+
 static enum pcb_cli_action take_number(const char *flag, const char *value,
                                        struct pcb_config *c, char *err,
                                        size_t errlen)
@@ -271,6 +296,7 @@ static void defaults(struct pcb_config *c)
   c->depths[0] = 32, c->depths[1] = 128, c->ndepths = 2;
   c->frames[0] = 16, c->frames[1] = 100, c->frames[2] = 200, c->nframes = 3;
   c->places[0] = PCB_PLACE_CROSS_CORE, c->nplaces = 1;
+  c->unwinder = &pcb_unwinder_fp;
   c->threads = 0;  /* per workload: its minimum */
   c->rate = 1;
   c->repetitions = 1;
@@ -321,7 +347,7 @@ static enum pcb_cli_action take_option(int argc, char **argv, int i,
   memcpy(flag, argv[i], flen);
   flag[flen] = '\0';
   if (!one_of(flag, list_flags, 5) && !one_of(flag, number_flags, NUMBER_FLAGS) &&
-      strcmp(flag, "--out") != 0)
+      strcmp(flag, "--out") != 0 && strcmp(flag, "--unwinder") != 0)
     return ERR("pcbench: unknown option '%s' (see pcbench --help)", argv[i]);
   if (eq) {
     value = (char *)eq + 1;
@@ -336,6 +362,8 @@ static enum pcb_cli_action take_option(int argc, char **argv, int i,
     return take_list(flag, value, c, err, errlen);
   if (one_of(flag, number_flags, NUMBER_FLAGS))
     return take_number(flag, value, c, err, errlen);
+  if (strcmp(flag, "--unwinder") == 0)
+    return take_unwinder(value, c, err, errlen);
   return take_out(value, c, err, errlen);
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pcbench/unwind.h"
 #include "topo.h"
 #include "workload.h"
 
@@ -26,6 +27,7 @@ struct pcb_config {
   int frames[PCB_LIST_MAX], nframes;
   enum pcb_place places[PCB_PLACE_COUNT];
   int nplaces;
+  const struct pcb_unwinder *unwinder;  /* for every event of the run */
   int threads;        /* malloc: threads recording at once (block: >= 2) */
   uint64_t rate;      /* malloc: mean bytes between samples; block: cycles */
   int repetitions;

@@ -55,7 +55,7 @@ extern "C" bool pcb_gb_keep_running_batch(pcb_gb_state *st, int64_t n)
 
 extern "C" int64_t pcb_gb_iterations(const pcb_gb_state *st)
 {
-  return reinterpret_cast<const benchmark::State *>(st)->max_iterations;
+  return reinterpret_cast<const benchmark::State *>(st)->iterations();
 }
 
 extern "C" void pcb_gb_set_iteration_time(pcb_gb_state *st, double seconds)

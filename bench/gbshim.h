@@ -45,6 +45,7 @@ void pcb_gb_shutdown(void);
 /* In a body: the timing loop, in batches of n iterations (the timer runs
  * from the first call to the last). */
 bool pcb_gb_keep_running_batch(pcb_gb_state *st, int64_t n);
+/* Iterations run so far (after the loop: all of them). */
 int64_t pcb_gb_iterations(const pcb_gb_state *st);
 void pcb_gb_set_iteration_time(pcb_gb_state *st, double seconds);
 void pcb_gb_counter(pcb_gb_state *st, const char *name, double value,

@@ -19,9 +19,11 @@
 #include <time.h>
 
 #include "churn.h"
+#include "floor.h"
 #include "harness.h"
 #include "memory.h"
 #include "partner.h"
+#include "stackfig.h"
 #include "storm.h"
 #include "pcbench/error.h"
 
@@ -36,6 +38,8 @@ struct entry {
   bool storm;             /* a storm/ entry */
   uint64_t nested;        /* storm: nested events recorded */
   bool timed_each;        /* the latency pass has run */
+  struct pcb_stack_figs stack;
+  double ns_per_iter;     /* this run, by the harness's clock */
   uint64_t p50, p99, p999, max;
 };
 
@@ -68,6 +72,13 @@ static struct {
 const char *pcb_harness_current(void)
 {
   return H.current;
+}
+
+void pcb_harness_progress(const char *name)
+{
+  if (H.current != name)
+    fprintf(stderr, "pcbench: %s\n", name);
+  H.current = name;
 }
 
 static int register_self(void *arg)
@@ -267,6 +278,19 @@ static void report(pcb_gb_state *st, const struct entry *e, struct tally t)
                    (double)e->ntruncated / (double)e->nchecked, PCB_GB_PLAIN);
   }
   pcb_gb_counter(st, "threads", e->threads, PCB_GB_PLAIN);
+  if (e->ns_per_iter > 0 && pcb_floor_ns(e->depth, e->frames) > 0)
+    pcb_gb_counter(st, "floor_ratio",
+                   e->ns_per_iter / pcb_floor_ns(e->depth, e->frames),
+                   PCB_GB_PLAIN);
+  if (e->stack.ok) {
+    pcb_gb_counter(st, "stack_bytes", (double)e->stack.stack_bytes,
+                   PCB_GB_PLAIN);
+    pcb_gb_counter(st, "min_fiber_stack", (double)e->stack.min_fiber_stack,
+                   PCB_GB_PLAIN);
+  }
+  if (e->stack.headroom_ok)
+    pcb_gb_counter(st, "headroom_bytes", (double)e->stack.headroom_bytes,
+                   PCB_GB_PLAIN);
   if (e->timed_each) {
     pcb_gb_counter(st, "p50_ns", (double)e->p50, PCB_GB_PLAIN);
     pcb_gb_counter(st, "p99_ns", (double)e->p99, PCB_GB_PLAIN);
@@ -302,16 +326,22 @@ static void entry_body(pcb_gb_state *st, void *arg)
 {
   struct entry *e = arg;
   struct tally t;
+  uint64_t t0;
 
   if (!prepare(e, st))
     return;
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
+  t0 = pcb_clock_read_mono();
   run_threads(e, st, 0, false);
+  e->ns_per_iter = (double)(pcb_clock_read_mono() - t0) /
+                   (double)(pcb_gb_iterations(st) > 0 ? pcb_gb_iterations(st) : 1);
   t = tally(e);
   if (!e->checked) {
     check_entry(e);
     time_each(e);
+    reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
+    pcb_stack_figures(&H.w[0], e->wl, e->frames, &e->stack);
   }
   report(st, e, t);
 }
@@ -438,6 +468,9 @@ int pcb_harness_setup(const struct pcb_config *c)
     if (H.w[i].oracle == NULL)
       return PCB_ENOMEM;
   }
+  err = pcb_floor_register(c);
+  if (err)
+    return err;
   for (int w = 0; w < c->nworkloads; w++)
     for (int s = 0; s < c->nstrategies; s++)
       for (int d = 0; d < c->ndepths; d++)

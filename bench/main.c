@@ -16,6 +16,7 @@
 #include "harness.h"
 #include "results.h"
 #include "pcbench/error.h"
+#include "pcbench/hooks.h"
 #include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
@@ -79,7 +80,7 @@ static void describe_machine(const struct pcb_config *c)
     snprintf(buf, sizeof(buf), "placement_%s", pcb_place_name((enum pcb_place)i));
     pcb_gb_context(buf, desc);
   }
-  pcb_gb_context("unwinder", pcb_unwinder_fp.name);
+  pcb_gb_context("unwinder", c->unwinder->name);
   snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
   pcb_gb_context("rate", buf);
   snprintf(buf, sizeof(buf), "%d events per entry, untimed, at rate 1",
@@ -172,6 +173,7 @@ int main(int argc, char **argv)
     return 2;  /* Google Benchmark named the unrecognized flag */
   if (pcb_topo_init() != 0 || pcb_topo_bind(0) != 0)
     fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
+  pcb_hooks.unwinder = cfg.unwinder;
   describe_machine(&cfg);
   if (pcb_harness_setup(&cfg) != 0) {
     fprintf(stderr, "pcbench: set-up failed: out of memory\n");

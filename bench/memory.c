@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "memory.h"
+#include "harness.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 
@@ -124,7 +125,7 @@ static void heap_body(pcb_gb_state *st, void *arg)
   long alloc = 0, left = 0;
   int failed = 0;
 
-  fprintf(stderr, "pcbench: %s\n", e->name);
+  pcb_harness_progress(e->name);
   while (hw && th && pcb_gb_keep_running_batch(st, 1)) {
     pthread_barrier_t ready, done;
     double t0;
@@ -187,7 +188,7 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
   const struct ts_entry *e = arg;
   size_t heap = 0;
 
-  fprintf(stderr, "pcbench: %s\n", e->name);
+  pcb_harness_progress(e->name);
   while (pcb_gb_keep_running_batch(st, TS_BATCH)) {
     int ok = 0;
     double t0 = now_sec();
@@ -269,7 +270,7 @@ static void first_event_body(pcb_gb_state *st, void *arg)
   struct fe_run r = { .e = arg, .st = st };
   int64_t iters;
 
-  fprintf(stderr, "pcbench: %s\n", r.e->name);
+  pcb_harness_progress(r.e->name);
   pcb_oracle_run(&oracle, 16, first_event_loop, &r);
   iters = pcb_gb_iterations(st);
   pcb_gb_counter(st, "warm_event_ns", iters ? r.warm * 1e9 / (double)iters : 0,

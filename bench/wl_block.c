@@ -122,6 +122,13 @@ __attribute__((noinline)) static int mutex_latency_loop(void *arg)
   return 0;
 }
 
+/* A wait long enough to be sampled at any rate: the event alone. */
+__attribute__((noinline)) static void block_one_event(struct pcb_wl_thread *w)
+{
+  pcb_wl_block_event(w, w->block_rate);
+  __asm__ volatile("" : : : "memory");
+}
+
 const struct pcb_workload pcb_workload_block = {
   .name = "block",
   .summary = "threads hand a token through a mutex+condvar (saveblockevent)",
@@ -129,6 +136,7 @@ const struct pcb_workload pcb_workload_block = {
   .real_time = true,
   .loop = block_loop,
   .latency_loop = block_latency_loop,
+  .one_event = block_one_event,
 };
 
 const struct pcb_workload pcb_workload_mutex = {
@@ -138,4 +146,5 @@ const struct pcb_workload pcb_workload_mutex = {
   .real_time = true,
   .loop = mutex_loop,
   .latency_loop = mutex_latency_loop,
+  .one_event = block_one_event,
 };

@@ -69,6 +69,14 @@ __attribute__((noinline)) static int malloc_latency_loop(void *arg)
   return 0;
 }
 
+__attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)
+{
+  void *p = pcb_wl_malloc(w, OBJECT_SIZE);
+
+  __asm__ volatile("" : : "r"(p) : "memory");
+  free(p);
+}
+
 const struct pcb_workload pcb_workload_malloc = {
   .name = "malloc",
   .summary = "allocate+free 64 B through a sampling wrapper (mProf_Malloc)",
@@ -76,4 +84,5 @@ const struct pcb_workload pcb_workload_malloc = {
   .real_time = false,
   .loop = malloc_loop,
   .latency_loop = malloc_latency_loop,
+  .one_event = malloc_one_event,
 };

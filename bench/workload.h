@@ -74,6 +74,9 @@ struct pcb_workload {
   /* The same operations, `count` of them, each timed into run->hist: a
    * separate loop so the timed loop carries no per-event timing. */
   pcb_site_fn latency_loop;
+  /* One event as an operation of this workload raises it (the stack
+   * figures' probe): needs the thread to sample everything. */
+  void (*one_event)(struct pcb_wl_thread *w);
 };
 
 size_t pcb_workload_count(void);

@@ -18,7 +18,8 @@
   XX(ESYS,      -8, "system call failed")                                    \
   XX(EFULL,     -9, "table full")                                            \
   XX(ENOTREG,  -10, "thread is not registered")                              \
-  XX(EFRAMES,  -11, "frames out of range")
+  XX(EFRAMES,  -11, "frames out of range")                                   \
+  XX(EOVERFLOW, -12, "stack overflow: the call needs more stack than there is")
 
 enum pcb_errno {
 #define XX(name, val, msg) PCB_##name = (val),

@@ -37,7 +37,7 @@ static inline bool pcb_sampler_take(struct pcb_sampler *s, size_t size)
   s->next -= (int64_t)size;
   if (s->next > 0)
     return false;
-  s->next = pcb_sampler_gap(s);
+  s->next = s->rate == 1 ? 0 : pcb_sampler_gap(s);  /* rate 1: no draw */
   return true;
 }
 

@@ -8,6 +8,7 @@
 #define PCBENCH_UNWIND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pcbench/thread.h"
@@ -36,5 +37,12 @@ int pcb_unwind_fp(const void *fp, int skip, const struct pcb_stack_bounds *b,
                   uintptr_t *pcs, int depth, bool *truncated);
 
 extern const struct pcb_unwinder pcb_unwinder_fp;
+extern const struct pcb_unwinder pcb_unwinder_backtrace;
+extern const struct pcb_unwinder pcb_unwinder_libgcc;
+
+/* The unwinder table (core/unwind_dwarf.c). */
+size_t pcb_unwinder_count(void);
+const struct pcb_unwinder *pcb_unwinder_at(size_t i);
+const struct pcb_unwinder *pcb_unwinder_find(const char *name);
 
 #endif
