@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test bench clean
+.PHONY: all deps build test bench bench-ci clean
 
 all: build
 
@@ -22,6 +22,11 @@ BENCH_ARGS ?= --repetitions=9 --min-time=0.1
 
 bench: build
 	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)
+
+# CI: exact instruction counts (callgrind, fixed iterations) plus a short
+# timed run of the quick matrix, in one results file (docs/ci.md).
+bench-ci: build
+	scripts/bench-ci --bin $(BUILD)/bench/pcbench $(BENCH_CI_ARGS)
 
 clean:
 	rm -rf $(BUILD)

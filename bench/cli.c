@@ -45,6 +45,9 @@ void pcb_cli_usage(void)
 "  --latency-events=N  operations timed one by one per entry for p50/p99/\n"
 "                      p999/max, in an untimed pass (default 20000)\n"
 "  --quick             a subset that runs in well under a minute\n"
+"  --instructions=N    instruction-count mode, for running under callgrind\n"
+"                      (scripts/bench-ci): matrix entries only, N iterations\n"
+"                      each, 1..10000000 (default 0: off)\n"
 "Hostile conditions:\n"
 "  --storm=HZ          add storm/ entries: SIGPROF per thread at HZ of its\n"
 "                      of wall time records nested events; every outer event\n"
@@ -247,6 +250,11 @@ static enum pcb_cli_action take_number(const char *flag, const char *value,
       return ERR("pcbench: --latency-events: '%s' (allowed: integers "
                  "1..10000000)", value);
     c->latency_events = (int)v;
+  } else if (strcmp(flag, "--instructions") == 0) {
+    if (!parse_int(value, 1, 10000000, &v))
+      return ERR("pcbench: --instructions: '%s' (allowed: iterations per "
+                 "entry, 1..10000000)", value);
+    c->instructions = (int)v;
   } else if (strcmp(flag, "--check-events") == 0) {
     if (!parse_int(value, 1, 1000000, &v))
       return ERR("pcbench: --check-events: '%s' (allowed: integers "
@@ -322,7 +330,8 @@ static const char *const number_flags[] = { "--threads", "--rate",
                                             "--latency-events", "--storm",
                                             "--storm-events",
                                             "--churn-threads",
-                                            "--fail-every" };
+                                            "--fail-every",
+                                            "--instructions" };
 #define NUMBER_FLAGS (sizeof(number_flags) / sizeof(number_flags[0]))
 
 static bool one_of(const char *flag, const char *const *set, size_t n)

@@ -21,6 +21,7 @@
 #include "churn.h"
 #include "floor.h"
 #include "harness.h"
+#include "icount.h"
 #include "memory.h"
 #include "partner.h"
 #include "stackfig.h"
@@ -332,16 +333,22 @@ static void entry_body(pcb_gb_state *st, void *arg)
     return;
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
+  if (H.cfg->instructions)
+    PCB_ICOUNT_ZERO();
   t0 = pcb_clock_read_mono();
   run_threads(e, st, 0, false);
   e->ns_per_iter = (double)(pcb_clock_read_mono() - t0) /
                    (double)(pcb_gb_iterations(st) > 0 ? pcb_gb_iterations(st) : 1);
+  if (H.cfg->instructions)
+    PCB_ICOUNT_DUMP(e->name);
   t = tally(e);
   if (!e->checked) {
     check_entry(e);
-    time_each(e);
-    reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
-    pcb_stack_figures(&H.w[0], e->wl, e->frames, &e->stack);
+    if (!H.cfg->instructions) {  /* under callgrind: counts, not times */
+      time_each(e);
+      reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
+      pcb_stack_figures(&H.w[0], e->wl, e->frames, &e->stack);
+    }
   }
   report(st, e, t);
 }
@@ -440,6 +447,9 @@ static void register_entries(const struct pcb_config *c)
     struct pcb_gb_opts o = { .real_time = e->wl->real_time,
                              .iterations = e->storm ? c->storm_events : 0 };
 
+    if (c->instructions)
+      o.iterations = c->instructions, o.repetitions = 1;
+
     pcb_gb_register(e->name, e->storm ? storm_body : entry_body, e, &o);
   }
 }
@@ -468,19 +478,24 @@ int pcb_harness_setup(const struct pcb_config *c)
     if (H.w[i].oracle == NULL)
       return PCB_ENOMEM;
   }
-  err = pcb_floor_register(c);
-  if (err)
-    return err;
+  if (!c->instructions) {  /* instruction mode: matrix entries only */
+    err = pcb_floor_register(c);
+    if (err)
+      return err;
+  }
   for (int w = 0; w < c->nworkloads; w++)
     for (int s = 0; s < c->nstrategies; s++)
       for (int d = 0; d < c->ndepths; d++)
         for (int f = 0; f < c->nframes; f++)
           for (int p = 0; p < (c->workloads[w]->min_threads > 1 ? c->nplaces : 1); p++)
-            for (int storm = 0; storm <= (c->storm_hz > 0); storm++)
+            for (int storm = 0;
+                 storm <= (c->storm_hz > 0 && !c->instructions); storm++)
               add_entry(c, c->workloads[w], c->strategies[s], d, f, p, storm);
   if (c->storm_hz > 0 && pcb_storm_install() != 0)
     return PCB_ESYS;
   register_entries(c);
+  if (c->instructions)
+    return 0;
   pcb_churn_register(c);
   return pcb_memory_register(c, &H.buckets);
 }

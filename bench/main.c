@@ -83,6 +83,11 @@ static void describe_machine(const struct pcb_config *c)
   pcb_gb_context("unwinder", c->unwinder->name);
   snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
   pcb_gb_context("rate", buf);
+  if (c->instructions) {
+    snprintf(buf, sizeof(buf), "%d iterations per matrix entry, each run "
+             "dumped by callgrind", c->instructions);
+    pcb_gb_context("instruction_mode", buf);
+  }
   snprintf(buf, sizeof(buf), "%d events per entry, untimed, at rate 1",
            c->check_events);
   pcb_gb_context("correctness_check", buf);
