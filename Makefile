@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test bench bench-ci clean
+.PHONY: all deps build test bench bench-ci check-stability clean
 
 all: build
 
@@ -27,6 +27,10 @@ bench: build
 # timed run of the quick matrix, in one results file (docs/ci.md).
 bench-ci: build
 	scripts/bench-ci --bin $(BUILD)/bench/pcbench $(BENCH_CI_ARGS)
+
+# Three interleaved runs of the quick matrix: the spread of medians per entry.
+check-stability: build
+	scripts/check-stability --bin $(BUILD)/bench/pcbench $(STABILITY_ARGS)
 
 clean:
 	rm -rf $(BUILD)

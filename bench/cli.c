@@ -45,6 +45,8 @@ void pcb_cli_usage(void)
 "  --latency-events=N  operations timed one by one per entry for p50/p99/\n"
 "                      p999/max, in an untimed pass (default 20000)\n"
 "  --quick             a subset that runs in well under a minute\n"
+"  --interleave        run the repetitions of all entries in random order,\n"
+"                      so slow drift of the machine spreads over every entry\n"
 "  --instructions=N    instruction-count mode, for running under callgrind\n"
 "                      (scripts/bench-ci): matrix entries only, N iterations\n"
 "                      each, 1..10000000 (default 0: off)\n"
@@ -402,8 +404,10 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
     }
     if (strcmp(argv[i], "--quick") == 0) {
       c->quick = true;
+    } else if (strcmp(argv[i], "--interleave") == 0) {
+      c->interleave = true;
     } else if (strncmp(argv[i], "--benchmark_", 12) == 0) {
-      if (c->gb_argc >= 60)
+      if (c->gb_argc >= 56)  /* room for the flags main adds */
         return ERR("pcbench: too many --benchmark_* flags");
       c->gb_argv[c->gb_argc++] = argv[i];
     } else if ((a = take_option(argc, argv, i, &consumed, c, err, errlen)) !=

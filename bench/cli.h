@@ -40,6 +40,7 @@ struct pcb_config {
   int fail_every;     /* churn/ entries: every Nth buffer allocation fails */
   const char *out;    /* results JSON, written via a temporary + rename */
   bool quick;
+  bool interleave;    /* repetitions of all entries in random order */
   /* > 0: instruction-count mode (scripts/bench-ci runs it under callgrind):
    * matrix entries only, each a fixed number of iterations bracketed by
    * callgrind client requests, no latency pass and no stack figures. */

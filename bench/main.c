@@ -83,6 +83,9 @@ static void describe_machine(const struct pcb_config *c)
   pcb_gb_context("unwinder", c->unwinder->name);
   snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
   pcb_gb_context("rate", buf);
+  pcb_gb_context("repetition_order",
+                 c->interleave ? "random interleaving of all entries"
+                               : "each entry's repetitions back to back");
   if (c->instructions) {
     snprintf(buf, sizeof(buf), "%d iterations per matrix entry, each run "
              "dumped by callgrind", c->instructions);
@@ -104,14 +107,16 @@ static void add_timing_flags(struct pcb_config *c)
   char **user = c->gb_argv + 1;
   int nuser = c->gb_argc - 1;
 
-  memmove(user + 3, user, (size_t)nuser * sizeof(*user));
+  memmove(user + 4, user, (size_t)nuser * sizeof(*user));
   snprintf(reps, sizeof(reps), "--benchmark_repetitions=%d", c->repetitions);
   snprintf(mint, sizeof(mint), "--benchmark_min_time=%g", c->min_time);
   user[0] = reps;
   user[1] = mint;
   user[2] = c->repetitions > 1 ? "--benchmark_display_aggregates_only=true"
                                : "--benchmark_color=auto";
-  c->gb_argc += 3;
+  user[3] = c->interleave ? "--benchmark_enable_random_interleaving=true"
+                          : "--benchmark_enable_random_interleaving=false";
+  c->gb_argc += 4;
 }
 
 /* Points Google Benchmark's JSON output at a temporary beside --out. */
