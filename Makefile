@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test bench bench-ci check-stability clean
+.PHONY: all deps build test bench bench-ci check-stability report clean
 
 all: build
 
@@ -22,6 +22,7 @@ BENCH_ARGS ?= --repetitions=9 --min-time=0.1
 
 bench: build
 	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)
+	scripts/report results/latest $(REPORT_ARGS)
 
 # CI: exact instruction counts (callgrind, fixed iterations) plus a short
 # timed run of the quick matrix, in one results file (docs/ci.md).
@@ -31,6 +32,14 @@ bench-ci: build
 # Three interleaved runs of the quick matrix: the spread of medians per entry.
 check-stability: build
 	scripts/check-stability --bin $(BUILD)/bench/pcbench $(STABILITY_ARGS)
+
+# The design evaluation report (docs/report.md): report.html and report.md
+# beside RESULTS, a results JSON or a run folder; REPORT_ARGS sets the
+# fleet projection's inputs (scripts/report --help).
+RESULTS ?= results/latest
+
+report: deps
+	scripts/report $(RESULTS) $(REPORT_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -8,7 +8,9 @@ repetitions).  load_results() reads one file strictly (bare NaN/Infinity
 tokens, which Google Benchmark can write, are refused), checks the rows it
 uses, and groups the repetitions by run_name into
     runs[run_name][figure] = [value of repetition 0, 1, ...]
-for every figure in FIGURES that the entry carries.
+for every figure in FIGURES that the entry carries
+(load_results(path, counters=True) keeps every numeric field of the row
+instead -- p99_ns, floor_ratio, nested, ... -- for the report).
 
 FIGURES is the one table of figures: `time` (real time per iteration, in
 ns, noisy: compared statistically) and the exact figures (counters that are
@@ -188,8 +190,17 @@ def _number(path, name, key, v):
     return float(v)
 
 
-def _row_figures(path, row):
-    """The figures of one iteration row, time converted to ns."""
+# Fields of a Google Benchmark row that name or place it rather than
+# measure it; with counters=True every other numeric field is kept.
+ROW_FIELDS = {"name", "run_name", "run_type", "family_index",
+              "per_family_instance_index", "repetitions", "repetition_index",
+              "real_time", "cpu_time", "time_unit", "aggregate_name",
+              "aggregate_unit", "error_occurred", "error_message", "label"}
+
+
+def _row_figures(path, row, counters=False):
+    """The figures of one iteration row, time converted to ns (with
+    counters, also every other numeric field: user counters, iterations)."""
     name = row.get("run_name", row.get("name"))
     unit = row.get("time_unit")
     if unit not in TIME_UNITS:
@@ -197,9 +208,12 @@ def _row_figures(path, row):
                        "allowed: " + ", ".join(TIME_UNITS))
     out = {"time": _number(path, name, "real_time", row.get("real_time"))
            * TIME_UNITS[unit]}
-    for f in FIGURES[1:]:
-        if f.name in row:
-            out[f.name] = _number(path, name, f.name, row[f.name])
+    keys = [k for k, v in row.items() if k not in ROW_FIELDS and
+            isinstance(v, (int, float)) and not isinstance(v, bool)] \
+        if counters else [f.name for f in FIGURES[1:]]
+    for key in keys:
+        if key in row:
+            out[key] = _number(path, name, key, row[key])
     return out
 
 
@@ -217,7 +231,7 @@ def _check_row(path, i, row):
                        "aggregate")
 
 
-def load_results(path):
+def load_results(path, counters=False):
     """Read and check one results file; see the module docstring."""
     doc = _read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("context"), dict) \
@@ -232,7 +246,7 @@ def load_results(path):
         name = row.get("run_name")
         figs = runs.setdefault(name if isinstance(name, str) else row["name"],
                                {})
-        for key, v in _row_figures(path, row).items():
+        for key, v in _row_figures(path, row, counters).items():
             figs.setdefault(key, []).append(v)
     if not runs:
         raise BadInput(f"{path}: no per-repetition rows (run_type "

@@ -1,0 +1,522 @@
+"""report_findings: what the numbers say, one computed sentence at a time.
+
+Every sentence is built from the run's figures: which strategies exist,
+which depths and frames were measured, and every number in it come from
+the results file, so the findings change when the numbers do.  Where a
+figure is missing the sentence says so ("not measured in this run").
+Timing differences are called real or noise by report_model.same() (a U
+test with enough repetitions, else whether the min-max ranges overlap).
+Candidates are the strategies other than the baseline and the negative
+controls; controls appear only in the correctness findings.
+"""
+import numpy as np
+
+import pcblib
+import report_model as M
+
+
+def candidates(run):
+    return [s for s in M.strategies([run])
+            if s != M.BASELINE and not M.is_control(s)]
+
+
+def primary(run):
+    """The workload group the stack findings use: malloc if measured."""
+    groups = list(run.matrix)
+    for g in groups:
+        if g[0] == "malloc":
+            return g
+    return groups[0] if groups else None
+
+
+def listing(parts):
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def code(s):
+    return f"`{s}`"
+
+
+where = M.group_title  # `malloc`, or `block` (threads:2/place:cross_core)
+
+
+def deepest(run, g):
+    """(depths, frames) measured in group g, each sorted."""
+    keys = list(run.matrix.get(g, {}))
+    return M.axis(keys, 1), M.axis(keys, 2)
+
+
+def fig_at(run, g, s, d, f, name):
+    return M.med(run.matrix.get(g, {}).get((s, d, f)), name)
+
+
+# ---- stack ------------------------------------------------------------------
+
+def stack_growth(run, g):
+    depths, frames = deepest(run, g)
+    out = []
+    for s in candidates(run):
+        by_d = {d: fig_at(run, g, s, d, frames[-1], "stack_bytes")
+                for d in depths}
+        by_d = {d: v for d, v in by_d.items() if v is not None}
+        if not by_d:
+            continue
+        ds = sorted(by_d)
+        if len(set(by_d.values())) == 1:
+            out.append(f"{code(s)} uses {M.fmt_bytes(by_d[ds[0]])} of stack "
+                       "per event at every measured depth ("
+                       + ", ".join(map(str, ds)) + ").")
+            continue
+        grow = by_d[ds[-1]] - by_d[ds[0]]
+        per = grow / (ds[-1] - ds[0])
+        out.append(f"{code(s)} uses {M.fmt_bytes(by_d[ds[0]])} of stack "
+                   f"per event at depth {ds[0]} and " + listing(
+                       f"{M.fmt_bytes(by_d[d])} at depth {d}"
+                       for d in ds[1:]) +
+                   f": {M.fmt_dbytes(grow)} for {ds[-1] - ds[0]} more PCs, "
+                   f"{per:.3g} B per PC.")
+    return out or [f"Stack bytes per event in {where(g)}: {M.NOT_MEASURED}."]
+
+
+def fibers(run, g):
+    depths, frames = deepest(run, g)
+    out = []
+    for d in depths:
+        f = frames[-1]
+        fib = {s: fig_at(run, g, s, d, f, "min_fiber_stack")
+               for s in candidates(run)}
+        fib = {s: v for s, v in fib.items() if v is not None}
+        if not fib:
+            continue
+        base = fig_at(run, g, M.BASELINE, d, f, "min_fiber_stack")
+        tail = "" if base is None else \
+            f" (`{M.BASELINE}`: {M.fmt_bytes(base)})"
+        small = min(fib.values())
+        big = sorted({v for v in fib.values() if v > small})
+        if not big:
+            out.append(f"At depth {d} with {f} frames, every strategy runs "
+                       f"on {M.article(M.fmt_bytes(small))} "
+                       f"{M.fmt_bytes(small)} fiber{tail}.")
+            continue
+        needs = listing(
+            listing(code(s) for s, v in fib.items() if v == b) +
+            f" {'needs' if sum(v == b for v in fib.values()) == 1 else 'need'}"
+            f" {M.article(M.fmt_bytes(b))} {M.fmt_bytes(b)} fiber"
+            for b in reversed(big))
+        fits = listing(code(s) for s, v in fib.items() if v == small)
+        out.append(f"At depth {d} with {f} frames, {needs} where {fits} "
+                   f"{'fits' if ' and ' not in fits else 'fit'} in "
+                   f"{M.fmt_bytes(small)}{tail}.")
+    return out or [f"Fiber sizes in {where(g)}: {M.NOT_MEASURED}."]
+
+
+def headroom(run, g):
+    depths, frames = deepest(run, g)
+    if not depths:
+        return []
+    d = depths[-1]
+    hr = {s: fig_at(run, g, s, d, frames[-1], "headroom_bytes")
+          for s in M.strategies([run]) if not M.is_control(s)}
+    parts = [f"{code(s)} {M.fmt_bytes(v)}" for s, v in hr.items()
+             if v is not None and s != M.BASELINE]
+    if not parts:
+        return [f"Headroom on a 2 KiB fiber: {M.NOT_MEASURED}."]
+    base = hr.get(M.BASELINE)
+    return [f"On a fresh 2 KiB fiber at depth {d}, the event path leaves the "
+            "task's own frames " + listing(parts) +
+            ("" if base is None else
+             f" (`{M.BASELINE}` {M.fmt_bytes(base)})") + "."]
+
+
+# ---- time -------------------------------------------------------------------
+
+def latency(run, g):
+    depths, frames = deepest(run, g)
+    d, f = depths[-1], frames[-1]
+    m = run.matrix[g]
+    base = M.vals(m.get((M.BASELINE, d, f)), "time")
+    here = {s: M.vals(m.get((s, d, f)), "time") for s in candidates(run)}
+    here = {s: v for s, v in here.items() if v}
+    if not here:
+        return [f"Latency in {where(g)}: {M.NOT_MEASURED}."]
+    med = {s: M.med(m[(s, d, f)], "time") for s in here}
+    out = []
+    if base:
+        b = M.med(m[(M.BASELINE, d, f)], "time")
+        out.append(f"{where(g)} at depth {d} with {f} frames: over "
+                   f"`{M.BASELINE}` ({M.fmt_ns(b)}), " + listing(
+                       f"{code(s)} costs {M.fmt_dns(t - b)} "
+                       f"({M.fmt_rel(M.rel(b, t))})"
+                       for s, t in med.items()) + " per operation.")
+    else:
+        out.append(f"{where(g)} at depth {d} with {f} frames: overhead over "
+                   f"`{M.BASELINE}` {M.NOT_MEASURED}; times " + listing(
+                       f"{code(s)} {M.fmt_ns(t)}" for s, t in med.items()) +
+                   ".")
+    if len(med) > 1:
+        fast = min(med, key=med.get)
+        slow = max(med, key=med.get)
+        _, how = M.same(here[fast], here[slow])
+        out.append(f"The fastest, {code(fast)}, and the slowest, "
+                   f"{code(slow)}, differ by {M.fmt_ns(med[slow] - med[fast])}"
+                   f" ({M.fmt_rel(M.rel(med[fast], med[slow]))}): {how}.")
+    ins = {s: fig_at(run, g, s, d, f, "instructions")
+           for s in [M.BASELINE] + list(med)}
+    ins = {s: v for s, v in ins.items() if v is not None}
+    if ins:
+        out.append("Instructions per event, exact: " + listing(
+            f"{code(s)} {M.fmt_count(v)}" for s, v in ins.items()) + ".")
+    ratios = [fig_at(run, g, s, d, f, "floor_ratio") for s in med]
+    ratios = [r for r in ratios if r is not None]
+    floor = M.med(run.floor.get((d, f)), "time")
+    if ratios and g == primary(run):  # elsewhere the wait dominates
+        out.append(f"Their events cost {min(ratios):.2f}–"
+                   f"{max(ratios):.2f}× the raw unwind into a warm buffer" + (
+                       "" if floor is None else f" ({M.fmt_ns(floor)})") +
+                   ".")
+    return out
+
+
+def tails(run, g):
+    depths, frames = deepest(run, g)
+    d, f = depths[-1], frames[-1]
+    p99 = {s: fig_at(run, g, s, d, f, "p99_ns") for s in candidates(run)}
+    p99 = {s: v for s, v in p99.items() if v is not None}
+    mx = {s: fig_at(run, g, s, d, f, "max_ns") for s in p99}
+    if not p99:
+        return [f"Latency distribution in {where(g)}: {M.NOT_MEASURED}."]
+    lo, hi = min(p99, key=p99.get), max(p99, key=p99.get)
+    worst = max((s for s in mx if mx[s] is not None), key=mx.get,
+                default=None)
+    if M.fmt_ns(p99[lo]) == M.fmt_ns(p99[hi]):
+        text = f"p99 is {M.fmt_ns(p99[lo])} for every strategy"
+    else:
+        text = (f"p99 runs from {M.fmt_ns(p99[lo])} ({code(lo)}) to "
+                f"{M.fmt_ns(p99[hi])} ({code(hi)})")
+    if worst is not None:
+        text += (f"; the slowest single operation took "
+                 f"{M.fmt_ns(mx[worst])} ({code(worst)})")
+    return [f"In {where(g)} at depth {d} with {f} frames, {text}."]
+
+
+# ---- memory -----------------------------------------------------------------
+
+def heap(run):
+    if not run.heap:
+        return [f"Heap at T threads: {M.NOT_MEASURED} (no `heap/` entries)."]
+    out = []
+    t = max(k[2] for k in run.heap)
+    for d in sorted({k[1] for k in run.heap}):
+        parts, ps = [], set()
+        for s in candidates(run):
+            by_p = {k[3]: M.med(v, "heap_bytes") for k, v in run.heap.items()
+                    if k[:3] == (s, d, t)}
+            by_p = {p: v for p, v in sorted(by_p.items()) if v is not None}
+            ps |= set(by_p)
+            if len(set(by_p.values())) == 1:
+                v = next(iter(by_p.values()))
+                parts.append(f"{code(s)} {M.fmt_bytes(v)}" + (
+                    " at every share" if len(by_p) > 1 else ""))
+            elif by_p:
+                parts.append(f"{code(s)} " + listing(
+                    f"{M.fmt_bytes(v)} at {p:g}%" for p, v in by_p.items()))
+        if parts:
+            out.append(f"With {t} threads at depth {d}, of which " +
+                       " or ".join(f"{p:g}%" for p in sorted(ps)) +
+                       " record events, the buffers hold: " +
+                       "; ".join(parts) + ".")
+    return out
+
+
+def _costs(a, b):
+    """Sample a costs more than sample b: medians further apart than the
+    timing tolerance (pcblib, as compare uses) and beyond the noise."""
+    if not a or not b:
+        return False
+    r = M.rel(float(np.median(b)), float(np.median(a)))
+    return r is not None and r > pcblib.BY_NAME["time"].tolerance and \
+        M.same(a, b)[0]
+
+
+def starts(run):
+    keys = set(run.thread_start) | set(run.first_event)
+    if not keys:
+        return [f"Thread-start and first-event cost: {M.NOT_MEASURED}."]
+    out = []
+    for d in sorted({k[1] for k in keys}):
+        t0 = run.thread_start.get((M.BASELINE, d))
+        part = []
+        for s in candidates(run):
+            ts, fe = run.thread_start.get((s, d)), run.first_event.get((s, d))
+            if t0 and ts and _costs(ts["time"], t0["time"]):
+                h = M.med(ts, "heap_bytes_per_thread")
+                extra = M.med(ts, "time") - M.med(t0, "time")
+                part.append(f"{code(s)} pays {M.fmt_dns(extra)} at each "
+                            f"thread start over `{M.BASELINE}`" + (
+                                f" and keeps {M.fmt_bytes(h)} per thread"
+                                if h else ""))
+            if fe and _costs(fe["time"], fe.get("warm_event_ns")):
+                extra = M.med(fe, "time") - M.med(fe, "warm_event_ns")
+                part.append(f"{code(s)} pays {M.fmt_dns(extra)} on a "
+                            "thread's first event over a warm one")
+        if part:
+            out.append(f"At depth {d}, " + "; ".join(part) + "; no other "
+                       "strategy pays measurably more at either point.")
+        else:
+            out.append(f"At depth {d}, no strategy pays measurably more "
+                       f"than `{M.BASELINE}` at thread start or more than a "
+                       "warm event on its first event.")
+    return out
+
+
+# ---- correctness ------------------------------------------------------------
+
+def checked(run):
+    bad, n, checked_events = [], 0, 0
+    for g, m in run.matrix.items():
+        for (s, d, f), figs in m.items():
+            c = M.med(figs, "correct")
+            if c is None:
+                continue
+            n += 1
+            checked_events += sum(figs.get("checked", []))
+            if c < 1:
+                bad.append(f"{code(s)} in {where(g)} at depth {d} with {f} "
+                           f"frames: {M.fmt_frac(c)}")
+    if not n:
+        return [f"Correctness of the captures: {M.NOT_MEASURED}."]
+    if bad:
+        return ["Captures below the ground truth: " + "; ".join(bad) + "."]
+    return [f"Every checked capture matched the ground truth: correct = 100% "
+            f"in {M.entries(n)} ({M.fmt_count(checked_events)} events)."]
+
+
+def truncation(run):
+    g = primary(run)
+    if g is None:
+        return []
+    depths, frames = deepest(run, g)
+    out = []
+    for d in depths:
+        tr = {f: [fig_at(run, g, s, d, f, "truncated")
+                  for s in candidates(run)] for f in frames}
+        tr = {f: max(v for v in x if v is not None) for f, x in tr.items()
+              if any(v is not None for v in x)}
+        cut = [f for f, v in tr.items() if v > 0]
+        whole = [f for f, v in tr.items() if v == 0]
+        if not tr:
+            continue
+        out.append(f"At depth {d}, " + (
+            "captures were truncated at " + listing(
+                f"{f} frames ({M.fmt_frac(tr[f])})" for f in cut)
+            if cut else "no capture was truncated") + (
+            "; complete at " + listing(f"{f}" for f in whole) + " frames"
+            if cut and whole else "") + ".")
+    return out
+
+
+def storm(run):
+    if not run.storm:
+        return ["Correctness under nested events: "
+                f"{M.NOT_MEASURED} (no `storm/` entries; pcbench --storm)."]
+    worst, nested = {}, {}
+    for g, m in run.storm.items():
+        for (s, d, f), figs in m.items():
+            c = M.med(figs, "correct")
+            if c is not None and (s not in worst or c < worst[s][0]):
+                worst[s] = (c, g, d, f)
+            a = nested.setdefault(s, [0.0, 0.0])
+            a[0] += M.med(figs, "nested") or 0
+            a[1] += M.med(figs, "nested_lost") or 0
+    guarded = {s: w for s, w in worst.items() if not M.is_control(s)}
+    controls = {s: w for s, w in worst.items() if M.is_control(s)}
+    failed = {s: w for s, w in guarded.items() if w[0] < 1}
+    if failed:
+        head = "Under the signal storm, " + listing(
+            f"{code(s)} fell to {M.fmt_frac(w[0])} in {where(w[1])} at "
+            f"depth {w[2]} with {w[3]} frames" for s, w in failed.items())
+    else:
+        head = "Under the signal storm, every guarded strategy kept " \
+            "correct = 100%"
+    recorded = sum(a[0] for a in nested.values())
+    out = [f"{head} ({M.fmt_count(recorded)} nested events recorded)."]
+    for s, (c, g, d, f) in controls.items():
+        out.append(f"The negative control {code(s)} " + (
+            f"fell to {M.fmt_frac(c)} in {where(g)} at depth {d} with {f} "
+            "frames: the check catches a buffer shared with nested events."
+            if c < 1 else "stayed at 100%: this storm did not show that the "
+            "check can fail."))
+    if not controls:
+        out.append("No negative control ran under the storm, so this run "
+                   "does not show that the check can fail.")
+    refused = [f"{code(s)} {M.fmt_frac(b / (a + b))} ({M.fmt_count(b)} of "
+               f"{M.fmt_count(a + b)})" for s, (a, b) in nested.items()
+               if s in candidates(run) and a + b > 0]
+    if refused:
+        out.append("Nested events refused by the in-use guard: "
+                   + listing(refused) + ".")
+    return out
+
+
+def churn(run):
+    if not run.churn:
+        return [f"Thread churn and injected faults: {M.NOT_MEASURED}."]
+    out = []
+    faults = sorted({d for (s, d, fl) in run.churn if fl})
+    for d in faults:
+        total = M.med(run.churn.get((M.BASELINE, d, True)), "registered")
+        parts = []
+        for s in candidates(run):
+            figs = run.churn.get((s, d, True))
+            if not figs:
+                continue
+            inj, lost = M.med(figs, "injected_failures"), M.med(figs, "lost")
+            reg, rec = M.med(figs, "registered"), M.med(figs, "recovered")
+            if not inj:
+                parts.append(f"{code(s)} had no allocation to fail")
+                continue
+            did = [f"had {M.fmt_count(inj)} failures",
+                   f"lost {M.fmt_count(lost)} events",
+                   f"registered {M.fmt_count(reg)}" + (
+                       "" if total is None else f" of {M.fmt_count(total)}")
+                   + " threads"]
+            if rec:
+                did.append(f"recovered {M.fmt_count(rec)} times")
+            parts.append(f"{code(s)} " + listing(did))
+        if parts:
+            out.append(f"With injected allocation failures at depth {d}, "
+                       + "; ".join(parts) + ".")
+    leaks = [(k, M.med(v, "leaked_bytes")) for k, v in run.churn.items()]
+    leaky = [f"{code(k[0])} at depth {k[1]}: {M.fmt_bytes(v)}"
+             for k, v in leaks if v]
+    known = [v for _, v in leaks if v is not None]
+    if leaky:
+        out.append("Leaked in churn: " + "; ".join(leaky) + ".")
+    elif known:
+        out.append(f"No strategy leaked in "
+                   f"{M.entries(len(known), 'churn entries')} "
+                   "(`leaked_bytes` = 0).")
+    return out
+
+
+# ---- the answer -------------------------------------------------------------
+
+def per_thread_heap(run, s, d):
+    v = M.med(run.thread_start.get((s, d)), "heap_bytes_per_thread")
+    if v is not None:
+        return v
+    full = [(k[2], M.med(f, "heap_bytes")) for k, f in run.heap.items()
+            if k[:2] == (s, d) and k[3] == 100]
+    full = [(t, h) for t, h in full if h is not None]
+    return max(full)[1] / max(full)[0] if full else None
+
+
+def answer(run):
+    g = primary(run)
+    if g is None:
+        return []
+    depths, frames = deepest(run, g)
+    d, f = depths[-1], frames[-1]
+    sb = {s: fig_at(run, g, s, d, f, "stack_bytes") for s in candidates(run)}
+    sb = {s: v for s, v in sb.items() if v is not None}
+    if len(sb) < 2:
+        return []
+    big, small = max(sb, key=sb.get), min(sb, key=sb.get)
+    if sb[big] == sb[small]:
+        return [f"At depth {d} every candidate takes the same stack per "
+                f"event ({M.fmt_bytes(sb[big])})."]
+    m = run.matrix[g]
+    tb, ts = M.vals(m[(big, d, f)], "time"), M.vals(m[(small, d, f)], "time")
+    fb = fig_at(run, g, big, d, f, "min_fiber_stack")
+    fs = fig_at(run, g, small, d, f, "min_fiber_stack")
+    h = per_thread_heap(run, small, d)
+    text = (f"At depth {d}, {code(small)} takes "
+            f"{M.fmt_bytes(sb[big] - sb[small])} less stack per event than "
+            f"{code(big)} ({M.fmt_bytes(sb[small])} vs {M.fmt_bytes(sb[big])}")
+    if fb is not None and fs is not None:
+        text += (f"; {M.article(M.fmt_bytes(fs))} {M.fmt_bytes(fs)} fiber "
+                 f"vs {M.fmt_bytes(fb)} at {f} frames")
+    text += ")"
+    if tb and ts:
+        a, b = M.med(m[(big, d, f)], "time"), M.med(m[(small, d, f)], "time")
+        text += (f" for a time difference of {M.fmt_dns(b - a)} "
+                 f"({M.fmt_rel(M.rel(a, b))}: {M.same(tb, ts)[1]})")
+    if h is not None:
+        text += f", and holds {M.fmt_bytes(h)} of heap per thread that has it"
+    return [text + "."]
+
+
+def findings(run):
+    """[(topic, [sentences])] for one run."""
+    g = primary(run)
+    groups = list(run.matrix)
+    out = [("The answer", answer(run))]
+    if g is not None:
+        out.append(("Stack", stack_growth(run, g) + fibers(run, g)
+                    + headroom(run, g)))
+    else:
+        out.append(("Stack", [f"Stack figures: {M.NOT_MEASURED} (no "
+                              "workload entries)."]))
+    lat = []
+    for grp in groups:
+        lat += latency(run, grp) + tails(run, grp)
+    out.append(("Time", lat or [f"Latency: {M.NOT_MEASURED}."]))
+    out.append(("Heap and thread life", heap(run) + starts(run)))
+    out.append(("Correctness", checked(run) + truncation(run) + storm(run)
+                + churn(run)))
+    return [(t, s or [f"{t}: {M.NOT_MEASURED}."]) for t, s in out]
+
+
+# ---- two runs ---------------------------------------------------------------
+
+def changes(a, b):
+    """Sentences on what moved from run a to run b (common entries)."""
+    names = [n for n in a.res.runs if n in b.res.runs]
+    only_a = len(a.res.runs) - len(names)
+    only_b = len(b.res.runs) - len(names)
+    out = [f"{M.entries(len(names))} "
+           f"{'is' if len(names) == 1 else 'are'} in both files"
+           + (f"; {only_a} only in {a.label}" if only_a else "")
+           + (f"; {only_b} only in {b.label}" if only_b else "") + "."]
+    tol = pcblib.BY_NAME["time"].tolerance
+    moved = []
+    # heap/ and churn/ times are thread start-ups, not the events compared
+    for n in (n for n in names
+              if M.parse_name(n).kind not in ("heap", "churn")):
+        x, y = a.res.runs[n].get("time"), b.res.runs[n].get("time")
+        r = M.rel(M.med(a.res.runs[n], "time"), M.med(b.res.runs[n], "time"))
+        if r is not None and abs(r) > tol and M.same(x, y)[0]:
+            moved.append((abs(r), r, n))
+    if moved:
+        _, r, n = max(moved)
+        slower = sum(1 for m in moved if m[1] > 0)
+        before, after = (M.fmt_ns(M.med(x.res.runs[n], "time"))
+                         for x in (a, b))
+        out.append(f"Time moved by more than {tol:.0%} beyond the noise in "
+                   f"{M.entries(len(moved), 'timed entries')} ({slower} "
+                   f"slower); the largest: `{n}` {before} → {after} "
+                   f"({M.fmt_rel(r)}).")
+    else:
+        out.append(f"No timed entry moved by more than {tol:.0%} beyond "
+                   "the noise.")
+    exact_changed = False
+    for fig in (f for f in pcblib.FIGURES if f.kind == "exact"):
+        diff = [(n, M.med(a.res.runs[n], fig.name), M.med(b.res.runs[n],
+                                                          fig.name))
+                for n in names]
+        diff = [(n, x, y) for n, x, y in diff
+                if x is not None and y is not None and x != y]
+        if diff:
+            n, x, y = max(diff, key=lambda t: abs(t[2] - t[1]))
+            fmt = M.fmt_frac if fig.unit == "fraction" else \
+                (lambda v: f"{M.fmt_count(v)} B") if fig.unit == "bytes" \
+                else M.fmt_count
+            out.append(f"`{fig.name}` changed in {M.entries(len(diff))}; the "
+                       f"largest: `{n}` {fmt(x)} → {fmt(y)}.")
+            exact_changed = True
+    if not exact_changed:
+        out.append("No exact figure changed.")
+    return out

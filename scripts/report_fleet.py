@@ -1,0 +1,193 @@
+"""report_fleet: what each strategy would cost a whole process or fleet.
+
+Inputs (command line, shown on the page): T OS threads, of which P% ever
+record an event; G goroutine-like tasks that record events; R events per
+second; S thread starts per second; and the workload and frames whose
+per-event figures are used.  Per strategy and depth, from the measured
+per-unit figures of the results file:
+
+  heap    = T * eager + ceil(T * P / 100) * (active - eager)
+            eager: bytes a thread holds before its first event, active:
+            after it.  Fitted exactly from the two `heap/` entries with
+            the largest T and different P (n = ceil(T * P / 100) threads
+            record, as pcbench starts them); with one P only, eager comes
+            from `thread_start/` (heap_bytes_per_thread).  The fit is
+            checked against every `heap/` entry and the largest miss shown.
+  stacks  = G * min_fiber_stack   (the measured smallest fiber on which the
+            workload's event completes at that depth and frames: a task
+            whose stack must be that large to record an event)
+  CPU     = R * (time - time_off)                      per-event overhead
+          + S * (thread_start - thread_start_off)      eager pays here
+          + S * P / 100 * (first_event - warm_event)   lazy pays here
+            in ns per second, shown as cores; a negative measured
+            difference (noise) counts as 0.
+
+The baseline `off` row shows what the tasks' stacks need with profiling
+disabled; the "over off" columns are what profiling adds.  Negative
+controls are not projected.
+"""
+import math
+from collections import namedtuple
+
+import report_model as M
+from report_render import Items, Missing, Para, Section, table
+
+Inputs = namedtuple("Inputs", "threads tasks rate starts profiling workload "
+                    "frames")
+
+
+def heap_model(run, s, d):
+    """(eager, active) bytes per thread, or None."""
+    pts = {(k[2], k[3]): M.med(v, "heap_bytes")
+           for k, v in run.heap.items() if k[:2] == (s, d)}
+    pts = {k: v for k, v in pts.items() if v is not None}
+    for t in sorted({k[0] for k in pts}, reverse=True):
+        ps = sorted(p for (t2, p) in pts if t2 == t)
+        if len(ps) >= 2:
+            n1, n2 = (math.ceil(t * p / 100) for p in (ps[0], ps[-1]))
+            if n1 != n2:
+                d_b = (pts[(t, ps[-1])] - pts[(t, ps[0])]) / (n2 - n1)
+                eager = (pts[(t, ps[0])] - n1 * d_b) / t
+                return eager, eager + d_b
+    full = [(t, v) for (t, p), v in pts.items() if p == 100]
+    eager = M.med(run.thread_start.get((s, d)), "heap_bytes_per_thread")
+    if full and eager is not None:
+        t, v = max(full)
+        return eager, v / t
+    return None
+
+
+def heap_at(model, t, p):
+    eager, active = model
+    return t * eager + math.ceil(t * p / 100) * (active - eager)
+
+
+def model_check(run):
+    """(entries checked, largest relative miss) of the heap model."""
+    n, worst = 0, 0.0
+    for (s, d, t, p), figs in run.heap.items():
+        m, v = heap_model(run, s, d), M.med(figs, "heap_bytes")
+        if m is None or v is None:
+            continue
+        n += 1
+        miss = abs(heap_at(m, t, p) - v)
+        worst = max(worst, miss / v if v else (0.0 if miss < 0.5 else 1.0))
+    return n, (0.0 if worst < 1e-9 else worst)  # float noise of the fit
+
+
+def _diff(a, b):
+    return None if a is None or b is None else max(0.0, a - b)
+
+
+def project(run, inp, s, d):
+    """{figure: value or None} for one strategy and depth."""
+    g = (inp.workload, "") if (inp.workload, "") in run.matrix else next(
+        (k for k in run.matrix if k[0] == inp.workload), None)
+    m = run.matrix.get(g, {})
+    fib = M.med(m.get((s, d, inp.frames)), "min_fiber_stack")
+    fib0 = M.med(m.get((M.BASELINE, d, inp.frames)), "min_fiber_stack")
+    hm = heap_model(run, s, d)
+    heap = None if hm is None else heap_at(hm, inp.threads, inp.profiling)
+    hm0 = heap_model(run, M.BASELINE, d)
+    heap0 = None if hm0 is None else heap_at(hm0, inp.threads,
+                                             inp.profiling)
+    ev = _diff(M.med(m.get((s, d, inp.frames)), "time"),
+               M.med(m.get((M.BASELINE, d, inp.frames)), "time"))
+    st = _diff(M.med(run.thread_start.get((s, d)), "time"),
+               M.med(run.thread_start.get((M.BASELINE, d)), "time"))
+    fe = run.first_event.get((s, d))
+    first = _diff(M.med(fe, "time"), M.med(fe, "warm_event_ns"))
+    cpu = None
+    if s == M.BASELINE:
+        cpu = 0.0 if ev is not None else None
+    elif ev is not None:
+        cpu = inp.rate * ev + inp.starts * (st or 0) + \
+            inp.starts * inp.profiling / 100 * (first or 0)
+    stacks = None if fib is None else inp.tasks * fib
+    extra = None
+    if heap is not None and fib is not None and fib0 is not None:
+        extra = heap - (heap0 or 0) + inp.tasks * (fib - fib0)
+    return {"heap": heap, "stacks": stacks, "extra": extra,
+            "cpu": None if cpu is None else cpu / 1e9}
+
+
+def _cores(v):
+    if v is None:
+        return M.MISSING
+    return f"{v:.3g} cores" if v >= 1 else f"{v * 100:.3g}% of a core"
+
+
+def section(runs, inp, argv_hint):
+    rows_sd = [(s, d) for s in M.strategies(runs) if not M.is_control(s)
+               for d in sorted({k[1] for r in runs for g in r.matrix.values()
+                                for k in g})]
+    inputs = table("Inputs", ["input", "value", "option"], [
+        ["OS threads T", f"{inp.threads:,}", "--threads"],
+        ["threads that record events P", f"{inp.profiling:g}%",
+         "--profiling"],
+        ["tasks that record events G", f"{inp.tasks:,}", "--tasks"],
+        ["events per second R", f"{inp.rate:,g}", "--event-rate"],
+        ["thread starts per second S", f"{inp.starts:,g}", "--thread-starts"],
+        ["per-event figures from", f"`{inp.workload}` at {inp.frames} frames",
+         "--fleet-workload, --fleet-frames"]])
+    proj = {(i, s, d): project(r, inp, s, d)
+            for i, r in enumerate(runs) for s, d in rows_sd}
+    cols = [("heap", M.fmt_bytes, "heap (T threads)"),
+            ("stacks", M.fmt_bytes, "task stacks (G × fiber)"),
+            ("extra", M.fmt_bytes, f"memory over `{M.BASELINE}`"),
+            ("cpu", _cores, "CPU")]
+    body = []
+    for s, d in rows_sd:
+        cells = []
+        for key, fmt, _ in cols:
+            vs = [proj[(i, s, d)][key] for i in range(len(runs))]
+            cells.append(" → ".join(fmt(v) for v in vs)
+                         if any(v is not None for v in vs) else None)
+        if any(c is not None for c in cells):
+            body.append([s, str(d)] + [c or M.MISSING for c in cells])
+    blocks = [Para("What each strategy would cost a process with the inputs "
+                   "below, from this run's per-unit figures (the model is in "
+                   "docs/report.md). Change the inputs on the command line: "
+                   + argv_hint), inputs]
+    if not body:
+        return Section("fleet", "Fleet projection", blocks + [Missing(
+            f"per-unit figures for `{inp.workload}` at {inp.frames} frames")])
+    holes = any(M.MISSING in c for r in body for c in r)
+    blocks.append(table("Projection", ["strategy", "depth"] +
+                        [c[2] for c in cols], body,
+                        (f"{M.MISSING}: {M.NOT_MEASURED}. " if holes else "")
+                        + "CPU counts the per-event overhead, and the "
+                        "thread-start and first-event costs where measured."))
+    blocks.append(Items(fleet_findings(runs, inp, proj, rows_sd)))
+    return Section("fleet", "Fleet projection", blocks)
+
+
+def fleet_findings(runs, inp, proj, rows_sd):
+    out = []
+    for i, r in enumerate(runs):
+        pre = f"{r.label}: " if len(runs) > 1 else ""
+        for d in sorted({d for _, d in rows_sd}):
+            ext = {s: proj[(i, s, d)]["extra"] for s, d2 in rows_sd
+                   if d2 == d and s != M.BASELINE}
+            ext = {s: v for s, v in ext.items() if v is not None}
+            cpu = {s: proj[(i, s, d)]["cpu"] for s, d2 in rows_sd
+                   if d2 == d and s != M.BASELINE}
+            cpu = {s: v for s, v in cpu.items() if v is not None}
+            if len(ext) > 1:
+                lo, hi = min(ext, key=ext.get), max(ext, key=ext.get)
+                out.append(f"{pre}At depth {d}, `{lo}` adds the least memory "
+                           f"({M.fmt_bytes(ext[lo])}) and `{hi}` the most "
+                           f"({M.fmt_bytes(ext[hi])}) over `{M.BASELINE}`.")
+            if len(cpu) > 1:
+                lo, hi = min(cpu, key=cpu.get), max(cpu, key=cpu.get)
+                out.append(f"{pre}At depth {d}, CPU runs from "
+                           f"{_cores(cpu[lo])} (`{lo}`) to {_cores(cpu[hi])} "
+                           f"(`{hi}`).")
+        n, worst = model_check(r)
+        out.append(f"{pre}The heap model reproduces " + (
+            f"all {M.entries(n, '`heap/` entries')} exactly." if n and
+            worst == 0 else
+            f"the {M.entries(n, '`heap/` entries')} within {worst:.2%}."
+            if n else
+            f"no `heap/` entry: heap {M.NOT_MEASURED}."))
+    return out

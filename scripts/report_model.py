@@ -1,0 +1,316 @@
+"""report_model: the data model of the design evaluation report.
+
+A pcbench results file is a flat list of Google Benchmark entries whose
+names carry their parameters.  This module parses the names into one index
+per kind of entry, so that the report asks for "the `stack` entry of the
+malloc workload at depth 128 and 200 frames" rather than for a string:
+
+  matrix       <wl>/<s>/depth:D/frames:F[/threads:N/place:P][/real_time]
+                 key (wl, variant) -> {(s, D, F): figures}
+  storm        storm/<wl>/<s>/depth:D/frames:F[/...]/iterations:N
+                 key (wl, variant) -> {(s, D, F): figures}
+  churn        churn/<s>/depth:D[/faults]            {(s, D, faults): ...}
+  thread_start thread_start/<s>/depth:D               {(s, D): ...}
+  first_event  first_event/<s>/depth:D                {(s, D): ...}
+  heap         heap/<s>/depth:D/threads:T/profiling:P%  {(s, D, T, P): ...}
+  floor        floor/depth:D/frames:F                 {(D, F): ...}
+
+`variant` is what else the name fixes (threads:2/place:cross_core for
+block), "" for none.  Figures are pcblib's lists of per-repetition values
+(time in ns, and every counter); med() and stat() reduce them.  Nothing
+here knows a number: strategies, depths and frames are whatever the file
+holds.  Two roles are known by name: `off` is the baseline every overhead
+is measured against, and a strategy named *_unguarded is a negative
+control (excluded from findings that recommend, kept in the tables).
+
+Also here: number formats shared by tables, findings and the fleet model,
+and the noise-aware comparison of two timings (same()).
+"""
+import math
+import os
+import re
+import warnings
+from collections import namedtuple
+
+import numpy as np
+
+import pcblib
+
+BASELINE = "off"
+COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",
+              "floor", "unwind", "overhead")
+SUFFIXES = ("real_time", "manual_time", "process_time")
+DROP_PARAMS = ("iterations", "repeats", "min_time", "min_warmup_time")
+MISSING = "—"
+NOT_MEASURED = "not measured in this run"
+
+Name = namedtuple("Name", "kind words params")
+
+
+def is_control(strategy):
+    """A negative control: shares a buffer without the guard, on purpose."""
+    return strategy.endswith("_unguarded")
+
+
+def _param(text):
+    key, _, val = text.partition(":")
+    val = val[:-1] if val.endswith("%") else val
+    try:
+        return key, int(val)
+    except ValueError:
+        try:
+            return key, float(val)
+        except ValueError:
+            return key, val
+
+
+def parse_name(name):
+    """Name(kind, positional words, {param: value}) of an entry name."""
+    parts = name.split("/")
+    words, params = [], {}
+    for p in parts[1:]:
+        if p in SUFFIXES:
+            continue
+        if ":" in p:
+            k, v = _param(p)
+            if k not in DROP_PARAMS:
+                params[k] = v
+        else:
+            words.append(p)
+    return Name(parts[0], words, params)
+
+
+def _variant(params):
+    return "/".join(f"{k}:{v}" for k, v in params.items()
+                    if k not in ("depth", "frames"))
+
+
+class Run:
+    """One results file, indexed by kind of entry (see the module doc)."""
+
+    def __init__(self, res, label):
+        self.res, self.label, self.path = res, label, res.path
+        self.context = res.context
+        self.matrix, self.storm = {}, {}
+        self.churn, self.thread_start, self.first_event = {}, {}, {}
+        self.heap, self.floor, self.other = {}, {}, []
+        self.strategies = []
+        for name, figs in res.runs.items():
+            if not self._add(parse_name(name), figs):
+                self.other.append(name)
+
+    def _seen(self, s):
+        if s not in self.strategies:
+            self.strategies.append(s)
+        return s
+
+    def _add(self, n, figs):
+        """Index one entry; False for a name this report does not read."""
+        p, w = n.params, n.words
+        d, f = p.get("depth"), p.get("frames")
+        if not all(isinstance(v, (int, type(None))) for v in (d, f)):
+            return False
+        if n.kind == "floor":
+            if d is None or f is None:
+                return False
+            self.floor[(d, f)] = figs
+        elif n.kind == "storm":
+            if len(w) < 2 or d is None or f is None:
+                return False
+            self.storm.setdefault((w[0], _variant(p)), {})[
+                (self._seen(w[1]), d, f)] = figs
+        elif n.kind in ("churn", "thread_start", "first_event", "heap"):
+            if not w or d is None:
+                return False
+            t, pct = p.get("threads"), p.get("profiling")
+            if n.kind == "heap" and not (isinstance(t, int) and
+                                         isinstance(pct, (int, float))):
+                return False
+            s = self._seen(w[0])
+            if n.kind == "churn":
+                self.churn[(s, d, "faults" in w[1:])] = figs
+            elif n.kind == "heap":
+                self.heap[(s, d, t, pct)] = figs
+            else:
+                getattr(self, n.kind)[(s, d)] = figs
+        elif n.kind in COMPANIONS:
+            return False  # unwind/, overhead/: the harness, not a strategy
+        else:
+            if not w or d is None or f is None:
+                return False
+            self.matrix.setdefault((n.kind, _variant(p)), {})[
+                (self._seen(w[0]), d, f)] = figs
+        return True
+
+    def repetitions(self):
+        """Sorted set of repetition counts over the entries."""
+        return sorted({len(f["time"]) for f in self.res.runs.values()})
+
+
+def group_title(group):
+    """`malloc`, or `block` (threads:2/place:cross_core): a matrix group."""
+    wl, variant = group
+    return f"`{wl}`" + (f" ({variant})" if variant else "")
+
+
+def strategies(runs):
+    """Strategies of all runs, the baseline first, then first-seen order."""
+    out = []
+    for r in runs:
+        out += [s for s in r.strategies if s not in out]
+    return sorted(out, key=lambda s: s != BASELINE)
+
+
+def keys_of(runs, attr):
+    """Union of the group keys of one index over the runs, in order."""
+    out = []
+    for r in runs:
+        out += [k for k in getattr(r, attr) if k not in out]
+    return out
+
+
+def axis(items, pos):
+    """Sorted distinct values at position pos of the tuples in items."""
+    return sorted({k[pos] for k in items})
+
+
+def med(figs, name):
+    """Median over the repetitions of one figure, or None."""
+    if not figs or name not in figs:
+        return None
+    return float(np.median(figs[name]))
+
+
+def vals(figs, name):
+    return None if not figs or name not in figs else figs[name]
+
+
+def same(a, b, alpha=0.05):
+    """(differ?, how) for two timing samples: a two-sided Mann-Whitney U
+    test when both have pcblib.MIN_REPETITIONS values, else whether their
+    min-max ranges overlap.  how is a phrase for a findings sentence."""
+    n = min(len(a), len(b))
+    if n >= pcblib.MIN_REPETITIONS:
+        from scipy.stats import mannwhitneyu
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p = mannwhitneyu(a, b, alternative="two-sided").pvalue
+        p = 1.0 if math.isnan(p) else float(p)
+        if p < alpha:
+            return True, f"a real difference by a U test, p = {p:.2g}"
+        return False, f"within the noise by a U test, p = {p:.2g}"
+    reps = f"{n} repetition" + ("s" if n != 1 else "")
+    if max(a) < min(b) or max(b) < min(a):
+        return True, f"beyond the spread of {reps}, whose ranges do not " \
+            "overlap"
+    return False, f"within the spread of {reps}, whose ranges overlap"
+
+
+def article(text):
+    """'a' or 'an' before a number as it is read aloud (8, 11, 18, 80...)."""
+    return "an" if re.match(r"8|1[18](\D|$)", text) else "a"
+
+
+def fmt_ns(v):
+    """A time in ns, µs, ms or s, with 3 significant digits."""
+    if v is None:
+        return MISSING
+    for unit, scale in (("ns", 1), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)):
+        x = v / scale
+        if abs(x) < 1000 or unit == "s":
+            return f"{x:.3g} {unit}" if abs(x) < 100 else f"{x:.0f} {unit}"
+
+
+def fmt_dns(v):
+    """A signed time difference."""
+    return MISSING if v is None else ("+" if v >= 0 else "−") + \
+        fmt_ns(abs(v))
+
+
+def fmt_bytes(v):
+    """Bytes: exact below 10 KiB unless a whole KiB, else KiB, MiB, GiB."""
+    if v is None:
+        return MISSING
+    a = abs(v)
+    if a < 10240 and (a < 1024 or a % 1024):
+        return f"{int(v)} B" if v == int(v) else f"{v:.3g} B"
+    for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 1024)):
+        if a >= scale:
+            x = v / scale
+            if x == int(x):
+                return f"{int(x)} {unit}"
+            return f"{x:.3g} {unit}" if abs(x) < 100 else f"{x:.0f} {unit}"
+
+
+def fmt_dbytes(v):
+    return MISSING if v is None else ("+" if v >= 0 else "−") + \
+        fmt_bytes(abs(v))
+
+
+def fmt_frac(v):
+    """A fraction as a percentage that never rounds a miss to 100%."""
+    if v is None:
+        return MISSING
+    if v == 1 or v == 0:
+        return f"{int(v * 100)}%"
+    for d in range(1, 8):
+        t = f"{v * 100:.{d}f}"
+        if float(t) not in (0.0, 100.0):
+            return t + "%"
+    return f"{v * 100:.8f}%"
+
+
+def fmt_rel(v):
+    """A relative change as a signed percentage, 3 significant digits."""
+    if v is None:
+        return MISSING
+    x = abs(v * 100)
+    text = f"{x:.2g}" if x < 10 else f"{x:.3g}" if x < 1000 else f"{x:.0f}"
+    return ("+" if v >= 0 else "−") + text + "%"
+
+
+def fmt_count(v):
+    if v is None:
+        return MISSING
+    return f"{int(v):,}" if v == int(v) else f"{v:,.2f}"
+
+
+def entries(n, what="entries"):
+    """'1 entry', '3 entries' (or '1 churn entry', ...)."""
+    word = what[:-3] + "y" if n == 1 and what.endswith("entries") else what
+    return f"{n:,} {word}"
+
+
+def fmt_ratio(v):
+    return MISSING if v is None else f"{v:.2f}×"
+
+
+def rel(a, b):
+    """(b - a) / a, or None when either is missing or a is 0."""
+    if a is None or b is None or a == 0:
+        return None
+    return (b - a) / abs(a)
+
+
+def label_for(path, i):
+    """A short default label: the run folder for results.json, else the
+    file's name; A, B prefix so that cells read 'A -> B'."""
+    base = os.path.basename(path)
+    if base == "results.json":
+        base = os.path.basename(os.path.dirname(os.path.abspath(path)))
+    elif base.endswith(".json"):
+        base = base[:-5]
+    return f"{'AB'[i]}: {base}" if i < 2 else base
+
+
+def load(paths, labels):
+    """Load and index the results files (raises pcblib.BadInput)."""
+    runs = []
+    for i, p in enumerate(paths):
+        if os.path.isdir(p):
+            p = os.path.join(p, "results.json")
+        res = pcblib.load_results(p, counters=True)
+        lab = labels[i] if i < len(labels) else \
+            (label_for(p, i) if len(paths) > 1 else label_for(p, 9))
+        runs.append(Run(res, lab))
+    return runs

@@ -1,0 +1,246 @@
+"""report_plots: the report's figures, drawn with matplotlib (Agg) to PNG.
+
+Each function takes the runs and returns an Image block, or a Missing
+block when no run measured what it draws.  With two runs, each run gets
+its own row of panels (same axes limits), so a change reads top to bottom.
+Strategies keep one colour throughout; negative controls are dashed.
+
+  latency_vs_frames  per workload: median time per operation against the
+                     frames on the stack (min-max of the repetitions as
+                     error bars), a panel per depth, the floor dotted
+  distribution       per workload at the deepest frames: p50, p99, p99.9
+                     and max per strategy, log scale, a panel per depth
+  stack_bytes        stack_bytes per strategy, a bar per depth
+  heap_vs_threads    heap_bytes against T threads, a panel per depth,
+                     solid at the largest P, dashed at the smallest
+"""
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import report_model as M  # noqa: E402
+from report_render import Image, Missing  # noqa: E402
+
+plt.rcParams.update({"font.size": 9, "axes.grid": True, "grid.alpha": 0.3,
+                     "svg.hashsalt": "pcbench", "figure.dpi": 100})
+PALETTE = plt.get_cmap("tab10").colors
+MARKERS = "osD^v<>"
+
+
+def colours(runs):
+    return {s: PALETTE[i % len(PALETTE)]
+            for i, s in enumerate(M.strategies(runs))}
+
+
+def style(s):
+    return "--" if M.is_control(s) else "-"
+
+
+def png(fig):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def panels(runs, ncols, width=4.2, height=3.0):
+    fig, axes = plt.subplots(len(runs), ncols, squeeze=False,
+                             figsize=(width * ncols, height * len(runs)),
+                             sharey="col")
+    # fixed margins: a layout engine or a tight bounding box costs seconds
+    fig.subplots_adjust(left=0.75 / (width * ncols), right=0.98,
+                        bottom=0.9 / (height * len(runs)),
+                        top=1 - 0.35 / (height * len(runs)),
+                        wspace=0.32, hspace=0.55)
+    return fig, axes
+
+
+def finish(axes, **kw):
+    """Say so in a panel with nothing drawn (a run that lacks the figure);
+    one legend, on the top right panel, of every label in any panel."""
+    seen = {}
+    for ax in axes.flat:
+        if not ax.has_data():
+            ax.text(0.5, 0.5, M.NOT_MEASURED, transform=ax.transAxes,
+                    ha="center", va="center", color="#8a4b00")
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(lab, h)
+    if seen:
+        axes[0][-1].legend(list(seen.values()), list(seen), **kw)
+
+
+def slug(group):
+    return "-".join(x for x in (group[0], group[1].replace(":", "")
+                                .replace("/", "-")) if x)
+
+
+def latency_vs_frames(runs, group):
+    title = f"{M.group_title(group)}: time per operation against frames"
+    depths = sorted({k[1] for r in runs for k in r.matrix.get(group, {})})
+    if not depths:
+        return Missing(title)
+    col = colours(runs)
+    fig, axes = panels(runs, len(depths))
+    for i, r in enumerate(runs):
+        m = r.matrix.get(group, {})
+        for j, d in enumerate(depths):
+            ax = axes[i][j]
+            for s in M.strategies(runs):
+                pts = sorted((f, figs["time"]) for (s2, d2, f), figs in
+                             m.items() if s2 == s and d2 == d)
+                if not pts:
+                    continue
+                x = [f for f, _ in pts]
+                y = [float(np.median(t)) for _, t in pts]
+                err = [[yy - min(t) for yy, (_, t) in zip(y, pts)],
+                       [max(t) - yy for yy, (_, t) in zip(y, pts)]]
+                ax.errorbar(x, y, yerr=err, marker="o", ms=4, capsize=2,
+                            ls=style(s), color=col[s], label=s)
+            fl = sorted((f, M.med(v, "time")) for (d2, f), v in
+                        r.floor.items() if d2 == d)
+            if fl:
+                ax.plot([f for f, _ in fl], [t for _, t in fl], ":k",
+                        marker=".", label="floor (raw unwind)")
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}"
+                         f"depth {d}")
+            ax.set_xlabel("frames on the stack")
+            ax.set_ylabel("ns per operation (median)")
+    for ax in axes.flat:  # after every run is drawn: shared limits
+        ax.set_ylim(bottom=0)
+    finish(axes, fontsize=8, loc="upper left")
+    return Image(f"latency-{slug(group)}", title, png(fig),
+                 f"latency vs frames for {group[0]}")
+
+
+def distribution(runs, group):
+    title = f"{M.group_title(group)}: latency distribution"
+    keys = [k for r in runs for k in r.matrix.get(group, {})
+            if "p50_ns" in r.matrix[group][k]]
+    if not keys:
+        return Missing(title)
+    depths, frames = M.axis(keys, 1), M.axis(keys, 2)
+    f = frames[-1]
+    strats = [s for s in M.strategies(runs) if any(k[0] == s for k in keys)]
+    qs = [("p50_ns", "p50"), ("p99_ns", "p99"), ("p999_ns", "p99.9"),
+          ("max_ns", "max")]
+    fig, axes = panels(runs, len(depths), width=max(4.2, 1.1 * len(strats)))
+    w = 0.8 / len(qs)
+    shades = plt.get_cmap("Blues")(np.linspace(0.35, 0.95, len(qs)))
+    drawn = []
+    for i, r in enumerate(runs):
+        for j, d in enumerate(depths):
+            ax = axes[i][j]
+            for q, (name, lab) in enumerate(qs):
+                ys = [M.med(r.matrix.get(group, {}).get((s, d, f)), name)
+                      for s in strats]
+                xs = [k + (q - 1.5) * w for k in range(len(strats))]
+                ax.bar([x for x, y in zip(xs, ys) if y],
+                       [y for y in ys if y], w, color=shades[q], label=lab)
+                drawn += [y for y in ys if y]
+            ax.set_yscale("log")
+            ax.minorticks_off()  # log minor ticks cost more than the bars
+            ax.set_xticks(range(len(strats)), strats, rotation=20,
+                          fontsize=8)
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}depth "
+                         f"{d}, {f} frames")
+            ax.set_ylabel("ns per operation")
+    for ax in axes.flat:  # log bars start at the axis: fix it below all
+        ax.set_ylim(min(drawn) / 1.6, max(drawn) * 1.6)
+    finish(axes, fontsize=8)
+    return Image(f"distribution-{slug(group)}", title + f" at {f} frames",
+                 png(fig), f"p50 p99 p99.9 max for {group[0]}")
+
+
+def stack_bytes(runs):
+    title = "`stack_bytes` per strategy and depth"
+    data = {}  # (run index, group, s, d) -> bytes (largest over frames)
+    for i, r in enumerate(runs):
+        for g, m in r.matrix.items():
+            for (s, d, f), figs in m.items():
+                v = M.med(figs, "stack_bytes")
+                if v is not None:
+                    k = (i, g, s, d)
+                    data[k] = max(v, data.get(k, v))
+    if not data:
+        return Missing(title)
+    groups = [g for g in M.keys_of(runs, "matrix")
+              if any(k[1] == g for k in data)]
+    depths = sorted({k[3] for k in data})
+    strats = [s for s in M.strategies(runs) if any(k[2] == s for k in data)]
+    fig, axes = panels(runs, len(groups), width=max(4.2, 1.0 * len(strats)))
+    w = 0.8 / len(depths)
+    shades = plt.get_cmap("Oranges")(np.linspace(0.4, 0.9, len(depths)))
+    for i, r in enumerate(runs):
+        for j, g in enumerate(groups):
+            ax = axes[i][j]
+            for q, d in enumerate(depths):
+                ys = [data.get((i, g, s, d)) for s in strats]
+                xs = [k + (q - (len(depths) - 1) / 2) * w
+                      for k in range(len(strats))]
+                bars = ax.bar([x for x, y in zip(xs, ys) if y is not None],
+                              [y for y in ys if y is not None], w,
+                              color=shades[q], label=f"depth {d}")
+                ax.bar_label(bars, fontsize=7, fmt="%d")
+            ax.set_xticks(range(len(strats)), strats, rotation=20,
+                          fontsize=8)
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}"
+                         f"{g[0]}")
+            ax.set_ylabel("bytes below the event site")
+    finish(axes, fontsize=8)
+    return Image("stack-bytes", title, png(fig), "stack bytes per strategy")
+
+
+def heap_vs_threads(runs):
+    title = "`heap_bytes` against threads"
+    keys = M.keys_of(runs, "heap")
+    if not keys:
+        return Missing(title)
+    depths, ps = M.axis(keys, 1), M.axis(keys, 3)
+    col = colours(runs)
+    fig, axes = panels(runs, len(depths))
+    for i, r in enumerate(runs):
+        for j, d in enumerate(depths):
+            ax = axes[i][j]
+            for n, s in enumerate(M.strategies(runs)):
+                for p in ps:
+                    pts = sorted((k[2], M.med(v, "heap_bytes")) for k, v in
+                                 r.heap.items() if k[0] == s and k[1] == d
+                                 and k[3] == p)
+                    pts = [(t, h) for t, h in pts if h is not None]
+                    if not pts:
+                        continue
+                    # earlier strategies thicker: equal lines stay visible
+                    ax.plot([t for t, _ in pts], [h for _, h in pts],
+                            marker=MARKERS[n % len(MARKERS)],
+                            ms=max(2.5, 7 - 1.2 * n),
+                            lw=max(0.8, 3.2 - 0.6 * n),
+                            color=col[s], ls="-" if p == ps[-1] else "--",
+                            label=f"{s}, {p:g}%")
+            ax.set_xscale("log")
+            ax.set_yscale("symlog", linthresh=64)
+            ax.minorticks_off()
+            ax.set_xlabel("threads alive (T)")
+            ax.set_ylabel("heap bytes held")
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}"
+                         f"depth {d}")
+    for ax in axes.flat:
+        ax.set_ylim(bottom=0)
+    finish(axes, fontsize=7, ncol=2, loc="upper left")
+    return Image("heap-threads", title + " (solid: the most threads "
+                 "profiling, dashed: the fewest)", png(fig),
+                 "heap bytes vs threads")
+
+
+def all_plots(runs):
+    """{section id: [Image or Missing]}."""
+    groups = M.keys_of(runs, "matrix")
+    lat = [latency_vs_frames(runs, g) for g in groups] or \
+        [Missing("time per operation against frames")]
+    dist = [distribution(runs, g) for g in groups] or \
+        [Missing("latency distribution")]
+    return {"latency": lat + dist, "stack": [stack_bytes(runs)],
+            "heap": [heap_vs_threads(runs)]}

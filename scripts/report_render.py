@@ -1,0 +1,177 @@
+"""report_render: the report's document model and its two renderings.
+
+The report is built once as a list of Section objects holding blocks --
+Para (text in which `backticks` mark code), Items (a bulleted list),
+Table (a caption, a header, rows of strings, a note), Image (a PNG drawn
+by report_plots) and Missing (a figure or entry the run did not measure,
+said plainly) -- and then rendered twice: to Markdown (images as files in
+a folder beside report.md) and to one self-contained HTML page (images
+inline as base64 PNG, the style sheet inline, no script and no link that
+leaves the page).
+"""
+import base64
+import html
+import re
+from collections import namedtuple
+
+Section = namedtuple("Section", "id title blocks")
+Para = namedtuple("Para", "text")
+Items = namedtuple("Items", "items")
+Table = namedtuple("Table", "caption header rows note")
+Image = namedtuple("Image", "name title png alt")
+Missing = namedtuple("Missing", "what")
+Heading = namedtuple("Heading", "text")
+NUMERIC = re.compile(r"^[−+\-]?\d")
+
+
+def table(caption, header, rows, note=None):
+    return Table(caption, list(header), [list(r) for r in rows], note)
+
+
+def missing_text(what):
+    return f"{what}: not measured in this run."
+
+
+def numeric_columns(t):
+    """Columns to right-align: every filled cell starts with a number."""
+    out = []
+    for i in range(len(t.header)):
+        cells = [r[i] for r in t.rows if i < len(r) and r[i] != "—"]
+        out.append(i > 0 and bool(cells) and
+                   all(NUMERIC.match(str(c)) for c in cells))
+    return out
+
+
+# ---- Markdown ---------------------------------------------------------------
+
+def _md_cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(t):
+    out = []
+    if t.caption:
+        out += [f"**{t.caption}**", ""]
+    out.append("| " + " | ".join(_md_cell(h) for h in t.header) + " |")
+    out.append("|" + "|".join("--:" if n else "---"
+                              for n in numeric_columns(t)) + "|")
+    out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in t.rows]
+    if t.note:
+        out += ["", f"*{t.note}*"]
+    return out
+
+
+def markdown(title, sections, img_dir):
+    """The Markdown text; images are referenced as img_dir/<name>.png."""
+    out = [f"# {title}", ""]
+    out += [f"- [{s.title}](#{s.id})" for s in sections] + [""]
+    for s in sections:
+        out += [f'<a id="{s.id}"></a>', "", f"## {s.title}", ""]
+        for b in s.blocks:
+            if isinstance(b, Para):
+                out += [b.text, ""]
+            elif isinstance(b, Items):
+                out += [f"- {i}" for i in b.items] + [""]
+            elif isinstance(b, Table):
+                out += _md_table(b) + [""]
+            elif isinstance(b, Image):
+                out += [f"**{b.title}**", "",
+                        f"![{b.alt}]({img_dir}/{b.name}.png)", ""]
+            elif isinstance(b, Missing):
+                out += [f"*{missing_text(b.what)}*", ""]
+            elif isinstance(b, Heading):
+                out += [f"### {b.text}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- HTML -------------------------------------------------------------------
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;
+ margin:0 auto;max-width:1180px;padding:0 1.2em 3em;color:#1d1d1f}
+h1{font-size:1.7em;margin:.8em 0 .3em}h2{border-bottom:1px solid #ccd;
+ padding-bottom:.2em;margin-top:1.8em}
+nav{background:#f5f6f8;padding:.5em 1em;border-radius:6px}
+nav a{margin-right:1.1em;white-space:nowrap}
+code{background:#f0f1f4;padding:0 .25em;border-radius:3px;font-size:.92em}
+.tw{overflow-x:auto;margin:.6em 0 1.2em}
+table{border-collapse:collapse;font-size:.88em}
+caption{text-align:left;font-weight:600;padding:.3em 0}
+th,td{border:1px solid #d5d8de;padding:.25em .55em;white-space:nowrap}
+th{background:#eef0f4;position:sticky;top:0}
+td{text-align:right;font-variant-numeric:tabular-nums}
+td.t{text-align:left;white-space:normal}
+.note{color:#555;font-size:.88em;margin-top:.3em}
+.missing{color:#8a4b00;background:#fff6e5;padding:.3em .6em;
+ border-left:3px solid #e0a040}
+figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}
+img{max-width:100%;height:auto;border:1px solid #e3e5ea}
+li{margin:.25em 0}
+"""
+
+
+def _inline(text):
+    """Escape, then `code` spans."""
+    parts = re.split(r"`([^`]*)`", str(text))
+    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else
+                   html.escape(p) for i, p in enumerate(parts))
+
+
+def _html_table(t):
+    out = ['<div class="tw"><table>']
+    if t.caption:
+        out.append(f"<caption>{_inline(t.caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{_inline(h)}</th>"
+                                       for h in t.header) + "</tr></thead>")
+    out.append("<tbody>")
+    num = numeric_columns(t)
+    out += ["<tr>" + "".join(
+        f"<td{'' if n else ' class=t'}>{_inline(c)}</td>"
+        for c, n in zip(r, num)) + "</tr>" for r in t.rows]
+    out.append("</tbody></table>")
+    if t.note:
+        out.append(f'<div class="note">{_inline(t.note)}</div>')
+    return out + ["</div>"]
+
+
+def _html_block(b):
+    if isinstance(b, Para):
+        return [f"<p>{_inline(b.text)}</p>"]
+    if isinstance(b, Items):
+        return ["<ul>"] + [f"<li>{_inline(i)}</li>" for i in b.items] + \
+            ["</ul>"]
+    if isinstance(b, Table):
+        return _html_table(b)
+    if isinstance(b, Image):
+        data = base64.b64encode(b.png).decode("ascii")
+        return [f'<figure id="fig-{b.name}"><figcaption>{_inline(b.title)}'
+                f'</figcaption><img alt="{html.escape(b.alt)}" '
+                f'src="data:image/png;base64,{data}"></figure>']
+    if isinstance(b, Missing):
+        return [f'<p class="missing">{_inline(missing_text(b.what))}</p>']
+    if isinstance(b, Heading):
+        return [f"<h3>{_inline(b.text)}</h3>"]
+    raise TypeError(f"unknown block {type(b).__name__}")
+
+
+def html_page(title, sections):
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, '
+           'initial-scale=1">', f"<title>{html.escape(title)}</title>",
+           f"<style>{CSS}</style></head><body>",
+           f"<h1>{html.escape(title)}</h1>", "<nav>"]
+    out += [f'<a href="#{s.id}">{html.escape(s.title)}</a>'
+            for s in sections]
+    out.append("</nav>")
+    for s in sections:
+        out.append(f'<section id="{s.id}"><h2>{html.escape(s.title)}</h2>')
+        for b in s.blocks:
+            out += _html_block(b)
+        out.append("</section>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def images(sections):
+    """Every Image block, in order."""
+    return [b for s in sections for b in s.blocks if isinstance(b, Image)]

@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Fixture results for test_report.py: complete pcbench runs, generated.
+
+full() writes every kind of entry the report reads -- the malloc and
+block matrix, floor/, thread_start/, first_event/, heap/, storm/, churn/
+(and an unwind/ entry the report leaves to others) -- for strategies
+off, stack, thread, lazy and thread_unguarded at depths 32 and 128 and
+frames 16 and 200, in pcbench's Google Benchmark 1.7.1 JSON shape
+(iteration rows per repetition, then aggregate rows).  Its figures follow
+a simple model so that tests know what the report must say:
+
+  stack_bytes      off 160, stack 200 + 8 * depth, thread and the control
+                   344, lazy 360; headroom_bytes = 1984 - stack_bytes
+  min_fiber_stack  2 KiB at 16 frames, 4 KiB at 200, 8 KiB for stack at
+                   depth 128 and 200 frames
+  time (malloc)    off 15 ns; others 40 + 2.5 * min(frames, depth) ns,
+                   thread + 1 ns, lazy + 2 ns; 1% noise per repetition;
+                   instructions 10 per ns of that time (no noise)
+  heap_bytes       thread: T * 8 * depth; lazy: ceil(T * P / 100) * 8 *
+                   depth; the allocator's view adds 8 B per buffer
+  thread_start     2.5 ns; thread + 0.5 ns per PC of depth (no noise)
+  first_event      warm 60 ns; lazy's first + 100 ns (no noise)
+  storm            guarded strategies correct = 1, the control 0.99
+  churn (faults)   thread loses 100 registrations, lazy drops and recovers
+
+Keyword arguments change one thing each (see full()); tests use them to
+check that the report's findings follow the numbers.
+"""
+import copy
+import json
+import math
+import random
+import statistics
+
+STRATEGIES = ["off", "stack", "thread", "lazy", "thread_unguarded"]
+DEPTHS = [32, 128]
+FRAMES = [16, 200]
+BLOCK = "threads:2/place:cross_core"
+
+
+def context():
+    return {
+        "date": "2026-01-02T03:04:05+00:00", "host_name": "fixture-host",
+        "executable": "pcbench", "num_cpus": 2, "mhz_per_cpu": 2445,
+        "cpu_scaling_enabled": False,
+        "caches": [{"type": "Data", "level": 1, "size": 32768,
+                    "num_sharing": 1},
+                   {"type": "Unified", "level": 3, "size": 33554432,
+                    "num_sharing": 2}],
+        "load_avg": [0.5, 0.4, 0.3], "library_build_type": "debug",
+        "cflags": " -O2 -fno-omit-frame-pointer", "compiler": "GNU 12.2.0",
+        "correctness_check": "200 events per entry, untimed, at rate 1",
+        "cpu_binding": "measuring thread bound to PU0",
+        "git_commit": "fixture0001",
+        "hwloc_topology": "packages=1 cores=2 pus=2 L3=32768KiB*1",
+        "latency_timer": "rdtscp; floor 20.0 ns subtracted",
+        "pcbench_version": "0.1.0",
+        "placement_cross_core": "PU0+PU1: different cores, share L3",
+        "rate": "1", "timer_floor_ns": "20.04", "unwinder": "fp",
+        "instruction_counter": "callgrind Ir per event"}
+
+
+def stack_bytes(s, d):
+    return {"off": 160, "stack": 200 + 8 * d, "lazy": 360}.get(s, 344)
+
+
+def fiber(s, d, f):
+    if f < 200:
+        return 2048
+    return 8192 if (s, d) == ("stack", 128) else 4096
+
+
+def malloc_time(s, d, f):
+    if s == "off":
+        return 15.0
+    return 40 + 2.5 * min(f, d) + {"thread": 1, "lazy": 2}.get(s, 0)
+
+
+class Doc:
+    def __init__(self, seed, reps):
+        self.rng, self.reps, self.rows = random.Random(seed), reps, []
+
+    def add(self, name, t, counters, noise=0.01):
+        times = [t * self.rng.gauss(1, noise) if noise else t
+                 for _ in range(self.reps)]
+        fam = len({r["family_index"] for r in self.rows})
+        it = [dict(name=name, family_index=fam, per_family_instance_index=0,
+                   run_name=name, run_type="iteration",
+                   repetitions=self.reps, repetition_index=i, threads=1,
+                   iterations=1000, real_time=x, cpu_time=x, time_unit="ns",
+                   **counters) for i, x in enumerate(times)]
+        self.rows += it
+        for agg, fn in (("mean", statistics.mean),
+                        ("median", statistics.median)):
+            a = dict(it[0], name=f"{name}_{agg}", run_type="aggregate",
+                     aggregate_name=agg, real_time=fn(times),
+                     cpu_time=fn(times))
+            del a["repetition_index"]
+            self.rows.append(a)
+
+
+def matrix_counters(s, d, f, over):
+    sb = stack_bytes(s, d)
+    t = malloc_time(s, d, f)
+    c = {"checked": 200.0, "correct": 1.0, "events": 1000.0,
+         "events_per_iter": 1.0, "floor_ratio": t / (20 + min(f, d)),
+         "headroom_bytes": 1984.0 - sb, "lost": 0.0,
+         "max_ns": 4 * t, "min_fiber_stack": float(fiber(s, d, f)),
+         "p50_ns": t, "p99_ns": 1.5 * t, "p999_ns": 2 * t,
+         "stack_bytes": float(sb), "instructions": 10 * t,
+         "truncated": 1.0 if s != "off" and f > d else 0.0}
+    c.update(over.get((s, d, f), {}))
+    return c
+
+
+def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
+         drop_counters=(), storm_control=0.99, strategies=STRATEGIES):
+    """One results document.  counters: {(s, d, f): {counter: value}} for
+    malloc entries; times: {(s, d, f): factor} on malloc times; drop: entry
+    names left out; drop_kinds: first name parts left out (heap, storm,
+    ...); drop_counters: counters removed from every row."""
+    counters, times = counters or {}, times or {}
+    doc = Doc(seed, reps)
+    for s in strategies:
+        for d in DEPTHS:
+            for f in FRAMES:
+                t = malloc_time(s, d, f) * times.get((s, d, f), 1.0)
+                doc.add(f"malloc/{s}/depth:{d}/frames:{f}", t,
+                        matrix_counters(s, d, f, counters))
+                bc = matrix_counters(s, d, f, {})
+                bc.update(stack_bytes=bc["stack_bytes"] - 16,
+                          headroom_bytes=bc["headroom_bytes"] + 16,
+                          p50_ns=18000.0, p99_ns=40000.0, p999_ns=90000.0,
+                          max_ns=120000.0, floor_ratio=800.0)
+                doc.add(f"block/{s}/depth:{d}/frames:{f}/{BLOCK}/real_time",
+                        20000.0 + 10 * min(f, d), bc)
+    for d in DEPTHS:
+        for f in FRAMES:
+            doc.add(f"floor/depth:{d}/frames:{f}", 20.0 + min(f, d),
+                    {"pcs": float(min(f, d)), "ns_per_frame": 1.0})
+    doc.add("unwind/fp/frames:16", 30.0, {"pcs": 18.0})
+    for s in strategies:
+        eager = s in ("thread", "thread_unguarded")
+        for d in DEPTHS:
+            # no noise: tests read these back exactly
+            doc.add(f"thread_start/{s}/depth:{d}/manual_time",
+                    2.5 + (0.5 * d if eager else 0),
+                    {"heap_bytes_per_thread": 8.0 * d if eager else 0.0},
+                    noise=0)
+            doc.add(f"first_event/{s}/depth:{d}/manual_time",
+                    60.0 + (100 if s == "lazy" else 0),
+                    {"failed_events": 0.0, "warm_event_ns": 60.0}, noise=0)
+            for t in (1, 64, 1000):
+                for p in (1, 100):
+                    n = t if eager else math.ceil(t * p / 100) \
+                        if s == "lazy" else 0
+                    doc.add(f"heap/{s}/depth:{d}/threads:{t}/profiling:{p}%"
+                            "/iterations:1/manual_time", 1e5 * t,
+                            {"failed_threads": 0.0,
+                             "heap_bytes": 8.0 * d * n,
+                             "heap_alloc_bytes": (8.0 * d + 8) * n,
+                             "heap_bytes_per_thread": 8.0 * d * n / t,
+                             "heap_leaked_bytes": 0.0})
+            for f in FRAMES:
+                guarded = s in ("thread", "lazy")
+                doc.add(f"storm/malloc/{s}/depth:{d}/frames:{f}"
+                        "/iterations:200000", 900.0, {
+                            "checked": 200000.0, "events": 200000.0,
+                            "correct": storm_control
+                            if s == "thread_unguarded" else 1.0,
+                            "nested": 100.0 if guarded else 3500.0,
+                            "nested_lost": 3400.0 if guarded else 0.0,
+                            "lost": 0.0, "truncated": 0.0,
+                            "p50_ns": 500.0, "p99_ns": 12000.0,
+                            "p999_ns": 20000.0, "max_ns": 50000.0})
+            fails = {"thread": 100.0, "thread_unguarded": 100.0,
+                     "lazy": 149.0}.get(s, 0.0)
+            doc.add(f"churn/{s}/depth:{d}/faults/iterations:300/manual_time",
+                    35000.0, {
+                        "events": 900.0 - (300 if eager else fails),
+                        "injected_failures": fails,
+                        "leaked_bytes": 0.0,
+                        "lost": 300.0 if eager else fails,
+                        "recovered": fails if s == "lazy" else 0.0,
+                        "registered": 200.0 if eager else 300.0})
+    rows = [r for r in doc.rows if r["run_name"] not in drop
+            and r["run_name"].split("/")[0] not in drop_kinds]
+    for r in rows:
+        for c in drop_counters:
+            r.pop(c, None)
+    return {"context": context(), "benchmarks": rows}
+
+
+def write(path, doc):
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    return path
+
+
+def variant(doc, **context_changes):
+    out = copy.deepcopy(doc)
+    out["context"].update(context_changes)
+    return out

@@ -1,0 +1,465 @@
+#!/usr/bin/python3
+"""Tests scripts/report, the design evaluation report, on fixture results.
+
+Fixtures come from report_fixtures.py (a complete generated run whose
+figures follow a known model, and variants that change one figure each)
+and from make_fixtures.py (the malformed files).  The report runs as a
+program for the full report, the comparison of two files and every bad
+input (exit status, stderr, files written); the findings and the fleet
+model are also called in-process, where a changed number must change a
+sentence.  Run by CTest (test "report").
+"""
+import base64
+import html.parser
+import importlib.machinery
+import importlib.util
+import io
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+from contextlib import redirect_stderr, redirect_stdout
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
+REPORT = os.path.join(SCRIPTS, "report")
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+sys.path.insert(0, SCRIPTS)
+import make_fixtures  # noqa: E402
+import pcblib  # noqa: E402
+import report_findings  # noqa: E402
+import report_fixtures as F  # noqa: E402
+import report_fleet  # noqa: E402
+import report_model  # noqa: E402
+
+PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
+         "distribution-malloc", "distribution-block-threads2-placecross_core",
+         "stack-bytes", "heap-threads"}
+SECTIONS = ["question", "findings", "machine", "method", "latency",
+            "overhead", "stack", "heap", "start", "correctness", "fleet"]
+
+
+def cli_module():
+    """scripts/report (no .py suffix) as a module, to call main() in
+    process and spare a matplotlib import per report."""
+    loader = importlib.machinery.SourceFileLoader("report_cli", REPORT)
+    spec = importlib.util.spec_from_loader("report_cli", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+CLI = cli_module()
+
+
+def run(*args):
+    return subprocess.run([REPORT, *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+class Page(html.parser.HTMLParser):
+    """Tables (as lists of rows of cell text), images, links, sections."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.imgs, self.refs, self.ids = [], [], [], []
+        self.tags, self.cell = set(), None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.add(tag)
+        self.refs += [v for k, v in attrs if k in ("href", "src")]
+        if tag == "section":
+            self.ids.append(a.get("id"))
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+        elif tag == "img":
+            self.imgs.append(a)
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def png_size(data):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+class Base(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="pcb-report-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def out_dir(self):
+        d = tempfile.mkdtemp(dir=self.tmp, prefix="out-")
+        self.addCleanup(shutil.rmtree, d)
+        return d
+
+    def fixture(self, name, doc):
+        return F.write(os.path.join(self.tmp, name), doc)
+
+    def report(self, *args):
+        """main() in process: (exit status, report.md text, out dir)."""
+        d = self.out_dir()
+        with redirect_stdout(io.StringIO()):
+            code = CLI.main([*args, "--out-dir", d])
+        with open(os.path.join(d, "report.md")) as f:
+            return code, f.read(), d
+
+    def findings(self, doc, name="f.json"):
+        run_ = report_model.load([self.fixture(name, doc)], [])[0]
+        return " ".join(s for _, ss in report_findings.findings(run_)
+                        for s in ss)
+
+
+class FullReportTest(Base):
+    """One complete run: every section, table and plot, from the file."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.out = os.path.join(cls.tmp, "run")
+        os.mkdir(cls.out)
+        cls.results = F.write(os.path.join(cls.out, "results.json"),
+                              F.full())
+        # a run folder, as results/latest is: the report goes beside it
+        cls.proc = run(cls.out)
+        with open(os.path.join(cls.out, "report.html")) as f:
+            cls.html = f.read()
+        with open(os.path.join(cls.out, "report.md")) as f:
+            cls.md = f.read()
+        cls.page = Page()
+        cls.page.feed(cls.html)
+
+    def test_exit_status_and_files(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        self.assertEqual(self.proc.stderr, "")
+        self.assertEqual(sorted(os.listdir(self.out)),
+                         ["report-plots", "report.html", "report.md",
+                          "results.json"])
+
+    def test_every_section_in_order(self):
+        self.assertEqual(self.page.ids, SECTIONS)
+
+    def test_every_table_filled(self):
+        self.assertGreaterEqual(len(self.page.tables), 25)
+        for t in self.page.tables:
+            self.assertGreater(len(t), 1, t)
+            for row in t[1:]:
+                self.assertEqual(len(row), len(t[0]), row)
+                self.assertNotIn("—", row, t[0])
+                self.assertTrue(all(c.strip() for c in row), row)
+        for text in ("not measured", "not recorded"):
+            at = self.html.find(text)
+            self.assertEqual(at, -1, self.html[max(0, at - 200):at + 50])
+
+    def test_every_plot_drawn_and_inline(self):
+        names = set(re.findall(r'<figure id="fig-([^"]+)"', self.html))
+        self.assertEqual(names, PLOTS)
+        self.assertEqual(len(self.page.imgs), len(PLOTS))
+        for img in self.page.imgs:
+            head, data = img["src"].split(",", 1)
+            self.assertEqual(head, "data:image/png;base64")
+            w, h = png_size(base64.b64decode(data))
+            self.assertGreater(w * h, 100000)
+        files = os.listdir(os.path.join(self.out, "report-plots"))
+        self.assertEqual(set(files), {p + ".png" for p in PLOTS})
+        for p in PLOTS:
+            self.assertIn(f"](report-plots/{p}.png)", self.md)
+
+    def test_self_contained(self):
+        for ref in self.page.refs:
+            self.assertTrue(ref.startswith(("#", "data:image/png")), ref)
+        self.assertFalse(self.page.tags & {"script", "link", "iframe"})
+        self.assertNotIn("://", self.html.replace("data:image", ""))
+
+    def test_machine_and_method_from_context(self):
+        for text in ("fixture-host", "packages=1 cores=2 pus=2",
+                     "GNU 12.2.0", "-O2 -fno-omit-frame-pointer",
+                     "20.04", "library_build_type: debug",
+                     "rdtscp; floor 20.0 ns subtracted",
+                     "Repetitions per entry: 3"):
+            self.assertIn(text, self.md)
+        self.assertIn("1 entry is not read by this report", self.md)
+
+    def test_tables_carry_the_files_numbers(self):
+        # stack at depth 128: 200 + 8 * 128 bytes; its 8 KiB fiber; heap
+        # of thread at T=1000, depth 128: 1000 * 1024 B
+        self.assertRegex(self.md, r"\| stack \| 128 \| 1224 B \| 1224 B \|")
+        self.assertRegex(self.md, r"\| stack \| 128 \| 2 KiB \| 8 KiB \|")
+        self.assertRegex(self.md, r"\| thread \| 128 \|( [^|]+ \|){4} "
+                         r"1000 KiB \| 1000 KiB \|")
+        self.assertRegex(self.md, r"\| lazy \| 32 \| 2.5 ns \| 0 B \| "
+                         r"160 ns \| 60 ns \| \+100 ns \|")
+        self.assertIn("| thread_unguarded | 128 | 99.0%; nested 3,500, "
+                      "refused 0 |", self.md)
+        self.assertRegex(self.md, r"\| lazy \| 128 \| with faults \| 300 \| "
+                         r"751 \| 149 \| 149 \| 149 \| 0 B \|")
+
+    def test_findings_computed(self):
+        for text in (
+                "`stack` needs an 8 KiB fiber where `thread` and `lazy` fit "
+                "in 4 KiB",
+                "`stack` uses 456 B of stack per event at depth 32 and "
+                "1224 B at depth 128: +768 B for 96 more PCs, 8 B per PC",
+                "`lazy` 10 KiB at 1% and 1000 KiB at 100%",
+                "The negative control `thread_unguarded` fell to 99.0%",
+                "every guarded strategy kept correct = 100%"):
+            self.assertIn(text, self.md)
+
+    def test_fleet_inputs_on_the_page(self):
+        for text in ("| OS threads T | 1,000 | --threads |",
+                     "| tasks that record events G | 10,000 | --tasks |",
+                     "--event-rate 10000",
+                     "The heap model reproduces all 60 `heap/` entries "
+                     "exactly"):
+            self.assertIn(text, self.md)
+
+
+class FindingsFollowTheNumbers(Base):
+    """A changed number in the results changes the sentence about it."""
+
+    def test_fiber_size(self):
+        key = ("stack", 128, 200)
+        self.assertIn("`stack` needs an 8 KiB fiber",
+                      self.findings(F.full()))
+        big = self.findings(F.full(counters={key: {
+            "min_fiber_stack": 16384.0}}))
+        self.assertIn("`stack` needs a 16 KiB fiber where `thread` and "
+                      "`lazy` fit in 4 KiB", big)
+        same = self.findings(F.full(counters={key: {
+            "min_fiber_stack": 4096.0}}))
+        self.assertIn("At depth 128 with 200 frames, every strategy runs on "
+                      "a 4 KiB fiber", same)
+
+    def test_stack_growth(self):
+        doc = F.full(counters={("stack", 128, f): {"stack_bytes": 2248.0}
+                               for f in F.FRAMES})
+        self.assertIn("1224 B at depth 128", self.findings(F.full()))
+        self.assertIn("2248 B at depth 128: +1792 B for 96 more PCs, "
+                      "18.7 B per PC", self.findings(doc))
+
+    def test_fastest_and_slowest(self):
+        key = ("thread", 128, 200)
+        slow = self.findings(F.full(times={key: 1.5}))
+        self.assertIn("the slowest, `thread`", slow)
+        self.assertIn("beyond the spread of 3 repetitions", slow)
+        fast = self.findings(F.full(times={key: 0.5}))
+        self.assertIn("The fastest, `thread`", fast)
+
+    def test_repetitions_decide_the_test(self):
+        text = self.findings(F.full(reps=9, times={("thread", 128, 200):
+                                                   1.5}))
+        self.assertIn("a real difference by a U test", text)
+
+    def test_negative_control_not_caught(self):
+        text = self.findings(F.full(storm_control=1.0))
+        self.assertIn("`thread_unguarded` stayed at 100%: this storm did not "
+                      "show that the check can fail", text)
+        gone = self.findings(F.full(strategies=F.STRATEGIES[:4]))
+        self.assertIn("No negative control ran under the storm", gone)
+
+    def test_heap_and_correctness(self):
+        bad = self.findings(F.full(counters={("lazy", 32, 16): {
+            "correct": 0.995}}))
+        self.assertIn("Captures below the ground truth: `lazy` in `malloc` "
+                      "at depth 32 with 16 frames: 99.5%", bad)
+        self.assertNotIn("Every checked capture matched", bad)
+
+
+class MissingFigures(Base):
+    """What a run did not measure is said plainly; nothing crashes."""
+
+    def test_missing_kinds_and_counters(self):
+        gone = "malloc/lazy/depth:128/frames:200"
+        doc = F.full(drop=(gone,),
+                     drop_kinds=("heap", "storm", "churn", "block",
+                                 "first_event", "thread_start", "floor"),
+                     drop_counters=("min_fiber_stack", "headroom_bytes",
+                                    "p999_ns", "floor_ratio"))
+        code, md, d = self.report(self.fixture("missing.json", doc))
+        self.assertEqual(code, 0)
+        for text in (
+                "*`malloc`: `min_fiber_stack`: not measured in this run.*",
+                "*heap bytes at T threads (`heap/` entries): not measured "
+                "in this run.*",
+                "*correctness under a signal storm (`storm/` entries; "
+                "pcbench --storm=HZ): not measured in this run.*",
+                "*thread churn and injected faults (`churn/` entries): not "
+                "measured in this run.*",
+                "Heap at T threads: not measured in this run",
+                "—: not measured in this run."):
+            self.assertIn(text, md)
+        row = re.search(r"\| lazy \| 128 \| ([^|]+) \| ([^|]+) \|", md)
+        self.assertEqual(row.group(2).strip(), "—")
+        self.assertEqual(set(os.listdir(os.path.join(d, "report-plots"))),
+                         {"latency-malloc.png", "distribution-malloc.png",
+                          "stack-bytes.png"})
+
+    def test_file_with_no_pcbench_entries_of_a_kind(self):
+        # make_fixtures' base: 4 entries, no latency distribution, no
+        # floor, no storm: the report still renders every section
+        make_fixtures.main(os.path.join(self.tmp, "mf"))
+        code, md, _ = self.report(os.path.join(self.tmp, "mf", "base.json"))
+        self.assertEqual(code, 0)
+        self.assertIn("not measured in this run", md)
+        for sid in SECTIONS:
+            self.assertIn(f'<a id="{sid}"></a>', md)
+
+
+class TwoFiles(Base):
+    def test_side_by_side(self):
+        key = ("stack", 128, 200)
+        a = self.fixture("a.json", F.full(drop_kinds=("block",)))
+        b = self.fixture("b.json", F.variant(
+            F.full(seed=7, drop_kinds=("block",), times={key: 1.5},
+                   counters={key: {"stack_bytes": 1240.0}}),
+            compiler="GNU 13.1.0", git_commit="fixture0002"))
+        code, md, d = self.report(a, b, "--label", "before", "--label",
+                                  "after")
+        self.assertEqual(code, 0)
+        self.assertIn("| stack | 128 | 1224 B → 1224 B | 1224 B → 1240 B "
+                      "|", md)
+        self.assertIn("| commit | fixture0001 | fixture0002 |", md)
+        self.assertIn("The two runs differ in `compiler`", md)
+        self.assertIn("### From before to after", md)
+        self.assertIn("`stack_bytes` changed in 1 entry; the largest: "
+                      "`malloc/stack/depth:128/frames:200` 1,224 B → "
+                      "1,240 B.", md)
+        self.assertRegex(md, r"the largest: `malloc/stack/depth:128/"
+                         r"frames:200` [\d.]+ ns → [\d.]+ ns \(\+[45]\d")
+        # one workload: one panel wide, a row of panels per run
+        with open(os.path.join(d, "report-plots", "stack-bytes.png"),
+                  "rb") as f:
+            w, h = png_size(f.read())
+        self.assertGreater(h, w)
+
+
+class Fleet(Base):
+    def test_model_follows_the_inputs(self):
+        run_ = report_model.load([self.fixture("fl.json", F.full())], [])[0]
+        inp = report_fleet.Inputs(threads=5000, tasks=1000, rate=1e6,
+                                  starts=100, profiling=1, workload="malloc",
+                                  frames=200)
+        t = report_fleet.project(run_, inp, "thread", 128)
+        lz = report_fleet.project(run_, inp, "lazy", 128)
+        st = report_fleet.project(run_, inp, "stack", 128)
+        self.assertEqual(t["heap"], 5000 * 1024)
+        self.assertEqual(lz["heap"], 50 * 1024)
+        self.assertEqual(st["heap"], 0)
+        self.assertEqual(st["stacks"], 1000 * 8192)
+        self.assertEqual(st["extra"], 1000 * (8192 - 4096))
+        self.assertEqual(t["extra"], 5000 * 1024)
+        # lazy: per-event overhead plus 1% of starts paying its first event
+        over = (report_model.med(run_.matrix[("malloc", "")][
+            ("lazy", 128, 200)], "time") - report_model.med(
+            run_.matrix[("malloc", "")][("off", 128, 200)], "time"))
+        self.assertAlmostEqual(lz["cpu"] * 1e9, 1e6 * over + 100 * 0.01 * 100,
+                               delta=1e-3)
+        self.assertEqual(report_fleet.model_check(run_), (60, 0.0))
+
+    def test_inputs_from_the_command_line(self):
+        code, md, _ = self.report(self.fixture("fl2.json", F.full(
+                                      drop_kinds=("block",))),
+                                  "--threads", "5000", "--profiling", "1",
+                                  "--tasks", "1000", "--event-rate", "1e6",
+                                  "--fleet-frames", "16")
+        self.assertEqual(code, 0)
+        self.assertIn("| OS threads T | 5,000 | --threads |", md)
+        self.assertIn("`malloc` at 16 frames", md)
+        # 5000 threads * 1 KiB; 1000 tasks * a 2 KiB fiber at 16 frames
+        self.assertRegex(md, r"\| thread \| 128 \| 4.88 MiB \| 1.95 MiB \|")
+
+
+class BadInput(Base):
+    """Exit status 2, one line on stderr, nothing written.  A few cases run
+    the program; the rest call main() as the program does (through
+    pcblib.run), which spares an interpreter start each."""
+
+    def refuse(self, args, out, program=False):
+        if program:
+            p = run(*args, "--out-dir", out)
+            code, err = p.returncode, p.stderr
+        else:
+            buf = io.StringIO()
+            with redirect_stderr(buf), redirect_stdout(io.StringIO()):
+                try:
+                    code = pcblib.run("report", lambda: CLI.main(
+                        [*args, "--out-dir", out]))
+                except SystemExit as e:  # argparse: usage errors
+                    code = e.code
+            err = buf.getvalue()
+        self.assertEqual(code, 2, err)
+        lines = err.splitlines()
+        self.assertEqual(len(lines), 1, err)
+        self.assertTrue(lines[0].startswith("report: "), lines[0])
+        return lines[0]
+
+    def test_malformed_inputs_exit_2_and_write_nothing(self):
+        bad = os.path.join(self.tmp, "bad")
+        make_fixtures.main(bad)
+        good = self.fixture("good.json", F.full(reps=1))
+        cases = [([os.path.join(bad, n)], n in ("nan.json", "truncated.json"))
+                 for n in ("truncated.json", "nan.json", "notobject.json",
+                           "aggregates_only.json", "does-not-exist.json")]
+        cases += [([good, os.path.join(bad, "nan.json")], False),
+                  ([good, good, good], True), ([good, "--threads", "-3"],
+                                               False),
+                  ([good, "--profiling", "150"], False),
+                  ([good, "--label", "a", "--label", "b"], False)]
+        for args, program in cases:
+            with self.subTest(args=args):
+                d = self.out_dir()
+                self.refuse(args, d, program)
+                self.assertEqual(os.listdir(d), [], "bad input wrote files")
+        self.assertIn("NaN", self.refuse([os.path.join(bad, "nan.json")],
+                                         self.out_dir()))
+
+    def test_bad_input_keeps_the_previous_report(self):
+        d = self.out_dir()
+        for name in ("report.html", "report.md"):
+            with open(os.path.join(d, name), "w") as f:
+                f.write("the previous report\n")
+        res = self.fixture("broken.json", F.full(reps=1))
+        with open(res, "a") as f:
+            f.write("{")
+        self.refuse([res], d, program=True)
+        self.assertEqual(sorted(os.listdir(d)), ["report.html", "report.md"])
+        for name in ("report.html", "report.md"):
+            with open(os.path.join(d, name)) as f:
+                self.assertEqual(f.read(), "the previous report\n")
+
+    def test_missing_output_folder(self):
+        line = self.refuse([self.fixture("g2.json", F.full(reps=1))],
+                           os.path.join(self.tmp, "no", "such"))
+        self.assertIn("does not exist", line)
+
+    def test_help(self):
+        p = run("--help")
+        self.assertEqual(p.returncode, 0)
+        for text in ("examples:", "make report RESULTS=", "--threads",
+                     "--event-rate", "not measured"):
+            self.assertIn(text, p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
