@@ -8,34 +8,31 @@
  * Neither can start from an anchor frame: they start where they are
  * called.  So each captures from here into a scratch buffer on the stack,
  * finds the anchor frame's return address in it, and copies from there,
- * honouring skip and depth.  First use is not signal-safe: backtrace()
- * loads libgcc (and allocates); _Unwind_Backtrace builds its FDE lookup
- * (dl_iterate_phdr, which takes the loader lock).  The unwinder table,
- * in --list order, is at the end of this file.
+ * honouring skip and depth (unwind_anchor.h, shared with libunwind's
+ * unw_backtrace in unwind_libunwind.c).  First use is not signal-safe:
+ * backtrace() loads libgcc (and allocates); _Unwind_Backtrace builds its
+ * FDE lookup (dl_iterate_phdr, which takes the loader lock).  The
+ * unwinder table, in --list order, is at the end of this file.
  */
 #include <execinfo.h>
 #include <string.h>
 #include <unwind.h>
 
 #include "pcbench/unwind.h"
-
-enum {
-  SLACK = 16,                       /* our frames below the anchor, at most */
-  SCRATCH = PCB_DEPTH_MAX + SLACK + 64,
-};
+#include "unwind_anchor.h"
 
 /* Frames worth capturing: ours, the skipped ones, depth, and one more to
  * tell truncation -- a real profiler stops there too. */
-static int cap(int skip, int depth)
+int pcb__unwind_cap(int skip, int depth)
 {
-  int n = SLACK + skip + depth + 1;
+  int n = PCB__UNWIND_SLACK + skip + depth + 1;
 
-  return n < SCRATCH ? n : SCRATCH;
+  return n < PCB__UNWIND_SCRATCH ? n : PCB__UNWIND_SCRATCH;
 }
 
 /* Copies tmp[0..n) from the anchor's return address on, after `skip`. */
-static int from_anchor(const void *fp, int skip, const uintptr_t *tmp, int n,
-                       uintptr_t *pcs, int depth, bool *truncated)
+int pcb__unwind_from_anchor(const void *fp, int skip, const uintptr_t *tmp,
+                            int n, uintptr_t *pcs, int depth, bool *truncated)
 {
   uintptr_t ra = ((const uintptr_t *)fp)[1];
   int i = 0, out;
@@ -57,11 +54,11 @@ static int unwind_backtrace(const void *fp, int skip,
                             const struct pcb_stack_bounds *b, uintptr_t *pcs,
                             int depth, bool *truncated)
 {
-  uintptr_t tmp[SCRATCH];
-  int n = backtrace((void **)tmp, cap(skip, depth));
+  uintptr_t tmp[PCB__UNWIND_SCRATCH];
+  int n = backtrace((void **)tmp, pcb__unwind_cap(skip, depth));
 
   (void)b;
-  return from_anchor(fp, skip, tmp, n, pcs, depth, truncated);
+  return pcb__unwind_from_anchor(fp, skip, tmp, n, pcs, depth, truncated);
 }
 
 struct gcc_walk {
@@ -83,12 +80,12 @@ static int unwind_libgcc(const void *fp, int skip,
                          const struct pcb_stack_bounds *b, uintptr_t *pcs,
                          int depth, bool *truncated)
 {
-  uintptr_t tmp[SCRATCH];
-  struct gcc_walk w = { tmp, 0, cap(skip, depth) };
+  uintptr_t tmp[PCB__UNWIND_SCRATCH];
+  struct gcc_walk w = { tmp, 0, pcb__unwind_cap(skip, depth) };
 
   (void)b;
   _Unwind_Backtrace(gcc_step, &w);
-  return from_anchor(fp, skip, tmp, w.n, pcs, depth, truncated);
+  return pcb__unwind_from_anchor(fp, skip, tmp, w.n, pcs, depth, truncated);
 }
 
 const struct pcb_unwinder pcb_unwinder_backtrace = {
@@ -107,6 +104,7 @@ static const struct pcb_unwinder *const unwinders[] = {
   &pcb_unwinder_fp,
   &pcb_unwinder_backtrace,
   &pcb_unwinder_libgcc,
+  &pcb_unwinder_libunwind,
 };
 
 size_t pcb_unwinder_count(void)

@@ -1,9 +1,12 @@
 /* Every registered unwinder, behind pcb_hooks, captures the ground truth:
- * the same PCs from the same anchor, whatever its method. */
+ * the same PCs from the same anchor, whatever its method; and each is the
+ * library it says it is. */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "pcbench/hooks.h"
@@ -57,14 +60,35 @@ static void captures_truth(void **state)
   pcb_hooks_reset();
 }
 
+/* libunwind also defines backtrace() and _Unwind_Backtrace; were it
+ * linked rather than loaded locally, the program's calls to those would
+ * reach it, and `backtrace` and `libgcc` would measure libunwind. */
+static void dwarf_unwinders_not_interposed(void **state)
+{
+  static const char *const names[] = { "backtrace", "_Unwind_Backtrace" };
+
+  (void)state;
+  for (size_t i = 0; i < 2; i++) {
+    void *fn = dlsym(RTLD_DEFAULT, names[i]);
+    Dl_info info;
+
+    assert_non_null(fn);
+    assert_true(dladdr(fn, &info) != 0);
+    assert_non_null(info.dli_fname);
+    assert_null(strstr(info.dli_fname, "libunwind"));
+  }
+}
+
 int main(void)
 {
-  struct CMUnitTest tests[8];
+  struct CMUnitTest tests[9];
   size_t n = 0;
 
   for (size_t i = 0; i < pcb_unwinder_count() && n < 8; i++)
     tests[n++] = (struct CMUnitTest){ .name = pcb_unwinder_at(i)->name,
                                       .test_func = captures_truth,
                                       .initial_state = (void *)pcb_unwinder_at(i) };
+  tests[n++] = (struct CMUnitTest){ .name = "dwarf_unwinders_not_interposed",
+                                    .test_func = dwarf_unwinders_not_interposed };
   return _cmocka_run_group_tests("unwinders", tests, n, NULL, NULL);
 }

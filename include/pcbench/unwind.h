@@ -39,6 +39,7 @@ int pcb_unwind_fp(const void *fp, int skip, const struct pcb_stack_bounds *b,
 extern const struct pcb_unwinder pcb_unwinder_fp;
 extern const struct pcb_unwinder pcb_unwinder_backtrace;
 extern const struct pcb_unwinder pcb_unwinder_libgcc;
+extern const struct pcb_unwinder pcb_unwinder_libunwind;
 
 /* The unwinder table (core/unwind_dwarf.c). */
 size_t pcb_unwinder_count(void);
