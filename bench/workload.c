@@ -10,11 +10,13 @@
 extern const struct pcb_workload pcb_workload_malloc;
 extern const struct pcb_workload pcb_workload_block;
 extern const struct pcb_workload pcb_workload_mutex;
+extern const struct pcb_workload pcb_workload_lock;
 
 static const struct pcb_workload *const workloads[] = {
   &pcb_workload_malloc,
   &pcb_workload_block,
   &pcb_workload_mutex,
+  &pcb_workload_lock,
 };
 
 size_t pcb_workload_count(void)

@@ -1,10 +1,11 @@
 /*
  * Workloads: the code every strategy runs, identically.  A workload's loop
  * runs at the bottom of a real `frames`-deep call chain (core/oracle.c);
- * its event wrappers (pcb_wl_malloc, pcb_wl_block_event) are the event
- * sites, and anchor the capture on their own frame with skip 2 (their own
- * return address and the loop's), so PC 0 is the chain's bottom frame's
- * return address -- oracle truth[0] -- whatever the strategy.
+ * its event wrappers (pcb_wl_malloc, pcb_wl_block_event,
+ * pcb_wl_lock_capture) are the event sites, and anchor the capture on
+ * their own frame with skip 2 (their own return address and the loop's),
+ * so PC 0 is the chain's bottom frame's return address -- oracle
+ * truth[0] -- whatever the strategy.
  */
 #ifndef PCBENCH_WORKLOAD_H
 #define PCBENCH_WORKLOAD_H
@@ -25,6 +26,19 @@
 /* Frames between an event wrapper's frame and the chain's bottom frame. */
 #define PCB_WL_SKIP 2
 
+/* lock: Go's mLockProfile -- one thread's runtime-lock contention, held
+ * back until its last runtime lock is released (bench/wl_lock.c). */
+struct pcb_wl_lockprof {
+  int locks;             /* runtime locks held (Go's m.locks) */
+  const void *pending;   /* contended lock whose stack is still to take */
+  int64_t cycles;        /* the contention to record */
+  int64_t cycles_lost;   /* contention that lost the coin to it */
+  int rc;                /* what the capture's record returned */
+  int n;                 /* PCs taken into pcs[]; -1: none */
+  bool truncated;
+  uintptr_t pcs[PCB_DEPTH_MAX];  /* Go's mp.mLockProfile.stack */
+};
+
 /* One thread's workload state.  Owned by that thread while it runs. */
 struct pcb_wl_thread {
   struct pcb_thread thread;        /* its registration with the strategy */
@@ -41,6 +55,7 @@ struct pcb_wl_thread {
   /* storm: nested events raised by the profiling signal on this thread,
    * written only by its handler */
   uint64_t nested, nested_lost;
+  struct pcb_wl_lockprof lockprof;  /* lock workload only */
 };
 
 /* State shared by the threads of one run of a workload. */
@@ -52,6 +67,8 @@ struct pcb_wl_shared {
   atomic_int started;    /* partners that have entered their loop */
   atomic_bool stop;      /* partners leave their loop */
   volatile uint64_t held;/* mutex: work inside the critical section */
+  atomic_int rtlock[2];  /* lock: two runtime locks, 0 = free */
+  volatile uint64_t rtheld[2];  /* lock: work under each, guarded by it */
 };
 
 /* What a loop gets, through pcb_oracle_run's void *. */
@@ -86,6 +103,7 @@ const struct pcb_workload *pcb_workload_find(const char *name);
 /* Event sites (noinline: their frame is the capture's anchor). */
 void *pcb_wl_malloc(struct pcb_wl_thread *w, size_t size);
 void pcb_wl_block_event(struct pcb_wl_thread *w, int64_t cycles);
+void pcb_wl_lock_capture(struct pcb_wl_thread *w);
 
 /* Consumers: timed adds to the bucket table; checking also compares the
  * capture with the oracle's ground truth. */
