@@ -24,14 +24,16 @@ void pcb_cli_usage(void)
 "captures a stack trace, per (workload, strategy, depth, frames).\n"
 "\n"
 "Matrix (comma-separated lists):\n"
-"  --workloads=LIST    malloc, block, mutex       (default malloc,block)\n"
-"  --strategies=LIST   see --list                 (default: all but controls)\n"
+"  --workloads=LIST    malloc, block, mutex, lock (default malloc,block)\n"
+"  --strategies=LIST   see --list        (default: all but those marked\n"
+"                                         [not in defaults] there)\n"
 "  --depths=LIST       PCs per capture, 1..1024   (default 32,128)\n"
 "  --frames=LIST       call-chain depth at the event, 1..%d\n"
 "                                                 (default 16,100,200)\n"
 "  --placement=LIST    block/mutex partner: same_core, cross_core\n"
 "                                                 (default cross_core)\n"
-"  --unwinder=NAME     how events capture: fp, backtrace, libgcc (default fp)\n"
+"  --unwinder=NAME     how events capture: fp, backtrace, libgcc, libunwind\n"
+"                                                 (default fp)\n"
 "Workload:\n"
 "  --threads=N         malloc: threads allocating at once, 1..%d (default 1);\n"
 "                      block/mutex: threads in the ring, 2..%d (default 2)\n"
@@ -76,7 +78,8 @@ static void list(void)
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
     printf("  %-18s %s%s\n", s->name, s->summary,
-           (s->flags & PCB_F_CONTROL) ? " [not in defaults]" : "");
+           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
+                                                        : "");
   }
   printf("workloads:\n");
   for (size_t i = 0; i < pcb_workload_count(); i++)
@@ -159,7 +162,7 @@ static enum pcb_cli_action take_list(const char *flag, const char *value,
     } else if (strcmp(flag, "--workloads") == 0) {
       if (!(c->workloads[i] = pcb_workload_find(it[i])))
         return ERR("pcbench: %s: unknown workload '%s' (allowed: malloc, "
-                   "block, mutex)", flag, it[i]);
+                   "block, mutex, lock)", flag, it[i]);
     } else if (strcmp(flag, "--placement") == 0) {
       if (pcb_place_parse(it[i], &c->places[i % PCB_PLACE_COUNT]) != 0 ||
           n > PCB_PLACE_COUNT)
@@ -300,7 +303,7 @@ static void defaults(struct pcb_config *c)
   c->workloads[c->nworkloads++] = pcb_workload_find("malloc");
   c->workloads[c->nworkloads++] = pcb_workload_find("block");
   for (size_t i = 0; i < pcb_strategy_count(); i++)
-    if (!(pcb_strategy_at(i)->flags & PCB_F_CONTROL) &&
+    if (!(pcb_strategy_at(i)->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) &&
         c->nstrategies < PCB_LIST_MAX)
       c->strategies[c->nstrategies++] = pcb_strategy_at(i);
   c->depths[0] = 32, c->depths[1] = 128, c->ndepths = 2;

@@ -7,11 +7,14 @@
  * accounting (heap_bytes) and the allocator's (heap_alloc_bytes: the
  * malloc_usable_size of every buffer allocated through pcb_hooks, which
  * includes the allocator's rounding).  Eager `thread` pays on every
- * thread, `lazy` only on those that record.  The entry's time is that of
- * starting the T threads and their events.
+ * thread, `lazy` only on those that record, a SHARED strategy (percpu,
+ * pool) once for all of them: its one set is counted once, and its
+ * heap_bytes_per_thread is that set divided among the threads holding it.
+ * The entry's time is that of starting the T threads and their events.
  *
  * thread_start/<strategy>/depth:D -- the strategy's thread_init hook
- * alone, where an eager strategy pays for its buffer.
+ * alone, where an eager strategy pays for its buffer (a SHARED one only
+ * on the first thread of a batch, the others join its set).
  *
  * first_event/<strategy>/depth:D -- the first event on a fresh context
  * (where `lazy` allocates), timed over batches of contexts, with the warm
@@ -147,7 +150,12 @@ static void heap_body(pcb_gb_state *st, void *arg)
     heap = 0;
     failed = 0;
     for (int i = 0; i < n; i++) {
-      heap += hw[i].rc == 0 ? e->s->heap_bytes(&hw[i].t) : 0;
+      size_t held = hw[i].rc == 0 ? e->s->heap_bytes(&hw[i].t) : 0;
+
+      if (e->s->flags & PCB_F_SHARED)
+        heap = held > heap ? held : heap;  /* one set, whoever holds it */
+      else
+        heap += held;
       failed += hw[i].rc != 0;
     }
     alloc = usable;
@@ -199,6 +207,8 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
     }
     pcb_gb_set_iteration_time(st, now_sec() - t0);
     heap = e->s->heap_bytes(&ctx[0]);
+    if (e->s->flags & PCB_F_SHARED)
+      heap /= TS_BATCH;  /* one set among the batch */
     for (int i = 0; i < TS_BATCH; i++)
       e->s->thread_exit(&ctx[i]);
     if (ok != TS_BATCH) {

@@ -32,8 +32,10 @@
  *  - An overflow abandons fn's frames mid-call.  The thread's in-use guard
  *    (Go's acquirem), which an abandoned event may hold, is put back as it
  *    was before the run -- else every later event on the thread would be
- *    refused as nested.  Nothing else can be undone: fn must not overflow
- *    while holding a lock (a cold first event that calls malloc, say).
+ *    refused as nested -- and a shared buffer's try-lock that it holds
+ *    (pcb_thread.held) is released, else the buffer is lost for good.
+ *    Nothing else can be undone: fn must not overflow while holding any
+ *    other lock (a cold first event that calls malloc, say).
  *  - The handler is installed while any thread runs a fiber (a count under
  *    a mutex); the disposition found before comes back when the last one
  *    leaves.  A fault outside the running fiber's guard puts that
@@ -314,6 +316,7 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
   struct pcb_thread *t = pcb_thread_self();
   struct pcb_stack_bounds saved = { 0, 0 };
   sig_atomic_t in_use = 0;
+  atomic_uint *held = NULL;
   struct altstack as;
   int rc;
 
@@ -336,6 +339,7 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
   if (t != NULL) {
     saved = t->stack;
     in_use = t->in_use;
+    held = t->held;
     t->stack = (struct pcb_stack_bounds){ f.lo, f.hi };
   }
   f.outer = running;
@@ -346,6 +350,10 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
     t->stack = saved;
     if (rc == 1)
       t->in_use = in_use;  /* an abandoned event may have held the guard */
+    if (rc == 1 && t->held != held) {  /* ... or a shared buffer */
+      atomic_store_explicit(t->held, 0, memory_order_release);
+      t->held = held;
+    }
   }
   if (rc >= 0) {
     *overflowed = rc == 1;

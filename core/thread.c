@@ -79,12 +79,18 @@ struct pcb_thread *pcb_thread_self(void)
   return self;
 }
 
+int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
+                     uintptr_t *pcs, int depth, bool *truncated)
+{
+  return pcb_hooks.unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs, depth,
+                                    truncated);
+}
+
 void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
                  uintptr_t *pcs)
 {
   bool truncated;
-  int n = pcb_hooks.unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs,
-                                     t->depth, &truncated);
+  int n = pcb_unwind_event(t, ev, pcs, t->depth, &truncated);
 
   ev->consume(ev->arg, pcs, n, truncated);
 }

@@ -13,6 +13,9 @@ extern const struct pcb_strategy pcb_strategy_off;
 extern const struct pcb_strategy pcb_strategy_stack;
 extern const struct pcb_strategy pcb_strategy_thread;
 extern const struct pcb_strategy pcb_strategy_lazy;
+extern const struct pcb_strategy pcb_strategy_hybrid;
+extern const struct pcb_strategy pcb_strategy_percpu;
+extern const struct pcb_strategy pcb_strategy_pool;
 extern const struct pcb_strategy pcb_strategy_thread_unguarded;
 
 static const struct pcb_strategy *const registry[] = {
@@ -20,6 +23,9 @@ static const struct pcb_strategy *const registry[] = {
   &pcb_strategy_stack,
   &pcb_strategy_thread,
   &pcb_strategy_lazy,
+  &pcb_strategy_hybrid,
+  &pcb_strategy_percpu,
+  &pcb_strategy_pool,
   &pcb_strategy_thread_unguarded,
 };
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "pcbench/strategy.h"
 
 static struct pcb_config cfg;
 static char err[512];
@@ -18,6 +19,17 @@ static enum pcb_cli_action parse(int argc, const char **argv)
   return pcb_cli_parse(argc, (char **)argv, &cfg, err, sizeof(err));
 }
 
+/* The strategies the default matrix runs: every registered one but the
+ * negative controls. */
+static int default_strategies(void)
+{
+  int n = 0;
+
+  for (size_t i = 0; i < pcb_strategy_count(); i++)
+    n += !(pcb_strategy_at(i)->flags & (PCB_F_CONTROL | PCB_F_OPT_IN));
+  return n;
+}
+
 static void defaults_are_the_matrix(void **state)
 {
   const char *argv[] = { "pcbench" };
@@ -25,7 +37,9 @@ static void defaults_are_the_matrix(void **state)
   (void)state;
   assert_int_equal(parse(1, argv), PCB_CLI_RUN);
   assert_int_equal(cfg.nworkloads, 2);
-  assert_int_equal(cfg.nstrategies, 4);  /* the control is not a default */
+  assert_int_equal(cfg.nstrategies, default_strategies());
+  for (int i = 0; i < cfg.nstrategies; i++)
+    assert_false(cfg.strategies[i]->flags & PCB_F_CONTROL);
   assert_int_equal(cfg.ndepths, 2);
   assert_int_equal(cfg.depths[0], 32);
   assert_int_equal(cfg.depths[1], 128);

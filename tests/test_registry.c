@@ -21,10 +21,11 @@ static void table_is_valid(void **state)
 static void required_strategies_present(void **state)
 {
   static const char *const names[] = { "off", "stack", "thread", "lazy",
+                                       "hybrid", "percpu", "pool",
                                        "thread_unguarded" };
 
   (void)state;
-  for (size_t i = 0; i < 5; i++) {
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     const struct pcb_strategy *s = pcb_strategy_find(names[i]);
 
     assert_non_null(s);

@@ -533,8 +533,10 @@ static void ev_measure(struct ev_case *ec)
   assert_true(rc == 0 || rc == PCB_EOVERFLOW);
   ec->headroom = rc == 0 ? (long)h : -1;
   /* The search's overflowing probes abandoned events at their deepest
-   * point, mid-capture; the guard was put back each time. */
+   * point, mid-capture; the guard was put back each time, and a shared
+   * buffer's lock released (else the next event would find it held). */
   assert_int_equal(t.in_use, 0);
+  assert_null(t.held);
   ev_fn(&c);
   ev_recorded(&c);
   pcb_thread_unregister(&t);
@@ -544,7 +546,8 @@ static void ev_measure(struct ev_case *ec)
  * The project's core figure.  `stack` keeps depth PCs in the capturing
  * frame, so depth 128 costs exactly 96 * 8 = 768 bytes more stack than
  * depth 32; `thread` and `lazy` keep them on the heap, so depth changes
- * nothing on the stack.  Every event that fits a 2 KiB fiber leaves
+ * nothing on the stack -- nor for `percpu` and `pool`, nor for `hybrid`,
+ * whose 16 on-stack PCs cost the same at every depth.  Every event that fits a 2 KiB fiber leaves
  * headroom + stack_used within one 16-byte step of the same constant (the
  * fiber's capacity below its own frames).
  */
@@ -555,6 +558,9 @@ static void strategy_event_figures(void **state)
     { "thread", 32, 0, 0, 0 }, { "thread", 128, 0, 0, 0 },
     { "lazy", 32, 0, 0, 0 },   { "lazy", 128, 0, 0, 0 },
     { "off", 32, 0, 0, 0 },    { "off", 128, 0, 0, 0 },
+    { "hybrid", 32, 0, 0, 0 }, { "hybrid", 128, 0, 0, 0 },
+    { "percpu", 32, 0, 0, 0 }, { "percpu", 128, 0, 0, 0 },
+    { "pool", 32, 0, 0, 0 },   { "pool", 128, 0, 0, 0 },
   };
   size_t n = sizeof(ec) / sizeof(ec[0]);
   long lo_total = LONG_MAX, hi_total = LONG_MIN;
@@ -572,6 +578,9 @@ static void strategy_event_figures(void **state)
   assert_int_equal(ec[3].used, ec[2].used);
   assert_int_equal(ec[5].used, ec[4].used);
   assert_int_equal(ec[7].used, ec[6].used);
+  for (size_t i = 8; i < n; i += 2)  /* hybrid, percpu, pool: flat too */
+    assert_int_equal(ec[i + 1].used, ec[i].used);
+  assert_true(ec[8].used > ec[2].used);  /* hybrid's 16 PCs on the frame */
   assert_true(ec[1].used > ec[3].used);
   assert_true(ec[1].min_fiber >= ec[3].min_fiber);
   for (size_t i = 0; i < n; i++) {

@@ -19,7 +19,8 @@
   XX(EFULL,     -9, "table full")                                            \
   XX(ENOTREG,  -10, "thread is not registered")                              \
   XX(EFRAMES,  -11, "frames out of range")                                   \
-  XX(EOVERFLOW, -12, "stack overflow: the call needs more stack than there is")
+  XX(EOVERFLOW, -12, "stack overflow: the call needs more stack than there is") \
+  XX(ECONTENDED, -13, "buffer busy: every one tried is held by another capture")
 
 enum pcb_errno {
 #define XX(name, val, msg) PCB_##name = (val),

@@ -28,11 +28,22 @@ enum pcb_strategy_flags {
   PCB_F_ALLOC_INIT = 1u << 1,  /* allocates its buffer in thread_init */
   PCB_F_ALLOC_LAZY = 1u << 2,  /* allocates its buffer inside record */
   PCB_F_GUARDED    = 1u << 3,  /* nested events on a thread are refused */
-  PCB_F_MAY_DROP   = 1u << 4,  /* record may return EBUSY/ENOMEM */
+  PCB_F_MAY_DROP   = 1u << 4,  /* record may return EBUSY/ENOMEM/ECONTENDED */
   PCB_F_SIGSAFE    = 1u << 5,  /* record may run in a signal handler */
   PCB_F_CONTROL    = 1u << 6,  /* negative control: excluded from defaults
                                   and recommendations, expected to fail */
+  PCB_F_SHARED     = 1u << 7,  /* one set of buffers for all threads at a
+                                  depth (per CPU, a pool): heap_bytes is the
+                                  whole set on each -- count it once */
+  PCB_F_SPILL      = 1u << 8,  /* PCB_SPILL_PCS PCs on the capturing frame
+                                  first, the heap slice only for deeper
+                                  stacks; no slice when depth <= that */
+  PCB_F_OPT_IN     = 1u << 9,  /* beyond Go's three: left out of the
+                                  default matrix, run when named */
 };
+
+/* PCs a PCB_F_SPILL strategy keeps on the capturing frame. */
+#define PCB_SPILL_PCS 16
 
 struct pcb_strategy {
   int version;          /* PCB_STRATEGY_VERSION; the registry refuses others */
@@ -59,7 +70,8 @@ struct pcb_strategy {
    * thread guarded so that an event raised by the allocation itself is
    * refused (EBUSY), not recursed into.  Returns 0 when the consumer was called (or, with
    * PCB_F_NO_CAPTURE, when nothing was meant to be), PCB_EBUSY when a
-   * nested event was refused, PCB_ENOMEM when the buffer could not be had.
+   * nested event was refused, PCB_ENOMEM when the buffer could not be had,
+   * PCB_ECONTENDED when every shared buffer it may try was held.
    */
   int (*record)(struct pcb_thread *t, const struct pcb_event *ev);
 

@@ -9,6 +9,7 @@
 #define PCBENCH_THREAD_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,10 @@ struct pcb_thread {
   volatile sig_atomic_t in_use;   /* Go's acquirem: buffer is in use */
   void *buf;                      /* the strategy's per-thread buffer */
   size_t buf_bytes;               /* its size, for heap accounting */
+  /* The try-lock of the shared buffer (percpu, pool) that the event in
+   * progress holds, or NULL: an event abandoned mid-capture (a fiber
+   * overflow) is released through it, as the guard is restored. */
+  atomic_uint *volatile held;
 };
 
 /*
@@ -74,5 +79,9 @@ struct pcb_thread *pcb_thread_self(void);
  */
 void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
                  uintptr_t *pcs);
+/* Its unwind half alone: at most `depth` PCs, the count returned, for a
+ * strategy that looks at a capture before handing it on (a spill). */
+int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
+                     uintptr_t *pcs, int depth, bool *truncated);
 
 #endif
