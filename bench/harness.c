@@ -231,12 +231,20 @@ static void check_entry(struct entry *e)
  * operations of the measuring thread, each timed with the cycle counter,
  * the calibrated floor removed, into a log-linear histogram.
  */
-static void time_each(struct entry *e)
+static void storm_arm(const struct entry *e, int hz);
+
+/* With storm_hz, under a storm armed only after every thread's state is
+ * reset: a handler touches its thread's state, so nothing else may. */
+static void time_each(struct entry *e, int storm_hz)
 {
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
   pcb_hist_reset(&H.hist);
+  if (storm_hz)
+    storm_arm(e, storm_hz);
   run_threads(e, NULL, H.cfg->latency_events, true);
+  if (storm_hz)
+    storm_arm(e, 0);
   e->p50 = pcb_hist_quantile(&H.hist, 0.5);
   e->p99 = pcb_hist_quantile(&H.hist, 0.99);
   e->p999 = pcb_hist_quantile(&H.hist, 0.999);
@@ -345,7 +353,7 @@ static void entry_body(pcb_gb_state *st, void *arg)
   if (!e->checked) {
     check_entry(e);
     if (!H.cfg->instructions) {  /* under callgrind: counts, not times */
-      time_each(e);
+      time_each(e, 0);
       reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
       pcb_stack_figures(&H.w[0], e->wl, e->frames, &e->stack);
     }
@@ -393,9 +401,7 @@ static void storm_body(pcb_gb_state *st, void *arg)
     nested += w->nested;
     nested_lost += w->nested_lost;
   }
-  storm_arm(e, H.cfg->storm_hz);
-  time_each(e);
-  storm_arm(e, 0);
+  time_each(e, H.cfg->storm_hz);
   e->nchecked = t.events;
   e->ncorrect = correct;
   e->nested = nested;
