@@ -19,7 +19,9 @@ enum {
 };
 
 /* Frames worth capturing into the scratch buffer: ours, the skipped
- * ones, depth, and one more to tell truncation. */
+ * ones, depth, and one more to tell truncation.  The buffer is sized by
+ * this (a bounded VLA), so the stack a DWARF capture takes grows with
+ * depth as a real adapter's would, and the stack figures show it. */
 int pcb__unwind_cap(int skip, int depth);
 
 /* Copies tmp[0..n) from the anchor's return address on, after `skip`;

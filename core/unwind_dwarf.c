@@ -54,8 +54,9 @@ static int unwind_backtrace(const void *fp, int skip,
                             const struct pcb_stack_bounds *b, uintptr_t *pcs,
                             int depth, bool *truncated)
 {
-  uintptr_t tmp[PCB__UNWIND_SCRATCH];
-  int n = backtrace((void **)tmp, pcb__unwind_cap(skip, depth));
+  int cap = pcb__unwind_cap(skip, depth);
+  uintptr_t tmp[cap];  /* bounded: cap <= PCB__UNWIND_SCRATCH */
+  int n = backtrace((void **)tmp, cap);
 
   (void)b;
   return pcb__unwind_from_anchor(fp, skip, tmp, n, pcs, depth, truncated);
@@ -80,8 +81,9 @@ static int unwind_libgcc(const void *fp, int skip,
                          const struct pcb_stack_bounds *b, uintptr_t *pcs,
                          int depth, bool *truncated)
 {
-  uintptr_t tmp[PCB__UNWIND_SCRATCH];
-  struct gcc_walk w = { tmp, 0, pcb__unwind_cap(skip, depth) };
+  int cap = pcb__unwind_cap(skip, depth);
+  uintptr_t tmp[cap];  /* bounded: cap <= PCB__UNWIND_SCRATCH */
+  struct gcc_walk w = { tmp, 0, cap };
 
   (void)b;
   _Unwind_Backtrace(gcc_step, &w);

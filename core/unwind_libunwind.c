@@ -63,7 +63,8 @@ static int unwind_libunwind(const void *fp, int skip,
                             const struct pcb_stack_bounds *b, uintptr_t *pcs,
                             int depth, bool *truncated)
 {
-  uintptr_t tmp[PCB__UNWIND_SCRATCH];
+  int cap = pcb__unwind_cap(skip, depth);
+  uintptr_t tmp[cap];  /* bounded: cap <= PCB__UNWIND_SCRATCH */
   int n;
 
   (void)b;
@@ -72,7 +73,7 @@ static int unwind_libunwind(const void *fp, int skip,
     *truncated = false;
     return 0;
   }
-  n = walk((void **)tmp, pcb__unwind_cap(skip, depth));
+  n = walk((void **)tmp, cap);
   return pcb__unwind_from_anchor(fp, skip, tmp, n, pcs, depth, truncated);
 }
 
