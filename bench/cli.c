@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "icount.h"
 #include "pcbench/error.h"
 #include "pcbench/unwind.h"
 
@@ -259,6 +260,9 @@ static enum pcb_cli_action take_number(const char *flag, const char *value,
     if (!parse_int(value, 1, 10000000, &v))
       return ERR("pcbench: --instructions: '%s' (allowed: iterations per "
                  "entry, 1..10000000)", value);
+    if (!PCB_ICOUNT_AVAILABLE)
+      return ERR("pcbench: --instructions: this pcbench was built without "
+                 "valgrind/callgrind.h (allowed: install valgrind, rebuild)");
     c->instructions = (int)v;
   } else if (strcmp(flag, "--check-events") == 0) {
     if (!parse_int(value, 1, 1000000, &v))

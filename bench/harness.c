@@ -231,7 +231,7 @@ static void check_entry(struct entry *e)
  * operations of the measuring thread, each timed with the cycle counter,
  * the calibrated floor removed, into a log-linear histogram.
  */
-static void storm_arm(const struct entry *e, int hz);
+static int storm_arm(const struct entry *e, int hz);
 
 /* With storm_hz, under a storm armed only after every thread's state is
  * reset: a handler touches its thread's state, so nothing else may. */
@@ -240,8 +240,8 @@ static void time_each(struct entry *e, int storm_hz)
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_timed);
   pcb_hist_reset(&H.hist);
-  if (storm_hz)
-    storm_arm(e, storm_hz);
+  if (storm_hz && storm_arm(e, storm_hz) != 0)
+    storm_hz = 0;  /* could not arm: the latency pass runs without it */
   run_threads(e, NULL, H.cfg->latency_events, true);
   if (storm_hz)
     storm_arm(e, 0);
@@ -315,8 +315,8 @@ static bool prepare(struct entry *e, pcb_gb_state *st)
   int err;
 
   if (H.current != e->name)
-    fprintf(stderr, "pcbench: [%d/%d] %s\n", e->index + 1, H.nentries,
-            e->name);
+    fprintf(stderr, "pcbench: [matrix %d/%d] %s\n", e->index + 1,
+            H.nentries, e->name);
   H.current = e->name;
   err = place_partners(e);
   if (err == 0)
@@ -352,6 +352,7 @@ static void entry_body(pcb_gb_state *st, void *arg)
   t = tally(e);
   if (!e->checked) {
     check_entry(e);
+    pcb_floor_ensure(e->depth, e->frames);  /* --interleave: floor not run */
     if (!H.cfg->instructions) {  /* under callgrind: counts, not times */
       time_each(e, 0);
       reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
@@ -362,11 +363,20 @@ static void entry_body(pcb_gb_state *st, void *arg)
 }
 
 /* Arms (hz > 0) or disarms every thread's profiling timer for e. */
-static void storm_arm(const struct entry *e, int hz)
+/* Arms (hz > 0) or disarms every thread's profiling timer; on a failure
+ * all are disarmed and the error returned. */
+static int storm_arm(const struct entry *e, int hz)
 {
-  pcb_storm_arm(&hz);
-  for (int i = 1; i < e->threads; i++)
-    pcb_partner_call(&H.partners[i], pcb_storm_arm, &hz);
+  int err = pcb_storm_arm(&hz), off = 0;
+
+  for (int i = 1; i < e->threads; i++) {
+    int rc = pcb_partner_call(&H.partners[i], pcb_storm_arm, &hz);
+
+    err = err ? err : rc;
+  }
+  if (err && hz > 0)
+    storm_arm(e, off);
+  return err;
 }
 
 /*
@@ -389,7 +399,11 @@ static void storm_body(pcb_gb_state *st, void *arg)
   run_threads(e, NULL, 100, false);
   for (int i = 0; i < e->threads; i++)
     reset_thread(&H.w[i], i, H.cfg->rate, pcb_wl_consume_check);
-  storm_arm(e, H.cfg->storm_hz);
+  if (storm_arm(e, H.cfg->storm_hz) != 0) {
+    pcb_gb_skip_with_error(st, "set-up failed: the profiling timer could "
+                               "not be armed");
+    return;
+  }
   run_threads(e, st, 0, false);
   storm_arm(e, 0);
   t = tally(e);
@@ -518,7 +532,10 @@ int pcb_harness_verdicts(void)
 
     if (!e->storm || !e->checked)
       continue;
-    if (control)
+    if (e->nested == 0)  /* the storm never struck: nothing was tested */
+      verdict = "FAIL: no nested event arrived (raise --storm or "
+                "--storm-events)";
+    else if (control)
       verdict = all ? "FAIL: the check did not catch the negative control"
                     : "ok: the check caught the negative control";
     else
@@ -544,5 +561,7 @@ void pcb_harness_teardown(void)
   pcb_bucket_table_destroy(&H.buckets);
   pthread_mutex_destroy(&H.sh.mu);
   pthread_cond_destroy(&H.sh.cv);
+  H.current = NULL;  /* the interrupt handler reads it */
   free(H.entries);
+  H.entries = NULL;
 }

@@ -14,12 +14,14 @@
 #if defined(__has_include)
 #if __has_include(<valgrind/callgrind.h>)
 #include <valgrind/callgrind.h>
+#define PCB_ICOUNT_AVAILABLE 1
 #define PCB_ICOUNT_ZERO() CALLGRIND_ZERO_STATS
 #define PCB_ICOUNT_DUMP(name) CALLGRIND_DUMP_STATS_AT(name)
 #endif
 #endif
 
-#ifndef PCB_ICOUNT_ZERO
+#ifndef PCB_ICOUNT_ZERO  /* built without valgrind's headers */
+#define PCB_ICOUNT_AVAILABLE 0
 #define PCB_ICOUNT_ZERO() ((void)0)
 #define PCB_ICOUNT_DUMP(name) ((void)(name))
 #endif

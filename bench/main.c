@@ -87,8 +87,8 @@ static void describe_machine(const struct pcb_config *c)
                  c->interleave ? "random interleaving of all entries"
                                : "each entry's repetitions back to back");
   if (c->instructions) {
-    snprintf(buf, sizeof(buf), "%d iterations per matrix entry, each run "
-             "dumped by callgrind", c->instructions);
+    snprintf(buf, sizeof(buf), "%d iterations per matrix entry (in "
+             "batches of 64), each run dumped by callgrind", c->instructions);
     pcb_gb_context("instruction_mode", buf);
   }
   snprintf(buf, sizeof(buf), "%d events per entry, untimed, at rate 1",
@@ -139,6 +139,9 @@ static int finish_output(const struct pcb_config *c, int status)
 
   if (c->out == NULL)
     return status;
+  /* From here the handler's message would be wrong: the run is over. */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
   if (status == 0 &&
       pcb_results_sanitize(tmp_path, clean_path, err, sizeof(err)) != 0) {
     fprintf(stderr, "pcbench: results refused: %s\n", err);
@@ -185,8 +188,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
   pcb_hooks.unwinder = cfg.unwinder;
   describe_machine(&cfg);
-  if (pcb_harness_setup(&cfg) != 0) {
-    fprintf(stderr, "pcbench: set-up failed: out of memory\n");
+  if ((status = pcb_harness_setup(&cfg)) != 0) {
+    fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return finish_output(&cfg, 1);
   }
   if (pcb_gb_run() == 0) {

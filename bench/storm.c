@@ -88,8 +88,8 @@ int pcb_storm_arm(void *arg)
   if (timer_create(CLOCK_MONOTONIC, &sev, &timer) != 0)
     return PCB_ESYS;
   armed = true;
-  its.it_interval.tv_sec = 0;
-  its.it_interval.tv_nsec = 1000000000L / hz;
+  its.it_interval.tv_sec = (1000000000L / hz) / 1000000000L;  /* hz = 1 */
+  its.it_interval.tv_nsec = (1000000000L / hz) % 1000000000L;
   its.it_value = its.it_interval;
   return timer_settime(timer, 0, &its, NULL) == 0 ? 0 : PCB_ESYS;
 }

@@ -302,6 +302,33 @@ def fmt_value(fig, v):
     return f"{v:.4f}" if fig.unit == "fraction" else f"{v:.5g}"
 
 
+def check_pcbench_args(binary, args):
+    """Refuse, before any run, what pcbench itself would refuse: pcbench
+    parses and lists without running (--benchmark_list_tests), and its
+    one-line complaint becomes this BadInput."""
+    import subprocess
+    r = subprocess.run([binary, "--quick"] + list(args) +
+                       ["--benchmark_list_tests=true"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    if r.returncode != 0:
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        raise BadInput(lines[-1] if lines else
+                       f"pcbench refused {' '.join(args)}")
+
+
+def min_time_arg(text):
+    """argparse type for pcbench's --min-time: seconds 0.001..60."""
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.001 <= v <= 60:
+        raise argparse.ArgumentTypeError(
+            f"invalid value '{text}'; allowed: seconds 0.001..60")
+    return text
+
+
 def check_out_dir(path):
     """Refuse an output path whose folder does not exist, before any work."""
     d = os.path.dirname(os.path.abspath(path))
