@@ -29,6 +29,8 @@ controls are not projected.
 import math
 from collections import namedtuple
 
+import numpy as np
+
 import report_model as M
 from report_render import Items, Missing, Para, Section, table
 
@@ -37,29 +39,34 @@ Inputs = namedtuple("Inputs", "threads tasks rate starts profiling workload "
 
 
 def heap_model(run, s, d):
-    """(eager, active) bytes per thread, or None."""
-    pts = {(k[2], k[3]): M.med(v, "heap_bytes")
-           for k, v in run.heap.items() if k[:2] == (s, d)}
-    pts = {k: v for k, v in pts.items() if v is not None}
-    for t in sorted({k[0] for k in pts}, reverse=True):
-        ps = sorted(p for (t2, p) in pts if t2 == t)
-        if len(ps) >= 2:
-            n1, n2 = (math.ceil(t * p / 100) for p in (ps[0], ps[-1]))
-            if n1 != n2:
-                d_b = (pts[(t, ps[-1])] - pts[(t, ps[0])]) / (n2 - n1)
-                eager = (pts[(t, ps[0])] - n1 * d_b) / t
-                return eager, eager + d_b
-    full = [(t, v) for (t, p), v in pts.items() if p == 100]
+    """(fixed, eager, active) bytes, or None: heap with T threads of which
+    n record events = fixed + T * eager + n * (active - eager).  Fitted by
+    least squares over the heap/ entries, so a per-thread strategy comes
+    out with fixed = 0 and a shared one (percpu, pool: one set whatever
+    the thread count) with eager = active = 0; model_check says how well
+    it fits."""
+    pts = [(k[2], k[3], M.med(v, "heap_bytes"))
+           for k, v in run.heap.items() if k[:2] == (s, d)]
+    pts = [(t, p, v) for t, p, v in pts if v is not None]
+    rows = [(1.0, t, math.ceil(t * p / 100)) for t, p, _ in pts]
+    if len(pts) >= 3 and np.linalg.matrix_rank(np.array(rows)) == 3:
+        (fixed, eager, extra), *_ = np.linalg.lstsq(
+            np.array(rows), np.array([v for _, _, v in pts]), rcond=None)
+        fixed, eager, extra = (round(float(x), 6) for x in
+                               (fixed, eager, extra))  # fit noise
+        return fixed, eager, eager + extra
+    full = [(t, v) for t, p, v in pts if p == 100]
     eager = M.med(run.thread_start.get((s, d)), "heap_bytes_per_thread")
     if full and eager is not None:
         t, v = max(full)
-        return eager, v / t
+        return 0.0, eager, v / t
     return None
 
 
 def heap_at(model, t, p):
-    eager, active = model
-    return t * eager + math.ceil(t * p / 100) * (active - eager)
+    fixed, eager, active = model
+    return max(0.0, fixed + t * eager + math.ceil(t * p / 100) *
+               (active - eager))
 
 
 def model_check(run):
