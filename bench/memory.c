@@ -207,8 +207,6 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
     }
     pcb_gb_set_iteration_time(st, now_sec() - t0);
     heap = e->s->heap_bytes(&ctx[0]);
-    if (e->s->flags & PCB_F_SHARED)
-      heap /= TS_BATCH;  /* one set among the batch */
     for (int i = 0; i < TS_BATCH; i++)
       e->s->thread_exit(&ctx[i]);
     if (ok != TS_BATCH) {
@@ -216,7 +214,11 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
       return;
     }
   }
-  pcb_gb_counter(st, "heap_bytes_per_thread", (double)heap, PCB_GB_PLAIN);
+  /* A shared set is held once whatever the thread count: say so, rather
+   * than divide it by the batch size into a per-thread figure. */
+  pcb_gb_counter(st, (e->s->flags & PCB_F_SHARED) ? "heap_bytes_shared"
+                                                  : "heap_bytes_per_thread",
+                 (double)heap, PCB_GB_PLAIN);
 }
 
 static void register_thread_start(const struct pcb_config *c)

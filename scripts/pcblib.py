@@ -71,6 +71,7 @@ FIGURES = [
     # (heap_bytes, the strategies' own account, stays exact).
     _fig("heap_alloc_bytes", tolerance=0.01),
     _fig("heap_bytes_per_thread"),
+    _fig("heap_bytes_shared"),  # percpu, pool: one set, any thread count
     _fig("heap_leaked_bytes"),
     _fig("instructions", unit="instructions"),
     # fraction of checked events that matched the ground truth: exported
