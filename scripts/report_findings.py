@@ -424,7 +424,10 @@ def answer(run):
     sb = {s: v for s, v in sb.items() if v is not None}
     if len(sb) < 2:
         return []
-    big, small = max(sb, key=sb.get), min(sb, key=sb.get)
+    if "stack" in sb and "thread" in sb:  # the question as Go faced it
+        big, small = "stack", "thread"
+    else:
+        big, small = max(sb, key=sb.get), min(sb, key=sb.get)
     if sb[big] == sb[small]:
         return [f"At depth {d} every candidate takes the same stack per "
                 f"event ({M.fmt_bytes(sb[big])})."]

@@ -199,10 +199,12 @@ def same(a, b, alpha=0.05):
         if p < alpha:
             return True, f"a real difference by a U test, p = {p:.2g}"
         return False, f"within the noise by a U test, p = {p:.2g}"
-    reps = f"{n} repetition" + ("s" if n != 1 else "")
+    if n < 2:
+        return False, "from one repetition, with no spread to judge it by"
+    reps = f"{n} repetitions"
     if max(a) < min(b) or max(b) < min(a):
         return True, f"beyond the spread of {reps}, whose ranges do not " \
-            "overlap"
+            f"overlap (fewer than {pcblib.MIN_REPETITIONS}: indicative only)"
     return False, f"within the spread of {reps}, whose ranges overlap"
 
 
