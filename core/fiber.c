@@ -350,7 +350,10 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
     t->stack = saved;
     if (rc == 1)
       t->in_use = in_use;  /* an abandoned event may have held the guard */
-    if (rc == 1 && t->held != held) {  /* ... or a shared buffer */
+    /* ... or a shared buffer: the innermost one only.  An abandoned
+     * event whose own nested event (a signal) also held one would leave
+     * the outer buffer claimed; pcbench raises no signal on a fiber. */
+    if (rc == 1 && t->held != held) {
       atomic_store_explicit(t->held, 0, memory_order_release);
       t->held = held;
     }

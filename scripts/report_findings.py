@@ -429,8 +429,10 @@ def answer(run):
     else:
         big, small = max(sb, key=sb.get), min(sb, key=sb.get)
     if sb[big] == sb[small]:
-        return [f"At depth {d} every candidate takes the same stack per "
-                f"event ({M.fmt_bytes(sb[big])})."]
+        return [f"At depth {d} {code(small)} and {code(big)} take the same "
+                f"stack per event ({M.fmt_bytes(sb[big])})."]
+    if sb[small] > sb[big]:  # stack/thread forced, and thread took more
+        big, small = small, big
     m = run.matrix[g]
     tb, ts = M.vals(m[(big, d, f)], "time"), M.vals(m[(small, d, f)], "time")
     fb = fig_at(run, g, big, d, f, "min_fiber_stack")

@@ -6,11 +6,12 @@ second; S thread starts per second; and the workload and frames whose
 per-event figures are used.  Per strategy and depth, from the measured
 per-unit figures of the results file:
 
-  heap    = T * eager + ceil(T * P / 100) * (active - eager)
-            eager: bytes a thread holds before its first event, active:
-            after it.  Fitted exactly from the two `heap/` entries with
-            the largest T and different P (n = ceil(T * P / 100) threads
-            record, as pcbench starts them); with one P only, eager comes
+  heap    = fixed + T * eager + ceil(T * P / 100) * (active - eager)
+            fixed: held whatever the thread count (percpu's and pool's
+            shared set); eager: bytes a thread holds before its first
+            event; active: after it.  Fitted by least squares over the
+            `heap/` entries (n = ceil(T * P / 100) threads record, as
+            pcbench starts them); with too few, fixed = 0 and eager comes
             from `thread_start/` (heap_bytes_per_thread).  The fit is
             checked against every `heap/` entry and the largest miss shown.
   stacks  = G * min_fiber_stack   (the measured smallest fiber on which the
