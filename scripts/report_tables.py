@@ -201,6 +201,10 @@ def start_table(runs):
             ("first_event", "time", M.fmt_ns, "first event"),
             ("first_event", "warm_event_ns", M.fmt_ns, "warm event"),
             ("first_event", None, M.fmt_dns, "first − warm")]
+    if any(M.med(f, "heap_bytes_shared") is not None
+           for run in runs for f in run.thread_start.values()):
+        cols.insert(2, ("thread_start", "heap_bytes_shared", M.fmt_bytes,
+                        "heap shared by all threads"))
 
     def fn(run, row, col):
         figs = getattr(run, col[0]).get(row)
