@@ -87,4 +87,19 @@ static inline void pcb__slot_release(struct pcb_thread *t,
   atomic_store_explicit(&sl->busy, 0, memory_order_release);
 }
 
+/* The shared strategies' record: claim the slot, capture into it, release
+ * it.  False, with nothing captured, when the slot was busy. */
+static inline bool pcb__slot_capture(struct pcb_thread *t,
+                                     struct pcb__slot *sl,
+                                     const struct pcb_event *ev)
+{
+  atomic_uint *outer;
+
+  if (!pcb__slot_claim(t, sl, &outer))
+    return false;
+  pcb_capture(t, ev, sl->pcs);
+  pcb__slot_release(t, sl, outer);
+  return true;
+}
+
 #endif

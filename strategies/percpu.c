@@ -76,17 +76,12 @@ static int percpu_record(struct pcb_thread *t, const struct pcb_event *ev)
   int cpu = sched_getcpu();  /* -1 only where getcpu is missing */
   unsigned i = cpu >= 0 ? (unsigned)cpu : 0u;
   struct pcb__slot *sl;
-  atomic_uint *outer;
 
   if (i >= set->nslots / CONTEXTS)  /* never, while CPU ids stay dense */
     i %= set->nslots / CONTEXTS;
   sl = pcb__bufset_slot(set, i * CONTEXTS + (ev->async ? CTX_SIGNAL : CTX_TASK));
 
-  if (!pcb__slot_claim(t, sl, &outer))
-    return PCB_ECONTENDED;
-  pcb_capture(t, ev, sl->pcs);
-  pcb__slot_release(t, sl, outer);
-  return 0;
+  return pcb__slot_capture(t, sl, ev) ? 0 : PCB_ECONTENDED;
 }
 
 static size_t percpu_heap(const struct pcb_thread *t)

@@ -55,14 +55,9 @@ static int pool_record(struct pcb_thread *t, const struct pcb_event *ev)
   unsigned first = first_slot();
 
   for (unsigned p = 0; p < POOL_PROBES; p++) {
-    struct pcb__slot *sl = pcb__bufset_slot(set, (first + p) % POOL_SLOTS);
-    atomic_uint *outer;
-
-    if (pcb__slot_claim(t, sl, &outer)) {
-      pcb_capture(t, ev, sl->pcs);
-      pcb__slot_release(t, sl, outer);
+    if (pcb__slot_capture(t, pcb__bufset_slot(set, (first + p) % POOL_SLOTS),
+                          ev))
       return 0;
-    }
   }
   return PCB_ECONTENDED;
 }
