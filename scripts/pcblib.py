@@ -303,12 +303,36 @@ def fmt_value(fig, v):
     return f"{v:.4f}" if fig.unit == "fraction" else f"{v:.5g}"
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
+def add_pcbench_bin(p):
+    """The --bin option of the scripts that run pcbench."""
+    p.add_argument("--bin", default=os.path.join(ROOT, "build/bench/pcbench"),
+                   help="the pcbench binary (default build/bench/pcbench)")
+
+
+def pcbench_passthrough(p, rest):
+    """Checks the arguments a script passes on to pcbench: options only,
+    and no --out (the script decides where pcbench writes)."""
+    for a in rest:
+        if not a.startswith("--"):
+            p.error(f"unexpected argument '{a}'; pcbench options start "
+                    "with --")
+        if a.startswith("--out"):
+            p.error(f"'{a}': this script chooses where pcbench writes; "
+                    "allowed: pcbench options other than --out")
+
+
 def check_pcbench_args(binary, args):
-    """Refuse, before any run, what pcbench itself would refuse: pcbench
-    parses and lists without running (--benchmark_list_tests), and its
-    one-line complaint becomes this BadInput."""
+    """Refuse, before any run, what pcbench itself would refuse: the
+    binary must exist, and pcbench parses and lists without running
+    (--benchmark_list_tests); its one-line complaint becomes this
+    BadInput."""
     import subprocess
-    args = [a for a in args if not a.startswith("--out")]  # write nothing
+    if not (binary and os.access(binary, os.X_OK)):
+        raise BadInput(f"{binary}: not an executable; build first "
+                       "(make build) or pass --bin")
     r = subprocess.run([binary, "--quick"] + args +
                        ["--benchmark_list_tests=true"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
