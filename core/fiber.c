@@ -40,8 +40,18 @@
  *    a mutex); the disposition found before comes back when the last one
  *    leaves.  A fault outside the running fiber's guard puts that
  *    disposition back at once and faults again under it.
- *  - Each run has its own alternate signal stack; the thread's previous one
- *    comes back afterwards.  Runs nest (fn may run a fiber).
+ *  - Each run has its own alternate signal stack, sized from the kernel's
+ *    signal-frame size on this CPU (altstack_bytes), not from a constant;
+ *    the thread's previous one comes back afterwards.  Runs nest (fn may
+ *    run a fiber).
+ *  - An overflow may arrive before the fiber has finished its switch (its
+ *    first frames alone overrun the stack): the handler completes the
+ *    switch for the sanitizers before it starts the one back.
+ *  - Nothing is bound lazily on a fiber: the project links with -z now
+ *    (CMakeLists.txt).  The dynamic linker's resolver saves the CPU's whole
+ *    xsave state on the stack it runs on -- several KiB with AVX-512 --
+ *    so a lazily bound first call would cost a fiber more stack on one
+ *    CPU model than another, and a goroutine has no such cost to model.
  *  - ASan, TSan and valgrind are told of every stack switch; the mapping's
  *    ASan shadow is cleared before unmapping (an overflow leaves redzones).
  */
@@ -49,6 +59,8 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -58,7 +70,18 @@
 #include "pcbench/stackmeasure.h"
 #include "pcbench/thread.h"
 
-enum { GUARD_PAGES = 16, ALTSTACK_BYTES = 64 * 1024 };
+enum { GUARD_PAGES = 16 };
+
+/* What on_segv needs of the alternate stack beyond the kernel's signal
+ * frame: its own frames (sigaction, siglongjmp), and in a sanitizer build
+ * the runtime's interceptors and fiber calls, which run there too. */
+#if defined(PCB_ASAN) || defined(PCB_TSAN)
+enum { HANDLER_BYTES = 32 * 1024 };
+#else
+enum { HANDLER_BYTES = 8 * 1024 };
+#endif
+
+size_t pcb__fiber_prologue_bytes;
 
 struct fiber {
   char *map;             /* guard, then stack */
@@ -69,6 +92,7 @@ struct fiber {
   void *arg;
   ucontext_t caller, self;
   sigjmp_buf overflow;   /* where the handler lands on a guard hit */
+  volatile sig_atomic_t entered;  /* the switch onto the fiber completed */
   struct fiber *outer;   /* the fiber this thread was running before */
   unsigned vg_stack;     /* valgrind's id for [lo, hi) */
 #ifdef PCB_ASAN
@@ -146,6 +170,11 @@ static void on_segv(int sig, siginfo_t *si, void *uctx)
   (void)uctx;
   if (f != NULL && si->si_code > 0 && addr >= (uintptr_t)f->map &&
       addr < f->lo) {
+    /* An overflow before fiber_entry finished the switch (its first
+     * frames alone overran the stack): finish it here, so that the switch
+     * back is one the sanitizers can start. */
+    if (!f->entered)
+      san_entered(f);
     san_leave(f);
 #ifdef PCB_TSAN
     __tsan_switch_to_fiber(f->tsan_caller, 0);
@@ -183,31 +212,78 @@ static void handler_release(void)
   pthread_mutex_unlock(&handler_lock);
 }
 
+/* The alternate signal stack: the kernel's signal frame, whose size
+ * follows the CPU's xsave state (AT_MINSIGSTKSZ: about 3.5 KiB with
+ * AVX-512, under 2 KiB without), once more for a first call the handler
+ * might make through a lazily bound symbol of a library (the dynamic
+ * linker's resolver saves the whole xsave state too), and the handler's
+ * own needs.  Never less than the C library's SIGSTKSZ. */
+static size_t altstack_bytes(void)
+{
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  long frame = (long)getauxval(AT_MINSIGSTKSZ);
+  long lib = sysconf(_SC_SIGSTKSZ);
+  size_t need;
+
+  if (frame <= 0)
+    frame = sysconf(_SC_MINSIGSTKSZ);
+  if (frame <= 0)
+    frame = 2048;  /* the historical MINSIGSTKSZ */
+  need = 2 * (size_t)frame + HANDLER_BYTES;
+  if (lib > 0 && (size_t)lib > need)
+    need = (size_t)lib;
+  return (need + page - 1) / page * page;
+}
+
 struct altstack {
-  void *mem;
+  unsigned char *mem;
+  size_t size;
   stack_t prev;
 };
 
+/* The last run's alternate stack on this thread, for tests. */
+static __thread size_t altstack_last_size, altstack_last_peak;
+
+enum { ALTSTACK_PAINT = 0xA5 };
+
 static int altstack_push(struct altstack *as)
 {
-  stack_t ss = { .ss_size = ALTSTACK_BYTES };
+  stack_t ss;
 
-  as->mem = mmap(NULL, ALTSTACK_BYTES, PROT_READ | PROT_WRITE,
+  as->size = altstack_bytes();
+  as->mem = mmap(NULL, as->size, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (as->mem == MAP_FAILED)
     return PCB_ENOMEM;
-  ss.ss_sp = as->mem;
+  memset(as->mem, ALTSTACK_PAINT, as->size);
+  ss = (stack_t){ .ss_sp = as->mem, .ss_size = as->size };
   if (sigaltstack(&ss, &as->prev) != 0) {
-    munmap(as->mem, ALTSTACK_BYTES);
+    munmap(as->mem, as->size);
     return PCB_ESYS;
   }
   return 0;
 }
 
-static void altstack_pop(struct altstack *as)
+/* Records how deep a handler reached (0 if none ran) before unmapping. */
+PCB_NO_SANITIZE static void altstack_pop(struct altstack *as)
 {
+  size_t low = 0;
+
   sigaltstack(&as->prev, NULL);
-  munmap(as->mem, ALTSTACK_BYTES);
+  /* memcheck marks a handler's frames unaddressable once it has left
+   * them; the bytes are ours to read back. */
+  VALGRIND_MAKE_MEM_DEFINED(as->mem, as->size);
+  while (low < as->size && as->mem[low] == ALTSTACK_PAINT)
+    low++;
+  altstack_last_size = as->size;
+  altstack_last_peak = as->size - low;
+  munmap(as->mem, as->size);
+}
+
+void pcb__fiber_altstack_use(size_t *size, size_t *peak)
+{
+  *size = altstack_last_size;
+  *peak = altstack_last_peak;
 }
 
 static void fiber_unmap(struct fiber *f)
@@ -262,15 +338,31 @@ PCB_NO_SANITIZE __attribute__((noinline)) static void fiber_pad(struct fiber *f)
   __asm__ volatile("" : : "r"(p) : "memory");  /* live across fn: no tail call */
 }
 
+/* The test hook pcb__fiber_prologue_bytes: frames that fill the fiber
+ * before fiber_entry has told the sanitizers the switch is complete, as a
+ * lazily bound first call there would.  Touched from the top down, like
+ * the padding. */
+PCB_NO_SANITIZE __attribute__((noinline)) static void fiber_prologue(size_t n)
+{
+  volatile unsigned char *p = __builtin_alloca(n);
+
+  for (size_t i = n; i > 0; i--)
+    p[i - 1] = 0;
+  __asm__ volatile("" : : "r"(p) : "memory");
+}
+
 /* Returns into glibc's __start_context, which resumes uc_link (the caller)
- * with a direct call.  Calling setcontext here instead would go through
- * the PLT, and its first, lazily bound call needs over 1 KiB of stack for
- * the dynamic linker's resolver: on a small fiber that alone overflows. */
+ * with a direct call, rather than calling setcontext through the PLT:
+ * a library linked without -z now could still bind it lazily, and the
+ * resolver alone can overflow a small fiber. */
 static void fiber_entry(void)
 {
   struct fiber *f = running;
 
+  if (pcb__fiber_prologue_bytes != 0)
+    fiber_prologue(pcb__fiber_prologue_bytes);
   san_entered(f);
+  f->entered = 1;
   fiber_pad(f);
   san_leave(f);
 }

@@ -94,4 +94,13 @@ int pcb_min_fiber_stack(pcb_stack_fn fn, void *arg, size_t *min_size);
 int pcb_fiber_headroom(size_t stack_size, pcb_stack_fn fn, void *arg,
                        size_t *headroom);
 
+/* For tests.  Bytes a fiber's entry fills before it has completed the
+ * switch onto the fiber, as a lazily bound first call there would: an
+ * overflow that early must still be caught.  0 outside tests. */
+extern size_t pcb__fiber_prologue_bytes;
+
+/* For tests: the size of this thread's last fiber run's alternate signal
+ * stack, and the most of it a signal handler used (0 if none ran). */
+void pcb__fiber_altstack_use(size_t *size, size_t *peak);
+
 #endif
