@@ -11,18 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "gbshim.h"
-#include "harness.h"
-#include "results.h"
+#include "base/gbshim.h"
+#include "base/progress.h"
+#include "base/results.h"
+#include "cli/cli.h"
+#include "run/runner.h"
+#include "suites/suite.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 #include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
-#ifndef PCB_VERSION
-#define PCB_VERSION "dev"
-#endif
 #ifndef PCB_GIT_COMMIT
 #define PCB_GIT_COMMIT "unknown"
 #endif
@@ -47,7 +46,7 @@ static void say(const char *s)
 /* Async-signal-safe: unlink, write and strlen only. */
 static void on_interrupt(int sig)
 {
-  const char *at = pcb_harness_current();
+  const char *at = pcb_progress_current();
 
   if (tmp_path[0])
     unlink(tmp_path);
@@ -61,6 +60,35 @@ static void on_interrupt(int sig)
   say("; no results written, previous results left as they were\n");
   signal(sig, SIG_DFL);
   raise(sig);
+}
+
+/* Each registered strategy's role flags, so that scripts read roles (the
+ * baseline, the negative control, the opt-in ones) from the results, not
+ * from names: "off:no_capture;stack:;thread:guarded;...". */
+static void describe_strategies(void)
+{
+  static const struct { unsigned flag; const char *name; } roles[] = {
+    { PCB_F_NO_CAPTURE, "no_capture" }, { PCB_F_CONTROL, "control" },
+    { PCB_F_OPT_IN, "opt_in" }, { PCB_F_SHARED, "shared" },
+    { PCB_F_GUARDED, "guarded" },
+  };
+  char buf[1024] = "";
+  size_t at = 0;
+
+  for (size_t i = 0; i < pcb_strategy_count() && at < sizeof(buf); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+    const char *sep = "";
+
+    at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s:", i ? ";" : "",
+                           s->name);
+    for (size_t r = 0; r < sizeof(roles) / sizeof(*roles); r++)
+      if ((s->flags & roles[r].flag) && at < sizeof(buf)) {
+        at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", sep,
+                               roles[r].name);
+        sep = ",";
+      }
+  }
+  pcb_gb_context("strategy_flags", buf);
 }
 
 static void describe_machine(const struct pcb_config *c)
@@ -94,6 +122,7 @@ static void describe_machine(const struct pcb_config *c)
   snprintf(buf, sizeof(buf), "%d events per entry, untimed, at rate 1",
            c->check_events);
   pcb_gb_context("correctness_check", buf);
+  describe_strategies();
 }
 
 /*
@@ -188,7 +217,8 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
   pcb_hooks.unwinder = cfg.unwinder;
   describe_machine(&cfg);
-  if ((status = pcb_harness_setup(&cfg)) != 0) {
+  if ((status = pcb_runner_init(&cfg)) != 0 ||
+      (status = pcb_suites_setup(&cfg)) != 0) {
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return finish_output(&cfg, 1);
   }
@@ -196,9 +226,11 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: no benchmark matched\n");
     status = 2;
   } else {
-    failed_checks = pcb_harness_verdicts();
+    failed_checks = pcb_suites_verdicts();
   }
-  pcb_harness_teardown();
+  pcb_progress_clear();  /* the interrupt handler reads it */
+  pcb_suites_fini();
+  pcb_runner_fini();
   pcb_gb_shutdown();
   pcb_topo_fini();
   /* A failed correctness check is a finding: the results are written,

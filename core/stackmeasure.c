@@ -1,5 +1,5 @@
 /*
- * stack_bytes (DESIGN.md): how much stack one call uses, found by painting.
+ * stack_bytes (docs/design.md): how much stack one call uses, found by painting.
  *
  * Models the question a Go goroutine's stack answers for every call: the
  * stack starts at 2 KiB and doubles by copying when a call would run past
@@ -37,7 +37,6 @@
  *    memory they consider dead); valgrind's memcheck is told that the
  *    region is addressable while it is painted and defined while scanned.
  */
-#include <pthread.h>
 #include <stdint.h>
 
 #include "instrument.h"
@@ -69,23 +68,13 @@ struct pass {
 static int current_bounds(uintptr_t sp, struct pcb_stack_bounds *b)
 {
   struct pcb_thread *t = pcb_thread_self();
-  pthread_attr_t attr;
-  void *addr;
-  size_t size;
-  int rc;
 
   if (t != NULL && sp > t->stack.lo && sp <= t->stack.hi) {
     *b = t->stack;
     return 0;
   }
-  if (pthread_getattr_np(pthread_self(), &attr) != 0)
+  if (pcb_thread_stack_bounds(b) != 0)
     return PCB_ESYS;
-  rc = pthread_attr_getstack(&attr, &addr, &size);
-  pthread_attr_destroy(&attr);
-  if (rc != 0)
-    return PCB_ESYS;
-  b->lo = (uintptr_t)addr;
-  b->hi = b->lo + size;
   return sp > b->lo && sp <= b->hi ? 0 : PCB_ESYS;
 }
 

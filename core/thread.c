@@ -86,6 +86,30 @@ int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
                                     truncated);
 }
 
+int pcb_slice_alloc(struct pcb_thread *t)
+{
+  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
+  void *buf = pcb_hooks.alloc(bytes);
+
+  if (buf == NULL)
+    return PCB_ENOMEM;
+  t->buf = buf;
+  t->buf_bytes = bytes;
+  return 0;
+}
+
+void pcb_slice_free(struct pcb_thread *t)
+{
+  pcb_hooks.free(t->buf);
+  t->buf = NULL;
+  t->buf_bytes = 0;
+}
+
+size_t pcb_thread_buf_bytes(const struct pcb_thread *t)
+{
+  return t->buf_bytes;
+}
+
 void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
                  uintptr_t *pcs)
 {

@@ -23,6 +23,12 @@ into that line on stderr and exit status 2.  Outputs are written with
 write_atomic() (a temporary in the same folder, then os.replace), so a
 failure never leaves a half-written file.  detect_steps() is the change-point
 detector that `history` uses, kept here with the other statistics.
+
+Entry names are read here and nowhere else: parse_name() reads the grammar
+that bench/base/name.h builds (kind[/word...][/key:value...][/flag]), and
+entry_name() drops what Google Benchmark appends to a row's name.  A
+strategy's role (the negative control, the opt-in ones) is read from the
+results' context (strategy_flags()), never from its name.
 """
 import argparse
 import datetime
@@ -45,6 +51,75 @@ TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 # export writes, and how it is derived when it is not the figure itself.
 Figure = namedtuple("Figure", "name kind worse unit tolerance export "
                     "unit_out transform derivation")
+
+
+# ---- entry names (bench/base/name.h) and strategy roles --------------------
+
+Name = namedtuple("Name", "kind words params")
+GB_SUFFIXES = ("real_time", "manual_time", "process_time")
+GB_PARAMS = ("iterations", "repeats", "min_time", "min_warmup_time")
+
+# Results written before the context carried `strategy_flags` (such as
+# results/baseline.json): the registry's flags as they were then.
+KNOWN_STRATEGY_FLAGS = {
+    "off": {"no_capture"}, "stack": set(), "thread": {"guarded"},
+    "lazy": {"guarded"}, "hybrid": {"guarded", "opt_in"},
+    "percpu": {"shared", "opt_in"}, "pool": {"shared", "opt_in"},
+    "thread_unguarded": {"control"},
+}
+
+
+def _gb_part(part):
+    return part in GB_SUFFIXES or part.partition(":")[0] in GB_PARAMS \
+        and ":" in part
+
+
+def entry_name(run_name):
+    """The harness's entry name of a row: its run_name without Google
+    Benchmark's additions (/iterations:N, /repeats:N, /real_time ...)."""
+    return "/".join(p for p in run_name.split("/") if not _gb_part(p))
+
+
+def _param(text):
+    key, _, val = text.partition(":")
+    val = val[:-1] if val.endswith("%") else val
+    try:
+        return key, int(val)
+    except ValueError:
+        try:
+            return key, float(val)
+        except ValueError:
+            return key, val
+
+
+def parse_name(name):
+    """Name(kind, words, {param: value}) of an entry name: the kind (a
+    workload for the matrix, else the suite), the words after it (strategy,
+    unwinder, flags such as `faults`), and the key:value parameters."""
+    parts = entry_name(name).split("/")
+    words, params = [], {}
+    for p in parts[1:]:
+        if ":" in p:
+            k, v = _param(p)
+            params[k] = v
+        else:
+            words.append(p)
+    return Name(parts[0], words, params)
+
+
+def strategy_flags(context):
+    """{strategy: set of flags} from the results' context (pcbench writes
+    "off:no_capture;stack:;thread:guarded;..."), or, for older files, the
+    flags the registry gave its strategies then."""
+    text = context.get("strategy_flags") if isinstance(context, dict) \
+        else None
+    if not isinstance(text, str) or not text:
+        return {k: set(v) for k, v in KNOWN_STRATEGY_FLAGS.items()}
+    flags = {}
+    for item in text.split(";"):
+        name, _, listed = item.partition(":")
+        flags[name] = {f for f in listed.split(",") if f}
+    return flags
 
 
 def _same(v):

@@ -76,7 +76,8 @@ def question(runs):
              "goroutine stack and moved them to a per-M heap slice before "
              "allowing deeper captures: goroutine stacks start small and "
              "grow by copying. `off` (profiling disabled) is the baseline; "
-             "a strategy named `*_unguarded` is a negative control that the "
+             "a strategy flagged `control` in the results (such as "
+             "`thread_unguarded`) is a negative control that the "
              "correctness check must catch, never a candidate."),
         Para("This report answers it from " + (
             f"the results file `{runs[0].path}`." if len(runs) == 1 else

@@ -490,7 +490,7 @@ def changes(a, b):
     moved = []
     # heap/ and churn/ times are thread start-ups, not the events compared
     for n in (n for n in names
-              if M.parse_name(n).kind not in ("heap", "churn")):
+              if pcblib.parse_name(n).kind not in ("heap", "churn")):
         x, y = a.res.runs[n].get("time"), b.res.runs[n].get("time")
         r = M.rel(M.med(a.res.runs[n], "time"), M.med(b.res.runs[n], "time"))
         if r is not None and abs(r) > tol and M.same(x, y)[0]:

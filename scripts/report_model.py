@@ -20,8 +20,9 @@ block), "" for none.  Figures are pcblib's lists of per-repetition values
 (time in ns, and every counter); med() and stat() reduce them.  Nothing
 here knows a number: strategies, depths and frames are whatever the file
 holds.  Two roles are known by name: `off` is the baseline every overhead
-is measured against, and a strategy named *_unguarded is a negative
-control (excluded from findings that recommend, kept in the tables).
+is measured against; a strategy whose flags in the results' context say
+`control` is a negative control (excluded from findings that recommend,
+kept in the tables).  Names are parsed by pcblib.parse_name.
 
 Also here: number formats shared by tables, findings and the fleet model,
 and the noise-aware comparison of two timings (same()).
@@ -30,7 +31,6 @@ import math
 import os
 import re
 import warnings
-from collections import namedtuple
 
 import numpy as np
 
@@ -39,45 +39,18 @@ import pcblib
 BASELINE = "off"
 COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",
               "floor", "unwind", "overhead")
-SUFFIXES = ("real_time", "manual_time", "process_time")
-DROP_PARAMS = ("iterations", "repeats", "min_time", "min_warmup_time")
 MISSING = "—"
 NOT_MEASURED = "not measured in this run"
 
-Name = namedtuple("Name", "kind words params")
+# Each strategy's flags, as the loaded results' contexts give them.
+FLAGS = {}
 
 
 def is_control(strategy):
     """A negative control: shares a buffer without the guard, on purpose."""
-    return strategy.endswith("_unguarded")
-
-
-def _param(text):
-    key, _, val = text.partition(":")
-    val = val[:-1] if val.endswith("%") else val
-    try:
-        return key, int(val)
-    except ValueError:
-        try:
-            return key, float(val)
-        except ValueError:
-            return key, val
-
-
-def parse_name(name):
-    """Name(kind, positional words, {param: value}) of an entry name."""
-    parts = name.split("/")
-    words, params = [], {}
-    for p in parts[1:]:
-        if p in SUFFIXES:
-            continue
-        if ":" in p:
-            k, v = _param(p)
-            if k not in DROP_PARAMS:
-                params[k] = v
-        else:
-            words.append(p)
-    return Name(parts[0], words, params)
+    flags = FLAGS.get(strategy,
+                      pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
+    return "control" in flags
 
 
 def _variant(params):
@@ -95,8 +68,9 @@ class Run:
         self.churn, self.thread_start, self.first_event = {}, {}, {}
         self.heap, self.floor, self.other = {}, {}, []
         self.strategies = []
+        FLAGS.update(pcblib.strategy_flags(res.context))
         for name, figs in res.runs.items():
-            if not self._add(parse_name(name), figs):
+            if not self._add(pcblib.parse_name(name), figs):
                 self.other.append(name)
 
     def _seen(self, s):

@@ -41,29 +41,15 @@
 #include <stdatomic.h>
 
 #include "pcbench/error.h"
-#include "pcbench/hooks.h"
 #include "pcbench/strategy.h"
 
 static int hybrid_init(struct pcb_thread *t)
 {
-  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
-
   t->buf = NULL;
   t->buf_bytes = 0;
   if (t->depth <= PCB_SPILL_PCS)
     return 0;  /* the on-stack array holds every capture */
-  t->buf = pcb_hooks.alloc(bytes);
-  if (t->buf == NULL)
-    return PCB_ENOMEM;
-  t->buf_bytes = bytes;
-  return 0;
-}
-
-static void hybrid_exit(struct pcb_thread *t)
-{
-  pcb_hooks.free(t->buf);
-  t->buf = NULL;
-  t->buf_bytes = 0;
+  return pcb_slice_alloc(t);
 }
 
 /* noinline: the small array must live in this frame, whose size is what
@@ -91,11 +77,6 @@ __attribute__((noinline)) static int hybrid_record(struct pcb_thread *t,
   return 0;
 }
 
-static size_t hybrid_heap(const struct pcb_thread *t)
-{
-  return t->buf_bytes;
-}
-
 const struct pcb_strategy pcb_strategy_hybrid = {
   .version = PCB_STRATEGY_VERSION,
   .name = "hybrid",
@@ -103,7 +84,7 @@ const struct pcb_strategy pcb_strategy_hybrid = {
   .flags = PCB_F_ALLOC_INIT | PCB_F_GUARDED | PCB_F_MAY_DROP | PCB_F_SIGSAFE |
            PCB_F_SPILL | PCB_F_OPT_IN,
   .thread_init = hybrid_init,
-  .thread_exit = hybrid_exit,
+  .thread_exit = pcb_slice_free,
   .record = hybrid_record,
-  .heap_bytes = hybrid_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };

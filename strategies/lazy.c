@@ -18,7 +18,6 @@
 #include <stdatomic.h>
 
 #include "pcbench/error.h"
-#include "pcbench/hooks.h"
 #include "pcbench/strategy.h"
 
 static int lazy_init(struct pcb_thread *t)
@@ -28,25 +27,6 @@ static int lazy_init(struct pcb_thread *t)
   return 0;
 }
 
-static void lazy_exit(struct pcb_thread *t)
-{
-  pcb_hooks.free(t->buf);
-  t->buf = NULL;
-  t->buf_bytes = 0;
-}
-
-/* Cold path, kept out of line so the warm record stays small. */
-__attribute__((noinline, cold)) static int lazy_alloc(struct pcb_thread *t)
-{
-  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
-  void *buf = pcb_hooks.alloc(bytes);
-
-  if (buf == NULL)
-    return PCB_ENOMEM;
-  t->buf = buf;
-  t->buf_bytes = bytes;
-  return 0;
-}
 
 static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
@@ -54,7 +34,9 @@ static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
     return PCB_EBUSY;
   t->in_use = 1;
   atomic_signal_fence(memory_order_seq_cst);
-  if (t->buf == NULL && (ev->async || lazy_alloc(t) != 0)) {
+  /* the allocation is out of line (core/thread.c): the warm record stays
+   * small */
+  if (t->buf == NULL && (ev->async || pcb_slice_alloc(t) != 0)) {
     t->in_use = 0;
     return PCB_ENOMEM;
   }
@@ -64,18 +46,13 @@ static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
   return 0;
 }
 
-static size_t lazy_heap(const struct pcb_thread *t)
-{
-  return t->buf_bytes;
-}
-
 const struct pcb_strategy pcb_strategy_lazy = {
   .version = PCB_STRATEGY_VERSION,
   .name = "lazy",
   .summary = "per-thread heap slice allocated on the first event",
   .flags = PCB_F_ALLOC_LAZY | PCB_F_GUARDED | PCB_F_MAY_DROP,
   .thread_init = lazy_init,
-  .thread_exit = lazy_exit,
+  .thread_exit = pcb_slice_free,
   .record = lazy_record,
-  .heap_bytes = lazy_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };

@@ -84,11 +84,6 @@ static int percpu_record(struct pcb_thread *t, const struct pcb_event *ev)
   return pcb__slot_capture(t, sl, ev) ? 0 : PCB_ECONTENDED;
 }
 
-static size_t percpu_heap(const struct pcb_thread *t)
-{
-  return t->buf_bytes;
-}
-
 const struct pcb_strategy pcb_strategy_percpu = {
   .version = PCB_STRATEGY_VERSION,
   .name = "percpu",
@@ -98,5 +93,5 @@ const struct pcb_strategy pcb_strategy_percpu = {
   .thread_init = percpu_init,
   .thread_exit = percpu_exit,
   .record = percpu_record,
-  .heap_bytes = percpu_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };

@@ -62,11 +62,6 @@ static int pool_record(struct pcb_thread *t, const struct pcb_event *ev)
   return PCB_ECONTENDED;
 }
 
-static size_t pool_heap(const struct pcb_thread *t)
-{
-  return t->buf_bytes;
-}
-
 const struct pcb_strategy pcb_strategy_pool = {
   .version = PCB_STRATEGY_VERSION,
   .name = "pool",
@@ -76,5 +71,5 @@ const struct pcb_strategy pcb_strategy_pool = {
   .thread_init = pool_init,
   .thread_exit = pool_exit,
   .record = pool_record,
-  .heap_bytes = pool_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };

@@ -18,26 +18,7 @@
 #include <stdatomic.h>
 
 #include "pcbench/error.h"
-#include "pcbench/hooks.h"
 #include "pcbench/strategy.h"
-
-static int thread_init(struct pcb_thread *t)
-{
-  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
-
-  t->buf = pcb_hooks.alloc(bytes);
-  if (t->buf == NULL)
-    return PCB_ENOMEM;
-  t->buf_bytes = bytes;
-  return 0;
-}
-
-static void thread_exit(struct pcb_thread *t)
-{
-  pcb_hooks.free(t->buf);
-  t->buf = NULL;
-  t->buf_bytes = 0;
-}
 
 static int thread_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
@@ -58,20 +39,15 @@ static int thread_unguarded_record(struct pcb_thread *t,
   return 0;
 }
 
-static size_t thread_heap(const struct pcb_thread *t)
-{
-  return t->buf_bytes;
-}
-
 const struct pcb_strategy pcb_strategy_thread = {
   .version = PCB_STRATEGY_VERSION,
   .name = "thread",
   .summary = "per-thread heap slice allocated at thread start (Go 1.23)",
   .flags = PCB_F_ALLOC_INIT | PCB_F_GUARDED | PCB_F_MAY_DROP | PCB_F_SIGSAFE,
-  .thread_init = thread_init,
-  .thread_exit = thread_exit,
+  .thread_init = pcb_slice_alloc,
+  .thread_exit = pcb_slice_free,
   .record = thread_record,
-  .heap_bytes = thread_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };
 
 const struct pcb_strategy pcb_strategy_thread_unguarded = {
@@ -79,8 +55,8 @@ const struct pcb_strategy pcb_strategy_thread_unguarded = {
   .name = "thread_unguarded",
   .summary = "negative control: per-thread slice shared with nested events",
   .flags = PCB_F_ALLOC_INIT | PCB_F_CONTROL,
-  .thread_init = thread_init,
-  .thread_exit = thread_exit,
+  .thread_init = pcb_slice_alloc,
+  .thread_exit = pcb_slice_free,
   .record = thread_unguarded_record,
-  .heap_bytes = thread_heap,
+  .heap_bytes = pcb_thread_buf_bytes,
 };

@@ -6,7 +6,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
 for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
-           --frames=0 --benchmark_nonsense=1 --workloads=disk; do
+           --frames=0 --benchmark_nonsense=1 --workloads=disk \
+           --placement=cross_core,cross_core --quick=1 --storm=-1; do
   "$bin" "$arg" --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?
   lines=$(wc -l <"$dir/err")

@@ -9,20 +9,26 @@ strategies lose registrations, lazy ones drop events and recover.
 usage: hostile_check.py RESULTS.json
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),
+                                "..", "scripts"))
+import pcblib  # noqa: E402
 
 
 def no_nan(token):
     raise ValueError("non-JSON number " + token)
 
 
-def check(b):
+def check(b, flags):
     name, out = b["name"], []
     if all(k in b for k in ("p50_ns", "p99_ns", "p999_ns", "max_ns")):
         if not b["p50_ns"] <= b["p99_ns"] <= b["p999_ns"] <= b["max_ns"]:
             out.append(f"{name}: quantiles out of order")
     if name.startswith("storm/"):
-        control = "/thread_unguarded/" in name
+        strategy = pcblib.parse_name(name).words[1]
+        control = "control" in flags.get(strategy, set())
         if control and not b["correct"] < 1:
             out.append(f"{name}: the negative control was not caught")
         if not control and b["correct"] != 1:
@@ -43,7 +49,8 @@ def main(path):
     with open(path) as f:
         doc = json.load(f, parse_constant=no_nan)
     rows = [b for b in doc["benchmarks"] if b.get("run_type") == "iteration"]
-    problems = [p for b in rows for p in check(b)]
+    flags = pcblib.strategy_flags(doc["context"])
+    problems = [p for b in rows for p in check(b, flags)]
     kinds = {b["name"].split("/")[0] for b in rows}
     for want in ("storm", "churn"):
         if want not in kinds:

@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "cli.h"
+#include "cli/cli.h"
+#include "cli/options.h"
 #include "pcbench/strategy.h"
 
 static struct pcb_config cfg;
@@ -74,7 +76,7 @@ static const struct reject rejects[] = {
   { "--strategies=foo", "unknown strategy 'foo' (allowed: off, stack" },
   { "--strategies=", "--strategies" },
   { "--workloads=disk", "unknown workload 'disk'" },
-  { "--depths=0", "'0' is not a depth (allowed: integers 1..1024)" },
+  { "--depths=0", "--depths: '0' (allowed: integers 1..1024)" },
   { "--depths=5000", "'5000'" },
   { "--depths=32,", "--depths" },
   { "--depths=3x", "'3x'" },
@@ -93,6 +95,10 @@ static const struct reject rejects[] = {
   { "--bogus", "unknown option '--bogus'" },
   { "--depths", "needs a value" },
   { "--depths=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "--depths" },
+  { "--placement=same_core,same_core", "'same_core' given twice" },
+  { "--quick=1", "--quick takes no value" },
+  { "--storm=-1", "0..100000; 0 = no storm entries" },
+  { "--unwinder=dwarf", "unknown unwinder 'dwarf' (allowed: fp, " },
 };
 
 static void rejections(void **state)
@@ -104,6 +110,38 @@ static void rejections(void **state)
     assert_int_equal(parse(2, argv), PCB_CLI_EXIT_USAGE);
     assert_non_null(strstr(err, rejects[i].says));
     assert_null(strchr(err, '\n'));  /* one line */
+  }
+}
+
+/* --quick is a preset applied first: an option given beside it wins. */
+static void quick_is_a_preset(void **state)
+{
+  const char *argv[] = { "pcbench", "--min-time=0.5", "--quick" };
+
+  (void)state;
+  assert_int_equal(parse(3, argv), PCB_CLI_RUN);
+  assert_true(cfg.quick);
+  assert_int_equal(cfg.nframes, 2);
+  assert_int_equal(cfg.frames[1], 200);
+  assert_true(cfg.min_time == 0.5);
+}
+
+/* Every row of the option table is whole, and its default, typed on the
+ * command line, is accepted: the defaults are the table's. */
+static void table_rows_parse(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < pcb_noptions; i++) {
+    const struct pcb_option *o = &pcb_options[i];
+    char arg[128];
+    const char *argv[] = { "pcbench", arg };
+
+    assert_true(strncmp(o->name, "--", 2) == 0);
+    assert_non_null(o->help);
+    if (o->def == NULL || o->type == PCB_OPT_PRESET)
+      continue;
+    snprintf(arg, sizeof(arg), "%s=%s", o->name, o->def);
+    assert_int_equal(parse(2, argv), PCB_CLI_RUN);
   }
 }
 
@@ -122,6 +160,8 @@ int main(void)
     cmocka_unit_test(defaults_are_the_matrix),
     cmocka_unit_test(accepted_forms),
     cmocka_unit_test(rejections),
+    cmocka_unit_test(quick_is_a_preset),
+    cmocka_unit_test(table_rows_parse),
     cmocka_unit_test(too_few_threads_for_block),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "pcbench/error.h"
-#include "results.h"
+#include "base/results.h"
 
 static char in_path[] = "/tmp/pcb_results_in_XXXXXX";
 static char out_path[64];

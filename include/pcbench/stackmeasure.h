@@ -6,7 +6,7 @@
  * doubles, by copying, when a call would run past its end.  Every byte the
  * profiling path puts on the stack (Go <= 1.22 kept a 32-PC array, 256 B,
  * in mProf_Malloc; 1 KiB at depth 128) is a byte the goroutine cannot use
- * before that doubling.  The three figures of DESIGN.md:
+ * before that doubling.  The three figures of docs/design.md:
  *
  *   stack_bytes      pcb_stack_used: bytes a call uses below its call point.
  *   min_fiber_stack  pcb_min_fiber_stack: the smallest power-of-two fiber

@@ -7,7 +7,7 @@
  * identical workload.  Each strategy is one file under strategies/ filling
  * one struct pcb_strategy, listed in strategies/registry.c.
  *
- * Record contract (DESIGN.md): obtain a buffer of t->depth PCs, call
+ * Record contract (docs/design.md): obtain a buffer of t->depth PCs, call
  * pcb_capture() on it -- which unwinds from the event's anchor frame and
  * hands (pcs, n, truncated) to the event's consumer while the buffer is
  * valid -- then release the buffer.

@@ -84,4 +84,12 @@ void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
 int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
                      uintptr_t *pcs, int depth, bool *truncated);
 
+/* The per-thread slice (t->buf) of t->depth PCs, allocated through
+ * pcb_hooks so a test or the churn entries can fail it: 0 or PCB_ENOMEM,
+ * t unchanged on failure.  pcb_thread_buf_bytes, a heap_bytes hook, is
+ * t->buf_bytes: what the strategy set when it took its buffer. */
+int pcb_slice_alloc(struct pcb_thread *t);
+void pcb_slice_free(struct pcb_thread *t);
+size_t pcb_thread_buf_bytes(const struct pcb_thread *t);
+
 #endif

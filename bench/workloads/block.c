@@ -14,9 +14,23 @@
  */
 #include <pthread.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
-__attribute__((noinline)) void pcb_wl_block_event(struct pcb_wl_thread *w,
+/* What the threads of one run share, beside the run's mutex and condvar. */
+struct ring {
+  int turn;               /* block: whose turn it is to hold the token */
+  volatile uint64_t held; /* mutex: work inside the critical section */
+} PCB_WL_VIEW;
+_Static_assert(sizeof(struct ring) <= PCB_WL_SHARED_OWN_BYTES,
+               "block: ring state too large");
+
+static inline struct ring *ring_of(struct pcb_wl_shared *sh)
+{
+  return (struct ring *)sh->own;
+}
+
+/* The event site: noinline, its frame is the capture's anchor. */
+__attribute__((noinline)) static void block_event(struct pcb_wl_thread *w,
                                                   int64_t cycles)
 {
   if (pcb_block_sampled(&w->rng, cycles, w->block_rate)) {
@@ -40,10 +54,10 @@ static int64_t hand_off(struct pcb_wl_shared *sh, int me)
   uint64_t t0 = pcb_cycles();
 
   pthread_mutex_lock(&sh->mu);
-  while (sh->turn != me && !atomic_load(&sh->stop))
+  while (ring_of(sh)->turn != me && !atomic_load(&sh->stop))
     pthread_cond_wait(&sh->cv, &sh->mu);
   int64_t waited = (int64_t)(pcb_cycles() - t0);
-  sh->turn = (me + 1) % sh->nthreads;
+  ring_of(sh)->turn = (me + 1) % sh->nthreads;
   pthread_cond_broadcast(&sh->cv);
   pthread_mutex_unlock(&sh->mu);
   return waited;
@@ -51,7 +65,7 @@ static int64_t hand_off(struct pcb_wl_shared *sh, int me)
 
 static inline void block_op(struct pcb_run *r)
 {
-  pcb_wl_block_event(r->w, hand_off(r->sh, r->role));
+  block_event(r->w, hand_off(r->sh, r->role));
 }
 
 static inline void mutex_op(struct pcb_run *r)
@@ -65,10 +79,10 @@ static inline void mutex_op(struct pcb_run *r)
     waited = (int64_t)(pcb_cycles() - t0);
   }
   for (int i = 0; i < 16; i++)
-    sh->held++;
+    ring_of(sh)->held++;
   pthread_mutex_unlock(&sh->mu);
   if (waited > 0)
-    pcb_wl_block_event(r->w, waited);
+    block_event(r->w, waited);
 }
 
 /* The loops run at the bottom of the chain: the event site's caller. */
@@ -125,7 +139,7 @@ __attribute__((noinline)) static int mutex_latency_loop(void *arg)
 /* A wait long enough to be sampled at any rate: the event alone. */
 __attribute__((noinline)) static void block_one_event(struct pcb_wl_thread *w)
 {
-  pcb_wl_block_event(w, w->block_rate);
+  block_event(w, w->block_rate);
   __asm__ volatile("" : : : "memory");
 }
 

@@ -1,11 +1,12 @@
 /*
- * The workload table and what all workloads share: the event consumers
- * and the cycle counter.  Like strategies/registry.c, an explicit table.
+ * The workload table and what all workloads share: the event consumers,
+ * the bare event and the cycle counter.  Like strategies/registry.c, an
+ * explicit table: its order is the order of --list and --help.
  */
 #include <string.h>
 #include <time.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 extern const struct pcb_workload pcb_workload_malloc;
 extern const struct pcb_workload pcb_workload_block;
@@ -55,6 +56,18 @@ void pcb_wl_consume_check(void *arg, const uintptr_t *pcs, int n, bool trunc)
   w->correct += pcb_oracle_match(w->oracle, w->thread.depth, pcs, n, trunc);
   w->truncated += trunc;
   pcb_bucket_add(w->buckets, pcs, n, w->cur_bytes, w->cur_cycles);
+}
+
+__attribute__((noinline)) int pcb_wl_bare_event(struct pcb_thread *t,
+                                                pcb_consume_fn consume,
+                                                void *arg, bool async)
+{
+  struct pcb_event ev = { __builtin_frame_address(0), 1, consume, arg,
+                          async };
+  int rc = pcb_record(t, &ev);
+
+  __asm__ volatile("" : "+r"(rc) : : "memory");  /* no tail call */
+  return rc;
 }
 
 uint64_t pcb_cycles(void)

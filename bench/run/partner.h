@@ -24,7 +24,10 @@ struct pcb_partner {
   bool busy, quit;
 };
 
+/* Starts the partner's thread, bound to PU `pu`; 0 or PCB_ESYS. */
 int pcb_partner_start(struct pcb_partner *p, int pu);
+/* Binds the partner's thread to PU `pu` (hwloc); 0 or PCB_ESYS. */
+int pcb_partner_bind(struct pcb_partner *p, int pu);
 /* Starts fn(arg) on the partner; pcb_partner_join waits and returns its
  * result.  pcb_partner_call does both. */
 void pcb_partner_post(struct pcb_partner *p, pcb_partner_fn fn, void *arg);

@@ -2,7 +2,7 @@
  * malloc workload -- Go's mallocgc -> profilealloc -> mProf_Malloc.
  *
  * Each operation allocates and frees an object of `size` bytes through
- * pcb_wl_malloc, the profiled allocator: it subtracts the size from the
+ * profiled_malloc, the profiled allocator: it subtracts the size from the
  * thread's countdown and, when it crosses zero (an exponential gap of mean
  * `rate` bytes; every allocation at rate 1), records a malloc event
  * through the strategy into the bucket table.  One benchmark iteration is
@@ -10,12 +10,15 @@
  */
 #include <stdlib.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 enum { OBJECT_SIZE = 64 };
 
-__attribute__((noinline)) void *pcb_wl_malloc(struct pcb_wl_thread *w,
-                                              size_t size)
+/* The event site: noinline, its frame is the capture's anchor; noipa, so
+ * that being static changes neither its frame nor its callers' (what the
+ * stack figures measure). */
+__attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thread *w,
+                                                       size_t size)
 {
   void *p = malloc(size);
 
@@ -37,7 +40,7 @@ __attribute__((noinline)) void *pcb_wl_malloc(struct pcb_wl_thread *w,
 
 static inline void malloc_op(struct pcb_run *r)
 {
-  void *p = pcb_wl_malloc(r->w, OBJECT_SIZE);
+  void *p = profiled_malloc(r->w, OBJECT_SIZE);
 
   __asm__ volatile("" : : "r"(p) : "memory");
   free(p);
@@ -71,7 +74,7 @@ __attribute__((noinline)) static int malloc_latency_loop(void *arg)
 
 __attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)
 {
-  void *p = pcb_wl_malloc(w, OBJECT_SIZE);
+  void *p = profiled_malloc(w, OBJECT_SIZE);
 
   __asm__ volatile("" : : "r"(p) : "memory");
   free(p);

@@ -1,11 +1,16 @@
 /*
  * Workloads: the code every strategy runs, identically.  A workload's loop
  * runs at the bottom of a real `frames`-deep call chain (core/oracle.c);
- * its event wrappers (pcb_wl_malloc, pcb_wl_block_event,
- * pcb_wl_lock_capture) are the event sites, and anchor the capture on
- * their own frame with skip 2 (their own return address and the loop's),
- * so PC 0 is the chain's bottom frame's return address -- oracle
+ * its event sites, static in its own file, anchor the capture on their
+ * own frame with skip PCB_WL_SKIP (their own return address and the
+ * loop's), so PC 0 is the chain's bottom frame's return address -- oracle
  * truth[0] -- whatever the strategy.
+ *
+ * A workload is one file that fills one struct pcb_workload, and one line
+ * of the table in table.c.  What it keeps for itself -- per thread, and
+ * per run shared by the run's threads -- lives in the `own` room of the
+ * structs below, which it views through a struct of its own declared in
+ * its file: the harness allocates and zeroes that room and never reads it.
  */
 #ifndef PCBENCH_WORKLOAD_H
 #define PCBENCH_WORKLOAD_H
@@ -15,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gbshim.h"
+#include "base/gbshim.h"
 #include "pcbench/clock.h"
 #include "pcbench/hist.h"
 #include "pcbench/bucket.h"
@@ -26,25 +31,21 @@
 /* Frames between an event wrapper's frame and the chain's bottom frame. */
 #define PCB_WL_SKIP 2
 
-/* lock: Go's mLockProfile -- one thread's runtime-lock contention, held
- * back until its last runtime lock is released (bench/wl_lock.c). */
-struct pcb_wl_lockprof {
-  int locks;             /* runtime locks held (Go's m.locks) */
-  const void *pending;   /* contended lock whose stack is still to take */
-  int64_t cycles;        /* the contention to record */
-  int64_t cycles_lost;   /* contention that lost the coin to it */
-  int rc;                /* what the capture's record returned */
-  int n;                 /* PCs taken into pcs[]; -1: none */
-  bool truncated;
-  uintptr_t pcs[PCB_DEPTH_MAX];  /* Go's mp.mLockProfile.stack */
-};
+/* Bytes of a workload's own per-thread and per-run state (its file
+ * asserts that its struct fits). */
+#define PCB_WL_OWN_BYTES (PCB_DEPTH_MAX * 8 + 64)
+#define PCB_WL_SHARED_OWN_BYTES 128
+
+/* Marks a workload's view of an `own` room (struct x { ... } PCB_WL_VIEW;):
+ * may_alias, because the room is bytes read and written as that struct. */
+#define PCB_WL_VIEW __attribute__((may_alias))
 
 /* One thread's workload state.  Owned by that thread while it runs. */
 struct pcb_wl_thread {
   struct pcb_thread thread;        /* its registration with the strategy */
   struct pcb_sampler sampler;      /* malloc: bytes to the next sample */
-  uint64_t rng;                    /* block: blocksampled's coin */
-  int64_t block_rate;              /* cycles */
+  uint64_t rng;                    /* block, mutex, lock: the coin */
+  int64_t block_rate;              /* cycles (Go's blocksampled) */
   struct pcb_bucket_table *buckets;
   struct pcb_oracle *oracle;
   pcb_consume_fn consume;          /* timed (bucket only) or checking */
@@ -55,7 +56,7 @@ struct pcb_wl_thread {
   /* storm: nested events raised by the profiling signal on this thread,
    * written only by its handler */
   uint64_t nested, nested_lost;
-  struct pcb_wl_lockprof lockprof;  /* lock workload only */
+  _Alignas(16) unsigned char own[PCB_WL_OWN_BYTES];  /* the workload's */
 };
 
 /* State shared by the threads of one run of a workload. */
@@ -63,12 +64,10 @@ struct pcb_wl_shared {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int nthreads;
-  int turn;              /* block: whose turn it is to hold the token */
   atomic_int started;    /* partners that have entered their loop */
   atomic_bool stop;      /* partners leave their loop */
-  volatile uint64_t held;/* mutex: work inside the critical section */
-  atomic_int rtlock[2];  /* lock: two runtime locks, 0 = free */
-  volatile uint64_t rtheld[2];  /* lock: work under each, guarded by it */
+  /* the workload's, zeroed before each run */
+  _Alignas(16) unsigned char own[PCB_WL_SHARED_OWN_BYTES];
 };
 
 /* What a loop gets, through pcb_oracle_run's void *. */
@@ -100,15 +99,16 @@ size_t pcb_workload_count(void);
 const struct pcb_workload *pcb_workload_at(size_t i);
 const struct pcb_workload *pcb_workload_find(const char *name);
 
-/* Event sites (noinline: their frame is the capture's anchor). */
-void *pcb_wl_malloc(struct pcb_wl_thread *w, size_t size);
-void pcb_wl_block_event(struct pcb_wl_thread *w, int64_t cycles);
-void pcb_wl_lock_capture(struct pcb_wl_thread *w);
-
 /* Consumers: timed adds to the bucket table; checking also compares the
  * capture with the oracle's ground truth. */
 void pcb_wl_consume_timed(void *arg, const uintptr_t *pcs, int n, bool trunc);
 void pcb_wl_consume_check(void *arg, const uintptr_t *pcs, int n, bool trunc);
+
+/* An event outside any workload, anchored on its own frame (skip 1): the
+ * companion entries' probe and the storm's nested event.  Returns what
+ * record returned. */
+int pcb_wl_bare_event(struct pcb_thread *t, pcb_consume_fn consume,
+                      void *arg, bool async);
 
 /* A cheap cycle counter for block times (rdtsc on x86-64). */
 uint64_t pcb_cycles(void);

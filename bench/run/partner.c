@@ -1,7 +1,7 @@
 /* Worker threads owned by the harness; see partner.h. */
-#include "partner.h"
+#include "base/topo.h"
 #include "pcbench/error.h"
-#include "topo.h"
+#include "run/partner.h"
 
 struct start {
   struct pcb_partner *p;
@@ -45,6 +45,11 @@ int pcb_partner_start(struct pcb_partner *p, int pu)
   p->busy = p->quit = false;
   if (pthread_create(&p->th, NULL, partner_main, p) != 0)
     return PCB_ESYS;
+  return pcb_partner_bind(p, pu);
+}
+
+int pcb_partner_bind(struct pcb_partner *p, int pu)
+{
   return pcb_partner_call(p, bind_to, &pu);
 }
 

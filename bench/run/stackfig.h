@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 struct pcb_stack_figs {
   bool ok;

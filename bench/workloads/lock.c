@@ -35,9 +35,42 @@
 #include <sched.h>
 #include <string.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 enum { ACTIVE_SPINS = 128, WORK = 16 };
+
+/* One thread's runtime-lock contention, held back until its last runtime
+ * lock is released: Go's m.mLockProfile. */
+struct lockprof {
+  int locks;             /* runtime locks held (Go's m.locks) */
+  const void *pending;   /* contended lock whose stack is still to take */
+  int64_t cycles;        /* the contention to record */
+  int64_t cycles_lost;   /* contention that lost the coin to it */
+  int rc;                /* what the capture's record returned */
+  int n;                 /* PCs taken into pcs[]; -1: none */
+  bool truncated;
+  uintptr_t pcs[PCB_DEPTH_MAX];  /* Go's mp.mLockProfile.stack */
+} PCB_WL_VIEW;
+_Static_assert(sizeof(struct lockprof) <= PCB_WL_OWN_BYTES,
+               "lock: per-thread state too large");
+
+/* The run's two runtime locks, shared by its threads. */
+struct rtlocks {
+  atomic_int lock[2];          /* 0 = free */
+  volatile uint64_t held[2];   /* work under each, guarded by it */
+} PCB_WL_VIEW;
+_Static_assert(sizeof(struct rtlocks) <= PCB_WL_SHARED_OWN_BYTES,
+               "lock: shared state too large");
+
+static inline struct lockprof *lp_of(struct pcb_wl_thread *w)
+{
+  return (struct lockprof *)w->own;
+}
+
+static inline struct rtlocks *rt_of(struct pcb_wl_shared *sh)
+{
+  return (struct rtlocks *)sh->own;
+}
 
 /* The "lost" stack's one PC, as Go's _LostContendedRuntimeLock. */
 __attribute__((noinline)) static void lost_contention(void)
@@ -45,7 +78,7 @@ __attribute__((noinline)) static void lost_contention(void)
   __asm__ volatile("" : : : "memory");
 }
 
-static void lockprof_reset(struct pcb_wl_lockprof *lp)
+static void lockprof_reset(struct lockprof *lp)
 {
   lp->locks = 0;
   lp->pending = NULL;
@@ -70,7 +103,7 @@ static inline bool try_lock(atomic_int *l)
 /* Go's recordLock: keep one contended lock per thread until the store. */
 static void record_lock(struct pcb_wl_thread *w, const void *l, int64_t cycles)
 {
-  struct pcb_wl_lockprof *lp = &w->lockprof;
+  struct lockprof *lp = lp_of(w);
 
   if (lp->pending == l) {  /* the same lock again: its stack is still due */
     lp->cycles += cycles;
@@ -97,7 +130,7 @@ static inline __attribute__((always_inline)) void rt_lock(
   uint64_t t0;
   int64_t waited;
 
-  w->lockprof.locks++;
+  lp_of(w)->locks++;
   if (try_lock(l))
     return;
   t0 = pcb_cycles();
@@ -114,7 +147,7 @@ static inline __attribute__((always_inline)) void rt_lock(
 
 static void keep_stack(void *arg, const uintptr_t *pcs, int n, bool trunc)
 {
-  struct pcb_wl_lockprof *lp = &((struct pcb_wl_thread *)arg)->lockprof;
+  struct lockprof *lp = lp_of(arg);
 
   memcpy(lp->pcs, pcs, (size_t)n * sizeof(*pcs));
   lp->n = n;
@@ -123,15 +156,16 @@ static void keep_stack(void *arg, const uintptr_t *pcs, int n, bool trunc)
 
 /* Go's captureStack: the event site, called from the loop (rt_unlock is
  * inlined there), so skip 2 makes PC 0 the chain's bottom frame. */
-__attribute__((noinline)) void pcb_wl_lock_capture(struct pcb_wl_thread *w)
+__attribute__((noinline)) static void lock_capture(struct pcb_wl_thread *w)
 {
   struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
                           keep_stack, w, false };
+  struct lockprof *lp = lp_of(w);
 
-  w->lockprof.pending = NULL;
-  w->lockprof.n = -1;  /* none yet: `off` never fills it */
-  w->lockprof.rc = pcb_record(&w->thread, &ev);
-  if (w->lockprof.rc != 0)
+  lp->pending = NULL;
+  lp->n = -1;  /* none yet: `off` never fills it */
+  lp->rc = pcb_record(&w->thread, &ev);
+  if (lp->rc != 0)
     w->lost++;  /* refused: its cycles will go to "lost" */
   __asm__ volatile("" : : : "memory");  /* no tail call */
 }
@@ -139,7 +173,7 @@ __attribute__((noinline)) void pcb_wl_lock_capture(struct pcb_wl_thread *w)
 /* Go's store: the held-back event, now that no lock is held. */
 static void store(struct pcb_wl_thread *w)
 {
-  struct pcb_wl_lockprof *lp = &w->lockprof;
+  struct lockprof *lp = lp_of(w);
   uintptr_t lost = (uintptr_t)lost_contention;
 
   if (lp->rc == 0) {
@@ -162,11 +196,11 @@ static void store(struct pcb_wl_thread *w)
 static inline __attribute__((always_inline)) void rt_unlock(
     struct pcb_wl_thread *w, atomic_int *l)
 {
-  struct pcb_wl_lockprof *lp = &w->lockprof;
+  struct lockprof *lp = lp_of(w);
 
   atomic_store_explicit(l, 0, memory_order_release);
   if (lp->pending == l)
-    pcb_wl_lock_capture(w);
+    lock_capture(w);
   if (lp->locks == 1 && lp->cycles != 0)
     store(w);
   lp->locks--;
@@ -177,7 +211,7 @@ static inline __attribute__((always_inline)) void work(
     struct pcb_wl_shared *sh, int i)
 {
   for (int k = 0; k < WORK; k++)
-    sh->rtheld[i]++;
+    rt_of(sh)->held[i]++;
 }
 
 /* One operation: A then B, or B alone, alternating (offset by role). */
@@ -188,17 +222,17 @@ static inline __attribute__((always_inline)) void lock_op(struct pcb_run *r,
   struct pcb_wl_thread *w = r->w;
 
   if ((k + (uint64_t)r->role) & 1) {
-    rt_lock(w, &sh->rtlock[0]);
+    rt_lock(w, &rt_of(sh)->lock[0]);
     work(sh, 0);
-    rt_lock(w, &sh->rtlock[1]);
+    rt_lock(w, &rt_of(sh)->lock[1]);
     work(sh, 1);
-    rt_unlock(w, &sh->rtlock[1]);
+    rt_unlock(w, &rt_of(sh)->lock[1]);
     work(sh, 0);
-    rt_unlock(w, &sh->rtlock[0]);
+    rt_unlock(w, &rt_of(sh)->lock[0]);
   } else {
-    rt_lock(w, &sh->rtlock[1]);
+    rt_lock(w, &rt_of(sh)->lock[1]);
     work(sh, 1);
-    rt_unlock(w, &sh->rtlock[1]);
+    rt_unlock(w, &rt_of(sh)->lock[1]);
   }
 }
 
@@ -209,7 +243,7 @@ __attribute__((noinline)) static int lock_loop(void *arg)
   int64_t left = r->count;
   uint64_t k = 0;
 
-  lockprof_reset(&r->w->lockprof);
+  lockprof_reset(lp_of(r->w));
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left))
@@ -221,7 +255,7 @@ __attribute__((noinline)) static int lock_latency_loop(void *arg)
 {
   struct pcb_run *r = arg;
 
-  lockprof_reset(&r->w->lockprof);
+  lockprof_reset(lp_of(r->w));
   for (int64_t i = 0; i < r->count; i++) {
     uint64_t t0 = pcb_clock_read();
 
@@ -239,7 +273,7 @@ __attribute__((noinline)) static void lock_one_event(struct pcb_wl_thread *w)
 {
   atomic_int outer = 0, inner = 0;
 
-  lockprof_reset(&w->lockprof);
+  lockprof_reset(lp_of(w));
   rt_lock(w, &outer);
   rt_lock(w, &inner);
   record_lock(w, &inner, w->block_rate > 0 ? w->block_rate : 1);

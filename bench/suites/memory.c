@@ -21,41 +21,34 @@
  * event on the same contexts as a counter, so eager-vs-lazy is seen from
  * both sides together with thread_start.
  */
-#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-#include "memory.h"
-#include "harness.h"
+#include "base/name.h"
+#include "base/progress.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
+#include "run/counted.h"
+#include "run/runner.h"
+#include "suites/suite.h"
 
-static _Atomic long usable;  /* bytes the allocator holds for buffers */
+struct heap_entry {
+  char name[128];
+  const struct pcb_strategy *s;
+  int depth, threads, percent;
+};
 
-static void *measured_alloc(size_t n)
-{
-  void *p = malloc(n);
-
-  if (p)
-    usable += (long)malloc_usable_size(p);
-  return p;
-}
-
-static void measured_free(void *p)
-{
-  if (p)
-    usable -= (long)malloc_usable_size(p);
-  free(p);
-}
+struct first_entry {
+  char name[96];
+  const struct pcb_strategy *s;
+  int depth;
+  struct pcb_stack_bounds stack;  /* the measuring thread's */
+};
 
 static double now_sec(void)
 {
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+  return (double)pcb_clock_read_mono() * 1e-9;
 }
 
 static void consume_bucket(void *arg, const uintptr_t *pcs, int n, bool trunc)
@@ -64,22 +57,15 @@ static void consume_bucket(void *arg, const uintptr_t *pcs, int n, bool trunc)
   pcb_bucket_add(arg, pcs, n, 0, 0);
 }
 
-static struct pcb_bucket_table *table;
-
-/* One event on t, anchored on this frame. */
-__attribute__((noinline)) static int one_event(struct pcb_thread *t)
+/* One event on t, anchored on this frame, into the runner's buckets. */
+static inline int one_event(struct pcb_thread *t)
 {
-  struct pcb_event ev = { __builtin_frame_address(0), 1, consume_bucket,
-                          table, false };
-  int rc = pcb_record(t, &ev);
-
-  __asm__ volatile("" : "+r"(rc) : : "memory");
-  return rc;
+  return pcb_wl_bare_event(t, consume_bucket, pcb_runner_buckets(), false);
 }
 
 struct heap_worker {
   struct pcb_thread t;
-  const struct pcb_heap_entry *e;
+  const struct heap_entry *e;
   pthread_barrier_t *ready, *done;
   bool profile;
   int rc;
@@ -100,7 +86,7 @@ static void *heap_thread(void *arg)
 }
 
 /* Starts e->threads threads; returns how many started. */
-static int start_threads(const struct pcb_heap_entry *e, struct heap_worker *hw,
+static int start_threads(const struct heap_entry *e, struct heap_worker *hw,
                          pthread_t *th, pthread_barrier_t *ready,
                          pthread_barrier_t *done)
 {
@@ -121,14 +107,14 @@ static int start_threads(const struct pcb_heap_entry *e, struct heap_worker *hw,
 
 static void heap_body(pcb_gb_state *st, void *arg)
 {
-  const struct pcb_heap_entry *e = arg;
+  const struct heap_entry *e = arg;
   struct heap_worker *hw = calloc((size_t)e->threads, sizeof(*hw));
   pthread_t *th = calloc((size_t)e->threads, sizeof(*th));
   size_t heap = 0;
   long alloc = 0, left = 0;
   int failed = 0;
 
-  pcb_harness_progress(e->name);
+  pcb_progress(e->name);
   while (hw && th && pcb_gb_keep_running_batch(st, 1)) {
     pthread_barrier_t ready, done;
     double t0;
@@ -136,9 +122,7 @@ static void heap_body(pcb_gb_state *st, void *arg)
 
     pthread_barrier_init(&ready, NULL, (unsigned)e->threads + 1);
     pthread_barrier_init(&done, NULL, (unsigned)e->threads + 1);
-    pcb_hooks.alloc = measured_alloc;
-    pcb_hooks.free = measured_free;
-    usable = 0;
+    pcb_counted_install(0);
     t0 = now_sec();
     n = start_threads(e, hw, th, &ready, &done);
     if (n < e->threads) {  /* cannot meet the barrier: give up loudly */
@@ -158,12 +142,12 @@ static void heap_body(pcb_gb_state *st, void *arg)
         heap += held;
       failed += hw[i].rc != 0;
     }
-    alloc = usable;
+    alloc = pcb_counted_live();
     pthread_barrier_wait(&done);
     for (int i = 0; i < n; i++)
       pthread_join(th[i], NULL);
-    left = usable;
-    pcb_hooks_reset();
+    left = pcb_counted_live();
+    pcb_counted_remove();
     pthread_barrier_destroy(&ready);
     pthread_barrier_destroy(&done);
   }
@@ -196,7 +180,7 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
   const struct ts_entry *e = arg;
   size_t heap = 0;
 
-  pcb_harness_progress(e->name);
+  pcb_progress(e->name);
   while (pcb_gb_keep_running_batch(st, TS_BATCH)) {
     int ok = 0;
     double t0 = now_sec();
@@ -221,20 +205,24 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
                  (double)heap, PCB_GB_PLAIN);
 }
 
-static void register_thread_start(const struct pcb_config *c)
+/* The (strategy, depth) part of an entry's name, after its kind. */
+#define STRATEGY_DEPTH(kind, s, depth)                                      \
+  PCB_NAME_WORD(kind), PCB_NAME_WORD((s)->name), PCB_NAME_INT("depth", depth)
+
+static int register_thread_start(const struct pcb_config *c)
 {
   static struct ts_entry ts[PCB_LIST_MAX * PCB_LIST_MAX];
   struct pcb_gb_opts o = { .manual_time = true };
-  int n = 0;
+  int n = 0, err = 0;
 
   for (int s = 0; s < c->nstrategies; s++)
-    for (int d = 0; d < c->ndepths; d++) {
+    for (int d = 0; d < c->ndepths && !err; d++, n++) {
       ts[n] = (struct ts_entry){ .s = c->strategies[s], .depth = c->depths[d] };
-      snprintf(ts[n].name, sizeof(ts[n].name), "thread_start/%s/depth:%d",
-               ts[n].s->name, ts[n].depth);
+      err = PCB_ENTRY_NAME(ts[n].name,
+                           STRATEGY_DEPTH("thread_start", ts[n].s, ts[n].depth));
       pcb_gb_register(ts[n].name, thread_start_body, &ts[n], &o);
-      n++;
     }
+  return err;
 }
 
 enum { FE_BATCH = 256 };
@@ -242,7 +230,7 @@ enum { FE_BATCH = 256 };
 static struct pcb_thread fe_ctx[FE_BATCH];
 
 struct fe_run {
-  const struct pcb_first_entry *e;
+  const struct first_entry *e;
   pcb_gb_state *st;
   double warm;   /* seconds of warm events */
   int failed;
@@ -282,7 +270,7 @@ static void first_event_body(pcb_gb_state *st, void *arg)
   struct fe_run r = { .e = arg, .st = st };
   int64_t iters;
 
-  pcb_harness_progress(r.e->name);
+  pcb_progress(r.e->name);
   pcb_oracle_run(&oracle, 16, first_event_loop, &r);
   iters = pcb_gb_iterations(st);
   pcb_gb_counter(st, "warm_event_ns", iters ? r.warm * 1e9 / (double)iters : 0,
@@ -290,43 +278,55 @@ static void first_event_body(pcb_gb_state *st, void *arg)
   pcb_gb_counter(st, "failed_events", r.failed, PCB_GB_PLAIN);
 }
 
-int pcb_memory_register(const struct pcb_config *c,
-                        struct pcb_bucket_table *buckets)
+static int register_heap(const struct pcb_strategy *s, int depth)
 {
   static const int threads[] = { 1, 64, 1000 }, percents[] = { 1, 100 };
-  static struct pcb_heap_entry heap[PCB_LIST_MAX * PCB_LIST_MAX * 6];
-  static struct pcb_first_entry first[PCB_LIST_MAX * PCB_LIST_MAX];
+  static struct heap_entry heap[PCB_LIST_MAX * PCB_LIST_MAX * 6];
+  static int n;
   struct pcb_gb_opts once = { .manual_time = true, .iterations = 1 };
+  int err = 0;
+
+  for (int t = 0; t < 3; t++)
+    for (int p = 0; p < 2 && !err; p++) {
+      struct heap_entry *h = &heap[n++];
+
+      *h = (struct heap_entry){ .s = s, .depth = depth, .threads = threads[t],
+                                .percent = percents[p] };
+      err = PCB_ENTRY_NAME(h->name, STRATEGY_DEPTH("heap", s, depth),
+                           PCB_NAME_INT("threads", h->threads),
+                           PCB_NAME_PERCENT("profiling", h->percent));
+      pcb_gb_register(h->name, heap_body, h, &once);
+    }
+  return err;
+}
+
+static int memory_setup(const struct pcb_config *c)
+{
+  static struct first_entry first[PCB_LIST_MAX * PCB_LIST_MAX];
   struct pcb_gb_opts timed = { .manual_time = true };
   struct pcb_stack_bounds stack;
-  int nh = 0, nf = 0;
+  int nf = 0, err;
 
-  table = buckets;
   if (pcb_thread_stack_bounds(&stack) != 0)
     return PCB_ESYS;
-  register_thread_start(c);
+  err = register_thread_start(c);
   for (int s = 0; s < c->nstrategies; s++)
-    for (int d = 0; d < c->ndepths; d++) {
-      struct pcb_first_entry *f = &first[nf++];
+    for (int d = 0; d < c->ndepths && !err; d++) {
+      struct first_entry *f = &first[nf++];
 
-      *f = (struct pcb_first_entry){ .s = c->strategies[s],
-                                     .depth = c->depths[d], .stack = stack };
-      snprintf(f->name, sizeof(f->name), "first_event/%s/depth:%d",
-               f->s->name, f->depth);
+      *f = (struct first_entry){ .s = c->strategies[s],
+                                 .depth = c->depths[d], .stack = stack };
+      err = PCB_ENTRY_NAME(f->name, STRATEGY_DEPTH("first_event", f->s,
+                                                   f->depth));
       pcb_gb_register(f->name, first_event_body, f, &timed);
-      for (int t = 0; t < 3; t++)
-        for (int p = 0; p < 2; p++) {
-          struct pcb_heap_entry *h = &heap[nh++];
-
-          *h = (struct pcb_heap_entry){ .s = c->strategies[s],
-                                        .depth = c->depths[d],
-                                        .threads = threads[t],
-                                        .percent = percents[p] };
-          snprintf(h->name, sizeof(h->name),
-                   "heap/%s/depth:%d/threads:%d/profiling:%d%%", h->s->name,
-                   h->depth, h->threads, h->percent);
-          pcb_gb_register(h->name, heap_body, h, &once);
-        }
+      if (err == 0)
+        err = register_heap(f->s, f->depth);
     }
-  return 0;
+  return err;
 }
+
+const struct pcb_suite pcb_suite_memory = {
+  .name = "memory",
+  .summary = "thread start, first event, and heap held with T threads",
+  .setup = memory_setup,
+};

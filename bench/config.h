@@ -1,22 +1,29 @@
 /*
- * pcbench's command line.  Every option is parsed and validated before
- * anything runs; a bad value yields exit status 2 and one line naming the
- * flag, the value and what is allowed, and nothing is written.
+ * One run's configuration: what the command line (cli/) fills from its
+ * option table, and what the runner and the suites read.  Nothing here
+ * parses or runs; it is the contract between them.
  */
-#ifndef PCBENCH_CLI_H
-#define PCBENCH_CLI_H
+#ifndef PCBENCH_CONFIG_H
+#define PCBENCH_CONFIG_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
-#include "pcbench/unwind.h"
-#include "topo.h"
-#include "workload.h"
+#include "base/topo.h"
 
-#define PCB_LIST_MAX 16
-#define PCB_THREADS_MAX 64
-#define PCB_CLI_FRAMES_MAX 2000
+#ifndef PCB_VERSION  /* CMake defines it from the project's version */
+#define PCB_VERSION "dev"
+#endif
+
+#define PCB_LIST_MAX 16      /* items of a comma-separated list option */
+#define PCB_THREADS_MAX 64   /* threads of one matrix entry */
+#define PCB_CLI_FRAMES_MAX 2000  /* call-chain depth at an event */
+#define PCB_GB_ARGV_MAX 64   /* Google Benchmark's argv, pcbench's included */
+#define PCB_GB_ARGV_OWN 6    /* slots main adds: timing (4) and output (2) */
+
+struct pcb_workload;
+struct pcb_strategy;
+struct pcb_unwinder;
 
 struct pcb_config {
   const struct pcb_workload *workloads[PCB_LIST_MAX];
@@ -25,10 +32,10 @@ struct pcb_config {
   int nstrategies;
   int depths[PCB_LIST_MAX], ndepths;
   int frames[PCB_LIST_MAX], nframes;
-  enum pcb_place places[PCB_PLACE_COUNT];
+  enum pcb_place places[PCB_LIST_MAX];
   int nplaces;
   const struct pcb_unwinder *unwinder;  /* for every event of the run */
-  int threads;        /* malloc: threads recording at once (block: >= 2) */
+  int threads;        /* 0: each workload's minimum */
   uint64_t rate;      /* malloc: mean bytes between samples; block: cycles */
   int repetitions;
   double min_time;
@@ -42,21 +49,13 @@ struct pcb_config {
   bool quick;
   bool interleave;    /* repetitions of all entries in random order */
   /* > 0: instruction-count mode (scripts/bench-ci runs it under callgrind):
-   * matrix entries only, each a fixed number of iterations bracketed by
-   * callgrind client requests, no latency pass and no stack figures. */
+   * only the suites that support it (the matrix), each entry a fixed
+   * number of iterations bracketed by callgrind client requests, no
+   * latency pass and no stack figures. */
   int instructions;
   /* --benchmark_* flags, passed to Google Benchmark untouched */
-  char *gb_argv[64];
+  char *gb_argv[PCB_GB_ARGV_MAX];
   int gb_argc;
 };
-
-enum pcb_cli_action { PCB_CLI_RUN, PCB_CLI_EXIT_OK, PCB_CLI_EXIT_USAGE };
-
-/* Fills cfg from argv.  On PCB_CLI_EXIT_USAGE, err holds the one line to
- * print; on PCB_CLI_EXIT_OK, --help/--list/--version has been printed. */
-enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
-                                  struct pcb_config *cfg, char *err,
-                                  size_t errlen);
-void pcb_cli_usage(void);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * stack_bytes, min_fiber_stack and headroom_bytes for a matrix entry
- * (DESIGN.md), from core/stackmeasure.c:
+ * (docs/design.md), from core/stackmeasure.c:
  *
  *   stack_bytes      one event, called from a one-frame thunk, measured by
  *                    painting the thread's stack: the bytes below the event
@@ -11,7 +11,7 @@
  *   headroom_bytes   one event on a 2 KiB fiber: the most bytes of the
  *                    task's own frames (padding, 16-byte steps) it leaves.
  *
- * The event is the workload's own (pcb_wl_malloc / pcb_wl_block_event)
+ * The event is the workload's own (its one_event hook)
  * through the thread's strategy, sampled for certain.  The figures are
  * exact for a build; none depends on timing.
  *
@@ -24,7 +24,7 @@
  */
 #include "pcbench/error.h"
 #include "pcbench/stackmeasure.h"
-#include "stackfig.h"
+#include "run/stackfig.h"
 
 struct probe {
   struct pcb_wl_thread *w;

@@ -1,0 +1,395 @@
+/*
+ * pcbench's command line, driven by the option table (options.c): the
+ * defaults are the rows' defaults parsed as if typed, --help prints the
+ * rows, and parsing looks each flag up among them.  Every rejection is
+ * one line: the flag, the value, and what is allowed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/icount.h"
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pcbench/strategy.h"
+#include "pcbench/unwind.h"
+#include "workloads/workload.h"
+
+/* Where a row's value goes in c, and its count for lists. */
+#define FIELD(c, o, type) ((type *)((char *)(c) + (o)->off))
+#define COUNT(c, o) ((int *)((char *)(c) + (o)->n_off))
+
+static enum pcb_cli_action fail(char *err, size_t len, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(err, len, fmt, ap);
+  va_end(ap);
+  return PCB_CLI_EXIT_USAGE;
+}
+
+#define ERR(...) fail(err, errlen, __VA_ARGS__)
+
+/* "a, b, c": a row's choices, for --help and error lines. */
+static const char *choices_of(const struct pcb_choices *ch)
+{
+  static char buf[512];
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ch->count(); i++)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+             i ? ", " : "", ch->name_at(i));
+  return buf;
+}
+
+/* The range of a numeric row, as error lines give it. */
+static const char *range_of(const struct pcb_option *o)
+{
+  static char buf[160];
+
+  snprintf(buf, sizeof(buf), "%s %.15g..%.15g%s%s",
+           o->unit ? o->unit : "values", o->lo, o->hi, o->note ? "; " : "",
+           o->note ? o->note : "");
+  return buf;
+}
+
+/* A number of o's type within its range, or false. */
+static bool parse_number(const struct pcb_option *o, const char *s, double *v)
+{
+  char *end;
+
+  errno = 0;
+  if (o->type == PCB_OPT_SECONDS)
+    *v = strtod(s, &end);
+  else
+    *v = (double)strtoll(s, &end, 10);
+  return *s != '\0' && *end == '\0' && errno == 0 && *v >= o->lo &&
+         *v <= o->hi;
+}
+
+static int find_choice(const struct pcb_choices *ch, const char *name)
+{
+  for (size_t i = 0; i < ch->count(); i++)
+    if (strcmp(ch->name_at(i), name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Splits a comma list in place; the number of items, or -1 if the list
+ * or any item is empty or there are more than PCB_LIST_MAX. */
+static int split(char *value, char **items)
+{
+  int n = 0;
+
+  for (char *it = value;; it++) {
+    char *comma = strchr(it, ',');
+
+    if (n == PCB_LIST_MAX || (comma ? comma == it : *it == '\0'))
+      return -1;
+    items[n++] = it;
+    if (comma == NULL)
+      return n;
+    *comma = '\0';
+    it = comma;
+  }
+}
+
+static enum pcb_cli_action take_list(const struct pcb_option *o,
+                                     const char *value, struct pcb_config *c,
+                                     char *err, size_t errlen)
+{
+  char copy[512], *it[PCB_LIST_MAX];
+  int n = snprintf(copy, sizeof(copy), "%s", value) < (int)sizeof(copy)
+              ? split(copy, it) : -1;
+  const struct pcb_choices *ch = o->choices;
+
+  if (n < 0)
+    return ERR("pcbench: %s: give 1..%d comma-separated values", o->name,
+               PCB_LIST_MAX);
+  for (int i = 0; i < n; i++) {
+    double v;
+    int k = ch ? find_choice(ch, it[i]) : 0;
+
+    if (ch && k < 0)
+      return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
+                 ch->what, it[i], choices_of(ch));
+    for (int j = 0; ch && j < i; j++)
+      if (strcmp(it[j], it[i]) == 0)
+        return ERR("pcbench: %s: '%s' given twice (allowed: each %s once)",
+                   o->name, it[i], ch->what);
+    if (ch) {
+      ch->store((char *)c + o->off + (size_t)i * ch->slot_size, (size_t)k);
+    } else if (!parse_number(o, it[i], &v)) {
+      return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, it[i],
+                 range_of(o));
+    } else {
+      FIELD(c, o, int)[i] = (int)v;
+    }
+  }
+  *COUNT(c, o) = n;
+  return PCB_CLI_RUN;
+}
+
+/* The output's directory must exist and be writable now, not after the run. */
+static enum pcb_cli_action take_path(const struct pcb_option *o,
+                                     const char *value, struct pcb_config *c,
+                                     char *err, size_t errlen)
+{
+  char dir[PATH_MAX];
+  const char *slash = strrchr(value, '/');
+
+  if (*value == '\0' || value[strlen(value) - 1] == '/')
+    return ERR("pcbench: %s: '%s' is not a file path", o->name, value);
+  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - value) : 1,
+           slash ? value : ".");
+  if (slash == value)
+    strcpy(dir, "/");
+  if (access(dir, W_OK) != 0)
+    return ERR("pcbench: %s: directory '%s' does not exist or is not "
+               "writable", o->name, dir);
+  *FIELD(c, o, const char *) = value;
+  return PCB_CLI_RUN;
+}
+
+/* One row's value into c. */
+static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
+                                struct pcb_config *c, char *err, size_t errlen)
+{
+  double v;
+  int k;
+
+  switch (o->type) {
+  case PCB_OPT_INTS:
+  case PCB_OPT_NAMES:
+    return take_list(o, value, c, err, errlen);
+  case PCB_OPT_PATH:
+    return take_path(o, value, c, err, errlen);
+  case PCB_OPT_NAME:
+    if ((k = find_choice(o->choices, value)) < 0)
+      return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
+                 o->choices->what, value, choices_of(o->choices));
+    o->choices->store((char *)c + o->off, (size_t)k);
+    return PCB_CLI_RUN;
+  default:
+    break;
+  }
+  if (!parse_number(o, value, &v))
+    return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, value,
+               range_of(o));
+  if (o->type == PCB_OPT_INT)
+    *FIELD(c, o, int) = (int)v;
+  else if (o->type == PCB_OPT_U64)
+    *FIELD(c, o, uint64_t) = (uint64_t)v;
+  else
+    *FIELD(c, o, double) = v;
+  return PCB_CLI_RUN;
+}
+
+static bool takes_value(const struct pcb_option *o)
+{
+  return o->type != PCB_OPT_FLAG && o->type != PCB_OPT_PRESET &&
+         o->type != PCB_OPT_ACTION;
+}
+
+static const struct pcb_option *find_option(const char *arg, size_t len)
+{
+  for (size_t i = 0; i < pcb_noptions; i++)
+    if (strlen(pcb_options[i].name) == len &&
+        strncmp(pcb_options[i].name, arg, len) == 0)
+      return &pcb_options[i];
+  return NULL;
+}
+
+/* A row's default: its `def` as if typed, or its choices' own defaults. */
+static void take_default(const struct pcb_option *o, struct pcb_config *c)
+{
+  const struct pcb_choices *ch = o->choices;
+  char err[256];
+
+  if (o->def && takes_value(o)) {
+    take(o, o->def, c, err, sizeof(err));  /* the table's own: valid */
+    return;
+  }
+  for (size_t i = 0; ch && ch->is_default && i < ch->count(); i++)
+    if (ch->is_default(i) && *COUNT(c, o) < PCB_LIST_MAX)
+      ch->store((char *)c + o->off + (size_t)(*COUNT(c, o))++ * ch->slot_size,
+                i);
+}
+
+/* A preset's options ("--a=x --b=y"), applied before the command line's. */
+static void take_preset(const struct pcb_option *p, struct pcb_config *c)
+{
+  char copy[256], err[256], *save = NULL;
+
+  snprintf(copy, sizeof(copy), "%s", p->def);
+  for (char *tok = strtok_r(copy, " ", &save); tok;
+       tok = strtok_r(NULL, " ", &save)) {
+    char *eq = strchr(tok, '=');
+    const struct pcb_option *o = find_option(tok, (size_t)(eq - tok));
+
+    take(o, eq + 1, c, err, sizeof(err));  /* the table's own: valid */
+  }
+}
+
+/* --flag=value or --flag value; *used says how many argv slots. */
+static enum pcb_cli_action take_arg(int argc, char **argv, int i, int *used,
+                                    struct pcb_config *c, char *err,
+                                    size_t errlen)
+{
+  const char *eq = strchr(argv[i], '=');
+  size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+  const struct pcb_option *o = find_option(argv[i], len);
+
+  *used = 1;
+  if (o == NULL)
+    return ERR("pcbench: unknown option '%s' (see pcbench --help)", argv[i]);
+  if (!takes_value(o)) {
+    if (eq)
+      return ERR("pcbench: %s takes no value (see pcbench --help)", o->name);
+    if (o->type == PCB_OPT_ACTION) {
+      o->action();
+      return PCB_CLI_EXIT_OK;
+    }
+    *FIELD(c, o, bool) = true;
+    return PCB_CLI_RUN;
+  }
+  if (eq)
+    return take(o, eq + 1, c, err, errlen);
+  if (i + 1 >= argc)
+    return ERR("pcbench: %s needs a value (see pcbench --help)", o->name);
+  *used = 2;
+  return take(o, argv[i + 1], c, err, errlen);
+}
+
+/* What no single row can check: a workload's minimum thread count, and
+ * a mode this build lacks. */
+static enum pcb_cli_action check_together(const struct pcb_config *c,
+                                          char *err, size_t errlen)
+{
+  for (int i = 0; i < c->nworkloads; i++)
+    if (c->threads != 0 && c->threads < c->workloads[i]->min_threads)
+      return ERR("pcbench: --threads: %d is too few for workload '%s' "
+                 "(allowed: %d..%d)", c->threads, c->workloads[i]->name,
+                 c->workloads[i]->min_threads, PCB_THREADS_MAX);
+  if (c->instructions && !PCB_ICOUNT_AVAILABLE)
+    return ERR("pcbench: --instructions: this pcbench was built without "
+               "valgrind/callgrind.h (allowed: install valgrind, rebuild)");
+  return PCB_CLI_RUN;
+}
+
+enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
+                                  char *err, size_t errlen)
+{
+  memset(c, 0, sizeof(*c));
+  for (size_t k = 0; k < pcb_noptions; k++)
+    take_default(&pcb_options[k], c);
+  c->gb_argv[c->gb_argc++] = argv[0];
+  for (int i = 1; i < argc; i++)
+    for (size_t k = 0; k < pcb_noptions; k++)
+      if (pcb_options[k].type == PCB_OPT_PRESET &&
+          strcmp(argv[i], pcb_options[k].name) == 0)
+        take_preset(&pcb_options[k], c);
+  for (int i = 1, used = 1; i < argc; i += used) {
+    enum pcb_cli_action a;
+
+    used = 1;
+    if (strcmp(argv[i], "-h") == 0) {
+      pcb_cli_usage();
+      return PCB_CLI_EXIT_OK;
+    }
+    if (strncmp(argv[i], "--benchmark_", 12) == 0) {
+      if (c->gb_argc >= PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN)
+        return ERR("pcbench: too many --benchmark_* flags (allowed: %d)",
+                   PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN - 1);
+      c->gb_argv[c->gb_argc++] = argv[i];
+    } else if ((a = take_arg(argc, argv, i, &used, c, err, errlen)) !=
+               PCB_CLI_RUN) {
+      return a;
+    }
+  }
+  return check_together(c, err, errlen);
+}
+
+/* A row's allowed values and default, after its help, wrapped. */
+static void print_trailer(const struct pcb_option *o)
+{
+  char buf[640] = "";
+  int col = 80;
+
+  if (o->choices)
+    snprintf(buf, sizeof(buf), "of: %s", choices_of(o->choices));
+  else if (takes_value(o) && o->type != PCB_OPT_PATH)
+    snprintf(buf, sizeof(buf), "%s", range_of(o));
+  if (o->def && buf[0])
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "; ");
+  if (o->def)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %s",
+             o->type == PCB_OPT_PRESET ? "same as" : "default", o->def);
+  for (char *w = strtok(buf, " "), *first = w; w; w = strtok(NULL, " ")) {
+    if (col + (int)strlen(w) + 2 > 78)
+      col = printf("\n%22s%s", "", w == first ? "(" : "") - 1;
+    else
+      col += printf(" ");
+    col += printf("%s", w);
+  }
+  printf("%s\n", buf[0] ? ")" : "");
+}
+
+void pcb_cli_usage(void)
+{
+  printf("usage: pcbench [options] [--benchmark_*=...]\n\n"
+         "Measures where a profiler should keep the PC buffer it fills when"
+         " it\ncaptures a stack trace, per (workload, strategy, depth, "
+         "frames).\n");
+  for (size_t i = 0; i < pcb_noptions; i++) {
+    const struct pcb_option *o = &pcb_options[i];
+    char left[48];
+
+    if (o->heading)
+      printf("\n%s\n", o->heading);
+    snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? "=" : "",
+             o->arg ? o->arg : "");
+    printf("  %-19s ", left);
+    for (const char *h = o->help, *nl;; h = nl + 1) {
+      nl = strchr(h, '\n');
+      printf("%.*s", nl ? (int)(nl - h) : (int)strlen(h), h);
+      if (nl == NULL)
+        break;
+      printf("\n%22s", "");
+    }
+    print_trailer(o);
+  }
+  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
+         "--benchmark_filter)\n\n"
+         "Exit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
+}
+
+void pcb_cli_list(void)
+{
+  printf("strategies:\n");
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+
+    printf("  %-18s %s%s\n", s->name, s->summary,
+           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
+                                                        : "");
+  }
+  printf("workloads:\n");
+  for (size_t i = 0; i < pcb_workload_count(); i++)
+    printf("  %-18s %s\n", pcb_workload_at(i)->name,
+           pcb_workload_at(i)->summary);
+  printf("unwinders:\n");
+  for (size_t i = 0; i < pcb_unwinder_count(); i++)
+    printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
+           pcb_unwinder_at(i)->summary);
+}
+
+void pcb_cli_version(void)
+{
+  printf("pcbench %s\n", PCB_VERSION);
+}

@@ -1,0 +1,150 @@
+/*
+ * pcbench's options, in the order --help lists them.  The names a list
+ * may take come from the project's tables (workloads/table.c,
+ * strategies/registry.c, the unwinders, the placements), so a new
+ * workload or strategy is allowed and listed here with no edit.
+ */
+#include <stddef.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pcbench/strategy.h"
+#include "pcbench/unwind.h"
+#include "workloads/workload.h"
+
+#define AT(field) offsetof(struct pcb_config, field)
+
+static const char *workload_at(size_t i) { return pcb_workload_at(i)->name; }
+static const char *strategy_at(size_t i) { return pcb_strategy_at(i)->name; }
+static const char *unwinder_at(size_t i) { return pcb_unwinder_at(i)->name; }
+static const char *place_at(size_t i) { return pcb_place_name((enum pcb_place)i); }
+static size_t places(void) { return PCB_PLACE_COUNT; }
+
+static void store_workload(void *slot, size_t i)
+{
+  *(const struct pcb_workload **)slot = pcb_workload_at(i);
+}
+
+static void store_strategy(void *slot, size_t i)
+{
+  *(const struct pcb_strategy **)slot = pcb_strategy_at(i);
+}
+
+static void store_unwinder(void *slot, size_t i)
+{
+  *(const struct pcb_unwinder **)slot = pcb_unwinder_at(i);
+}
+
+static void store_place(void *slot, size_t i)
+{
+  *(enum pcb_place *)slot = (enum pcb_place)i;
+}
+
+/* Go's three and the baseline: not the opt-in ones, not the control. */
+static bool strategy_is_default(size_t i)
+{
+  return !(pcb_strategy_at(i)->flags & (PCB_F_CONTROL | PCB_F_OPT_IN));
+}
+
+static const struct pcb_choices workloads = {
+  "workload", pcb_workload_count, workload_at, store_workload,
+  sizeof(const struct pcb_workload *), NULL };
+static const struct pcb_choices strategies = {
+  "strategy", pcb_strategy_count, strategy_at, store_strategy,
+  sizeof(const struct pcb_strategy *), strategy_is_default };
+static const struct pcb_choices unwinders = {
+  "unwinder", pcb_unwinder_count, unwinder_at, store_unwinder,
+  sizeof(const struct pcb_unwinder *), NULL };
+static const struct pcb_choices placements = {
+  "placement", places, place_at, store_place, sizeof(enum pcb_place), NULL };
+
+const struct pcb_option pcb_options[] = {
+  { .heading = "Matrix (comma-separated lists):",
+    .name = "--workloads", .type = PCB_OPT_NAMES, .off = AT(workloads),
+    .n_off = AT(nworkloads), .choices = &workloads, .def = "malloc,block",
+    .arg = "LIST", .help = "workloads to run" },
+  { .name = "--strategies", .type = PCB_OPT_NAMES, .off = AT(strategies),
+    .n_off = AT(nstrategies), .choices = &strategies, .arg = "LIST",
+    .help = "where the PC buffer lives (see --list; by default\n"
+            "all but those marked [not in defaults] there)" },
+  { .name = "--depths", .type = PCB_OPT_INTS, .off = AT(depths),
+    .n_off = AT(ndepths), .lo = 1, .hi = PCB_DEPTH_MAX, .def = "32,128",
+    .arg = "LIST", .unit = "integers", .help = "PCs per capture" },
+  { .name = "--frames", .type = PCB_OPT_INTS, .off = AT(frames),
+    .n_off = AT(nframes), .lo = 1, .hi = PCB_CLI_FRAMES_MAX, .def = "16,100,200",
+    .arg = "LIST", .unit = "integers", .help = "call-chain depth at the event" },
+  { .name = "--placement", .type = PCB_OPT_NAMES, .off = AT(places),
+    .n_off = AT(nplaces), .choices = &placements, .def = "cross_core",
+    .arg = "LIST", .help = "where block/mutex/lock partners run" },
+  { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
+    .choices = &unwinders, .def = "fp", .arg = "NAME",
+    .help = "how every event captures" },
+  { .heading = "Workload:",
+    .name = "--threads", .type = PCB_OPT_INT, .off = AT(threads), .lo = 1,
+    .hi = PCB_THREADS_MAX, .arg = "N", .unit = "integers",
+    .help = "malloc: threads allocating at once; block, mutex,\n"
+            "lock: threads in the ring, 2 or more (default: the\n"
+            "workload's minimum)" },
+  { .name = "--rate", .type = PCB_OPT_U64, .off = AT(rate), .lo = 1,
+    .hi = 1099511627776.0, .def = "1", .arg = "N", .unit = "integers",
+    .help = "malloc: mean bytes between samples; block, mutex,\n"
+            "lock: cycles (Go's rates); 1 = every event" },
+  { .heading = "Measurement:",
+    .name = "--repetitions", .type = PCB_OPT_INT, .off = AT(repetitions),
+    .lo = 1, .hi = 1000, .def = "1", .arg = "N", .unit = "integers",
+    .help = "repetitions per entry (9+ for scripts/compare's U test)" },
+  { .name = "--min-time", .type = PCB_OPT_SECONDS, .off = AT(min_time),
+    .lo = 0.001, .hi = 60, .def = "0.1", .arg = "SEC", .unit = "seconds",
+    .help = "minimum time per repetition" },
+  { .name = "--check-events", .type = PCB_OPT_INT, .off = AT(check_events),
+    .lo = 1, .hi = 1000000, .def = "1000", .arg = "N", .unit = "integers",
+    .help = "events per entry checked against the ground truth,\n"
+            "in an untimed pass" },
+  { .name = "--latency-events", .type = PCB_OPT_INT,
+    .off = AT(latency_events), .lo = 1, .hi = 10000000, .def = "20000",
+    .arg = "N", .unit = "integers",
+    .help = "operations per entry timed one by one for p50, p99,\n"
+            "p999 and max, in an untimed pass" },
+  { .name = "--quick", .type = PCB_OPT_PRESET, .off = AT(quick),
+    .def = "--frames=16,200 --min-time=0.02",
+    .help = "a subset that runs in well under a minute; options given\n"
+            "beside it win" },
+  { .name = "--interleave", .type = PCB_OPT_FLAG, .off = AT(interleave),
+    .help = "run the repetitions of all entries in random order,\n"
+            "so slow drift of the machine spreads over every entry" },
+  { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
+    .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
+    .help = "instruction-count mode, for running under callgrind\n"
+            "(scripts/bench-ci): matrix entries only, N iterations\n"
+            "each (default: off)" },
+  { .heading = "Hostile conditions:",
+    .name = "--storm", .type = PCB_OPT_INT, .off = AT(storm_hz), .lo = 0,
+    .hi = 100000, .def = "0", .arg = "HZ",
+    .unit = "signals per second per thread", .note = "0 = no storm entries",
+    .help = "add storm/ entries: each thread takes SIGPROF HZ\n"
+            "times a second, and the handler records a nested\n"
+            "event; every outer event is checked" },
+  { .name = "--storm-events", .type = PCB_OPT_INT, .off = AT(storm_events),
+    .lo = 1, .hi = 100000000, .def = "1000000", .arg = "N",
+    .unit = "integers", .help = "iterations of each storm entry" },
+  { .name = "--churn-threads", .type = PCB_OPT_INT, .off = AT(churn_threads),
+    .lo = 0, .hi = 1000000, .def = "1000", .arg = "N", .unit = "integers",
+    .note = "0 = no churn entries",
+    .help = "churn/ entries: N threads start, record 3 events\n"
+            "and exit, one after another" },
+  { .name = "--fail-every", .type = PCB_OPT_INT, .off = AT(fail_every),
+    .lo = 0, .hi = 1000000, .def = "0", .arg = "N", .unit = "integers",
+    .note = "0 = no injected failures",
+    .help = "in churn entries every Nth strategy allocation fails" },
+  { .heading = "Output and other:",
+    .name = "--out", .type = PCB_OPT_PATH, .off = AT(out), .arg = "PATH",
+    .help = "write results JSON (a temporary file, then renamed)" },
+  { .name = "--list", .type = PCB_OPT_ACTION, .action = pcb_cli_list,
+    .help = "print the strategies, workloads and unwinders, and exit" },
+  { .name = "--version", .type = PCB_OPT_ACTION, .action = pcb_cli_version,
+    .help = "print pcbench's version, and exit" },
+  { .name = "--help", .type = PCB_OPT_ACTION, .action = pcb_cli_usage,
+    .help = "print this, and exit (also -h)" },
+};
+
+const size_t pcb_noptions = sizeof(pcb_options) / sizeof(pcb_options[0]);

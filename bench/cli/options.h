@@ -1,0 +1,56 @@
+/*
+ * The option table: one row per option -- name, type, where its value
+ * goes, range, default and help -- from which parsing (cli.c), --help and
+ * the defaults all come, as fio's struct fio_option.  A new option is one
+ * row in options.c (and its field in struct pcb_config).
+ */
+#ifndef PCBENCH_OPTIONS_H
+#define PCBENCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pcb_opt_type {
+  PCB_OPT_INT,      /* int in [lo, hi] */
+  PCB_OPT_U64,      /* uint64_t in [lo, hi] */
+  PCB_OPT_SECONDS,  /* double in [lo, hi] */
+  PCB_OPT_INTS,     /* comma list of ints in [lo, hi]; its count at n_off */
+  PCB_OPT_NAMES,    /* comma list of distinct `choices`; count at n_off */
+  PCB_OPT_NAME,     /* one of `choices` */
+  PCB_OPT_PATH,     /* an output file in a writable directory */
+  PCB_OPT_FLAG,     /* no value: sets a bool */
+  PCB_OPT_PRESET,   /* no value: sets a bool, and `def` (options) first */
+  PCB_OPT_ACTION,   /* no value: runs `action`, and pcbench exits 0 */
+};
+
+/* The names an option may take, read from a table of the project's. */
+struct pcb_choices {
+  const char *what;                   /* "workload", in error lines */
+  size_t (*count)(void);
+  const char *(*name_at)(size_t i);
+  void (*store)(void *slot, size_t i);  /* choice i into one slot */
+  size_t slot_size;
+  /* the default when the option's row gives none: each choice for which
+   * this says so (NULL: no default) */
+  bool (*is_default)(size_t i);
+};
+
+struct pcb_option {
+  const char *name;           /* "--depths" */
+  enum pcb_opt_type type;
+  size_t off, n_off;          /* offsetof(struct pcb_config, ...) */
+  double lo, hi;              /* numbers' range, inclusive */
+  const struct pcb_choices *choices;
+  const char *def;            /* as typed on the command line, or NULL */
+  const char *arg;            /* the value's placeholder in --help */
+  const char *unit;           /* what lo..hi counts, in error lines */
+  const char *note;           /* after the range in error lines */
+  const char *help;           /* '\n' starts another line */
+  const char *heading;        /* starts a group of --help */
+  void (*action)(void);
+};
+
+extern const struct pcb_option pcb_options[];
+extern const size_t pcb_noptions;
+
+#endif

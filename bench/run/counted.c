@@ -1,0 +1,55 @@
+/* The counted allocator; see counted.h. */
+#include <malloc.h>
+#include <stdlib.h>
+
+#include "pcbench/hooks.h"
+#include "run/counted.h"
+
+static _Atomic long live;
+static _Atomic unsigned long calls, injected;
+static unsigned long fail_every;
+
+static void *counted_alloc(size_t n)
+{
+  void *p;
+
+  if (fail_every && ++calls % fail_every == 0) {
+    injected++;
+    return NULL;
+  }
+  p = malloc(n);
+  if (p)
+    live += (long)malloc_usable_size(p);
+  return p;
+}
+
+static void counted_free(void *p)
+{
+  if (p)
+    live -= (long)malloc_usable_size(p);
+  free(p);
+}
+
+void pcb_counted_install(unsigned long every)
+{
+  live = 0;
+  calls = injected = 0;
+  fail_every = every;
+  pcb_hooks.alloc = counted_alloc;
+  pcb_hooks.free = counted_free;
+}
+
+void pcb_counted_remove(void)
+{
+  pcb_hooks_reset();
+}
+
+long pcb_counted_live(void)
+{
+  return live;
+}
+
+unsigned long pcb_counted_injected(void)
+{
+  return injected;
+}

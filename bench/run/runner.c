@@ -1,0 +1,357 @@
+/*
+ * The runner (see runner.h).  Its threads are the measuring thread (w[0],
+ * the caller, bound to PU0 by main) and partners w[1..] (run/partner.c),
+ * created on the first point that needs them and kept for the whole run.
+ * They stay registered with one (strategy, depth) until a point needs
+ * another, so thread_init never runs inside a measured run.
+ */
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcbench/error.h"
+#include "run/floor.h"
+#include "run/partner.h"
+#include "run/runner.h"
+
+/* One thread's job for a run: its loop at the bottom of its chain. */
+struct job {
+  struct pcb_run run;
+  const struct pcb_workload *wl;
+  int frames;
+  bool latency;  /* the measuring thread times each operation */
+};
+
+/* A call of pcb_runner_each's fn, carried to a partner. */
+struct call {
+  pcb_runner_fn fn;
+  struct pcb_wl_thread *w;
+  void *arg;
+};
+
+static struct {
+  const struct pcb_config *cfg;
+  struct pcb_bucket_table buckets;
+  struct pcb_wl_thread w[PCB_THREADS_MAX];  /* [0] is the measuring thread */
+  struct pcb_partner partners[PCB_THREADS_MAX];
+  struct job jobs[PCB_THREADS_MAX];
+  int npartners;
+  const struct pcb_strategy *reg_s;  /* what the threads are registered with */
+  int reg_depth, reg_threads;
+  struct pcb_wl_shared sh;
+  struct pcb_clock clock;
+  struct pcb_hist hist;
+} H;
+
+struct pcb_bucket_table *pcb_runner_buckets(void)
+{
+  return &H.buckets;
+}
+
+static int call_main(void *arg)
+{
+  struct call *c = arg;
+
+  return c->fn(c->w, c->arg);
+}
+
+/* fn on threads [0, n): the caller runs w[0]'s, partners the others. */
+static int on_threads(int n, pcb_runner_fn fn, void *arg)
+{
+  int err = 0;
+
+  for (int i = 0; i < n; i++) {
+    struct call c = { fn, &H.w[i], arg };
+    int rc = i == 0 ? call_main(&c)
+                    : pcb_partner_call(&H.partners[i], call_main, &c);
+
+    err = err ? err : rc;
+  }
+  return err;
+}
+
+int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg)
+{
+  return on_threads(p->threads, fn, arg);
+}
+
+static int register_one(struct pcb_wl_thread *w, void *arg)
+{
+  (void)arg;
+  return pcb_thread_register(&w->thread, H.reg_s, H.reg_depth);
+}
+
+static int unregister_one(struct pcb_wl_thread *w, void *arg)
+{
+  (void)arg;
+  pcb_thread_unregister(&w->thread);
+  return 0;
+}
+
+static void unregister_all(void)
+{
+  on_threads(H.reg_threads, unregister_one, NULL);
+  H.reg_threads = 0;
+  H.reg_s = NULL;
+}
+
+/* Partners running and placed for p. */
+static int place_partners(const struct pcb_point *p)
+{
+  char desc[128];
+
+  while (H.npartners < p->threads - 1) {
+    int i = ++H.npartners;
+
+    if (pcb_partner_start(&H.partners[i], 0) == PCB_ESYS) {
+      H.npartners--;
+      return PCB_ESYS;
+    }
+  }
+  for (int i = 1; i < p->threads; i++)
+    pcb_partner_bind(&H.partners[i],
+                     pcb_topo_pu_for(p->place, i, desc, sizeof(desc)));
+  return 0;
+}
+
+/* Registered one thread at a time, so a failure leaves reg_threads
+ * counting exactly the threads to unregister. */
+static int register_threads(const struct pcb_point *p)
+{
+  int err = 0;
+
+  if (H.reg_s == p->s && H.reg_depth == p->depth && H.reg_threads >= p->threads)
+    return 0;
+  unregister_all();
+  H.reg_s = p->s;
+  H.reg_depth = p->depth;
+  for (int i = 0; i < p->threads && err == 0; i++) {
+    err = i == 0 ? register_one(&H.w[0], NULL)
+                 : pcb_partner_call(&H.partners[i], call_main,
+                                    &(struct call){ register_one, &H.w[i],
+                                                    NULL });
+    if (err == 0)
+      H.reg_threads = i + 1;
+  }
+  return err;
+}
+
+bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st)
+{
+  int err = place_partners(p);
+
+  if (err == 0)
+    err = register_threads(p);
+  if (err) {
+    char msg[160];
+
+    snprintf(msg, sizeof(msg), "set-up failed: %s", pcb_strerror(err));
+    pcb_gb_skip_with_error(st, msg);
+    return false;
+  }
+  return true;
+}
+
+static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
+                         pcb_consume_fn consume)
+{
+  pcb_sampler_init(&w->sampler, rate, 0x9e3779b9u * (uint64_t)(i + 1));
+  w->rng = 0x2545f491u * (uint64_t)(i + 7);
+  w->block_rate = (int64_t)rate;
+  w->buckets = &H.buckets;
+  w->consume = consume;
+  w->events = w->lost = 0;
+  w->seen = w->correct = w->truncated = 0;
+  w->nested = w->nested_lost = 0;
+}
+
+void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
+                      pcb_consume_fn consume)
+{
+  for (int i = 0; i < p->threads; i++)
+    reset_thread(&H.w[i], i, rate, consume);
+}
+
+static int job_main(void *arg)
+{
+  struct job *j = arg;
+
+  return pcb_oracle_run(j->run.w->oracle, j->frames,
+                        j->latency ? j->wl->latency_loop : j->wl->loop,
+                        &j->run);
+}
+
+void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
+                    int64_t count, bool latency)
+{
+  struct pcb_wl_shared *sh = &H.sh;
+
+  sh->nthreads = p->threads;
+  memset(sh->own, 0, sizeof(sh->own));
+  atomic_store(&sh->stop, false);
+  atomic_store(&sh->started, 0);
+  for (int i = 0; i < p->threads; i++)
+    H.jobs[i] = (struct job){ { &H.w[i], sh, i ? NULL : st, i ? 0 : count, i,
+                                &H.hist, &H.clock },
+                              p->wl, p->frames, latency && i == 0 };
+  for (int i = 1; i < p->threads; i++)
+    pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
+  while (atomic_load(&sh->started) < p->threads - 1)
+    sched_yield();
+  job_main(&H.jobs[0]);
+  atomic_store(&sh->stop, true);
+  pthread_mutex_lock(&sh->mu);
+  pthread_cond_broadcast(&sh->cv);
+  pthread_mutex_unlock(&sh->mu);
+  for (int i = 1; i < p->threads; i++)
+    pcb_partner_join(&H.partners[i]);
+}
+
+struct pcb_tally pcb_runner_tally(const struct pcb_point *p)
+{
+  bool none = p->s->flags & PCB_F_NO_CAPTURE;
+  struct pcb_tally t = { .main_events = H.w[0].events };
+
+  for (int i = 0; i < p->threads; i++) {
+    const struct pcb_wl_thread *w = &H.w[i];
+
+    t.events += w->events;
+    t.lost += w->lost;
+    if (w->seen == (none ? 0 : w->events))
+      t.correct += none ? w->events : w->correct;
+    t.truncated += w->truncated;
+    t.nested += w->nested;
+    t.nested_lost += w->nested_lost;
+  }
+  return t;
+}
+
+void pcb_runner_check(const struct pcb_point *p, struct pcb_point_figs *f)
+{
+  struct pcb_tally t;
+
+  pcb_runner_reset(p, 1, pcb_wl_consume_check);
+  pcb_runner_run(p, NULL, H.cfg->check_events, false);
+  t = pcb_runner_tally(p);
+  f->nchecked += t.events;
+  f->ncorrect += t.correct;
+  f->ntruncated += t.truncated;
+  f->checked = true;
+}
+
+/* The calibrated floor of the cycle counter is removed from each value,
+ * into a log-linear histogram.  A handler armed by `arm` touches its
+ * thread's state, so it is armed only after every thread is reset. */
+void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
+                        struct pcb_point_figs *f)
+{
+  bool armed;
+
+  pcb_runner_reset(p, H.cfg->rate, pcb_wl_consume_timed);
+  pcb_hist_reset(&H.hist);
+  armed = arm != NULL && arm(p, true) == 0;
+  pcb_runner_run(p, NULL, H.cfg->latency_events, true);
+  if (armed)
+    arm(p, false);
+  f->p50 = pcb_hist_quantile(&H.hist, 0.5);
+  f->p99 = pcb_hist_quantile(&H.hist, 0.99);
+  f->p999 = pcb_hist_quantile(&H.hist, 0.999);
+  f->max = pcb_hist_quantile(&H.hist, 1);
+  f->timed_each = true;
+}
+
+void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f)
+{
+  reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
+  pcb_stack_figures(&H.w[0], p->wl, p->frames, &f->stack);
+}
+
+static void counter(pcb_gb_state *st, const char *name, double v)
+{
+  pcb_gb_counter(st, name, v, PCB_GB_PLAIN);
+}
+
+void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
+                         const struct pcb_tally *t,
+                         const struct pcb_point_figs *f)
+{
+  int64_t iters = pcb_gb_iterations(st);
+  double floor = pcb_floor_ns(p->depth, p->frames);
+
+  counter(st, "events", (double)t->events);
+  counter(st, "events_per_iter",
+          iters > 0 ? (double)t->main_events / (double)iters : 0);
+  counter(st, "lost", (double)t->lost);
+  counter(st, "checked", (double)f->nchecked);
+  if (f->nchecked > 0) {  /* never a NaN counter: JSON readers choke */
+    counter(st, "correct", (double)f->ncorrect / (double)f->nchecked);
+    counter(st, "truncated", (double)f->ntruncated / (double)f->nchecked);
+  }
+  counter(st, "threads", p->threads);
+  if (f->ns_per_iter > 0 && floor > 0)
+    counter(st, "floor_ratio", f->ns_per_iter / floor);
+  if (f->stack.ok) {
+    counter(st, "stack_bytes", (double)f->stack.stack_bytes);
+    counter(st, "min_fiber_stack", (double)f->stack.min_fiber_stack);
+  }
+  if (f->stack.headroom_ok)
+    counter(st, "headroom_bytes", (double)f->stack.headroom_bytes);
+  if (f->timed_each) {
+    counter(st, "p50_ns", (double)f->p50);
+    counter(st, "p99_ns", (double)f->p99);
+    counter(st, "p999_ns", (double)f->p999);
+    counter(st, "max_ns", (double)f->max);
+  }
+}
+
+static void describe_clock(void)
+{
+  char buf[160];
+
+  snprintf(buf, sizeof(buf),
+           "%s, %.4f ns/tick; floor %.1f ns (median of 10001 back-to-back "
+           "pairs) subtracted from each timed operation",
+           pcb_clock_rdtscp.name, H.clock.ns_per_tick, H.clock.floor_ns);
+  pcb_gb_context("latency_timer", buf);
+  snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
+  pcb_gb_context("timer_floor_ns", buf);
+}
+
+int pcb_runner_init(const struct pcb_config *c)
+{
+  int err;
+
+  H.cfg = c;
+  err = pcb_bucket_table_init(&H.buckets, 1 << 14, 1 << 22);
+  if (err)
+    return err;
+  err = pcb_clock_calibrate(&pcb_clock_rdtscp, 50, 10001, &H.clock);
+  if (err)
+    return err;
+  describe_clock();
+  pthread_mutex_init(&H.sh.mu, NULL);
+  pthread_cond_init(&H.sh.cv, NULL);
+  for (int i = 0; i < PCB_THREADS_MAX; i++) {
+    H.w[i].oracle = malloc(sizeof(*H.w[i].oracle));
+    if (H.w[i].oracle == NULL)
+      return PCB_ENOMEM;
+  }
+  /* instruction mode counts instructions: no floor is timed, none read */
+  return c->instructions ? 0 : pcb_floor_init(c);
+}
+
+void pcb_runner_fini(void)
+{
+  unregister_all();
+  for (int i = 1; i <= H.npartners; i++)
+    pcb_partner_stop(&H.partners[i]);
+  H.npartners = 0;
+  for (int i = 0; i < PCB_THREADS_MAX; i++) {
+    free(H.w[i].oracle);
+    H.w[i].oracle = NULL;
+  }
+  pcb_bucket_table_destroy(&H.buckets);
+  pthread_mutex_destroy(&H.sh.mu);
+  pthread_cond_destroy(&H.sh.cv);
+}

@@ -1,0 +1,110 @@
+/*
+ * The runner: runs one point of the matrix -- (workload, strategy, depth,
+ * frames, threads, placement) -- on harness-owned threads, and measures
+ * it.  It knows no suite: the suites (suites/) decide which points become
+ * entries and what each entry reports; the runner gives them
+ *   prepare  -- outside the timer: partners started and placed, every
+ *               thread registered with (strategy, depth) once and reused
+ *               across repetitions;
+ *   run      -- the measuring thread descends `frames` real frames and
+ *               runs the loop at the bottom (Google Benchmark's, or a
+ *               count); partners do the same until told to stop;
+ *   passes   -- untimed: the correctness check, the latency pass, the
+ *               stack figures;
+ *   the floor (run/floor.h), which every matrix figure is read against.
+ * The timed path holds only the workload, the strategy and the bucket
+ * table: no allocation, I/O or timing of the runner's own.
+ */
+#ifndef PCBENCH_RUNNER_H
+#define PCBENCH_RUNNER_H
+
+#include "config.h"
+#include "run/stackfig.h"
+#include "workloads/workload.h"
+
+struct pcb_point {
+  const struct pcb_workload *wl;
+  const struct pcb_strategy *s;
+  int depth, frames, threads;
+  enum pcb_place place;
+};
+
+/* What the threads recorded since their last reset, summed.  A thread's
+ * events are correct when its checking consumer saw exactly one capture
+ * per event and it equalled the truth (for `off`: when it saw none). */
+struct pcb_tally {
+  uint64_t events, lost;
+  uint64_t main_events;       /* the measuring thread's alone */
+  uint64_t correct, truncated;
+  uint64_t nested, nested_lost;
+};
+
+/* What a point's untimed passes found, reported with every repetition. */
+struct pcb_point_figs {
+  bool checked;
+  uint64_t nchecked, ncorrect, ntruncated;
+  bool timed_each;
+  uint64_t p50, p99, p999, max;
+  struct pcb_stack_figs stack;
+  double ns_per_iter;         /* the last timed run, by the runner's clock */
+  uint64_t nested, nested_lost;  /* under a storm */
+};
+
+/* An entry of one point: what the matrix and its variants register. */
+struct pcb_point_entry {
+  char name[160];
+  struct pcb_point p;
+  int index;                  /* among its suite's entries */
+  struct pcb_point_figs figs;
+};
+
+/* fn(p, arg) for each point of c, in the matrix's order (workload,
+ * strategy, depth, frames, placement -- the last only for workloads of
+ * several threads); stops at, and returns, the first error. */
+typedef int (*pcb_point_fn)(const struct pcb_point *p, void *arg);
+int pcb_points_each(const struct pcb_config *c, pcb_point_fn fn, void *arg);
+int pcb_points_count(const struct pcb_config *c);
+/* One entry per point of c, named after `kind` if not NULL (base/name.h),
+ * in an array to free(); NULL (*n = 0) if out of memory or a name does
+ * not fit. */
+struct pcb_point_entry *pcb_point_entries(const struct pcb_config *c,
+                                          const char *kind, int *n);
+
+int pcb_runner_init(const struct pcb_config *c);
+void pcb_runner_fini(void);
+/* The bucket table every event of the run goes to (Go's stkbucket). */
+struct pcb_bucket_table *pcb_runner_buckets(void);
+
+/* Placement and registration for p; false (Google Benchmark told why)
+ * if the point cannot run. */
+bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st);
+/* Every thread of p: counters cleared, sampling at `rate`, `consume`. */
+void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
+                      pcb_consume_fn consume);
+/* One run of p on all its threads: Google Benchmark's loop when st, else
+ * `count` operations of the measuring thread, each timed when latency. */
+void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
+                    int64_t count, bool latency);
+struct pcb_tally pcb_runner_tally(const struct pcb_point *p);
+/* fn(w, arg) on each of p's threads, on that thread; every thread is
+ * called, the first error returned. */
+typedef int (*pcb_runner_fn)(struct pcb_wl_thread *w, void *arg);
+int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
+
+/* The passes.  check: --check-events events at rate 1 with the checking
+ * consumer.  latency: --latency-events operations at the configured rate,
+ * each timed, with `arm(p, true)` before and `arm(p, false)` after when
+ * arm is given (it may refuse: the pass then runs without).  stack: the
+ * three stack figures of one event. */
+void pcb_runner_check(const struct pcb_point *p, struct pcb_point_figs *f);
+typedef int (*pcb_runner_arm_fn)(const struct pcb_point *p, bool on);
+void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
+                        struct pcb_point_figs *f);
+void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f);
+
+/* The counters of one timed run (t) with the point's figures (f). */
+void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
+                         const struct pcb_tally *t,
+                         const struct pcb_point_figs *f);
+
+#endif

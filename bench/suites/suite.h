@@ -1,0 +1,35 @@
+/*
+ * Suites: one per kind of entry, each in its own file, listed in one
+ * ordered table (table.c), as libuv lists its benchmarks: the runner and
+ * main know none of them by name.  A suite turns the configuration into
+ * Google Benchmark entries (named through base/name.h) whose bodies use
+ * the runner (run/); its setup runs once, in table order, so entries run
+ * in that order unless --interleave shuffles them.
+ */
+#ifndef PCBENCH_SUITE_H
+#define PCBENCH_SUITE_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+struct pcb_suite {
+  const char *name;      /* the first word of its entries' names */
+  const char *summary;
+  bool counts;           /* also runs in instruction-count mode */
+  /* Registers the suite's entries for c; 0 or PCB_E*.  Required. */
+  int (*setup)(const struct pcb_config *c);
+  /* After the run: one line per entry whose verdict the suite gives, on
+   * stderr; returns how many failed.  Optional. */
+  int (*verdicts)(void);
+  /* Frees what setup allocated.  Optional. */
+  void (*fini)(void);
+};
+
+/* Every suite of the table, in order (only the counting ones in
+ * instruction-count mode); 0 or the first error. */
+int pcb_suites_setup(const struct pcb_config *c);
+int pcb_suites_verdicts(void);
+void pcb_suites_fini(void);
+
+#endif
