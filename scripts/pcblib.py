@@ -40,7 +40,6 @@ import sys
 import tempfile
 from collections import namedtuple
 
-import numpy as np
 
 MIN_REPETITIONS = 9  # below this the U test has too little power to gate on
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -251,7 +250,9 @@ def _read_json(path):
     repeated key, at most MAX_DEPTH levels.  Any problem is BadInput."""
     import stat
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: a FIFO given as the file is refused, not waited on
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise BadInput(f"{path}: not a regular file; expected a "
@@ -446,18 +447,30 @@ def load_doc(path):
         raise BadInput(f"{path}: no 'context' object and 'benchmarks' list; "
                        "expected Google Benchmark JSON")
     _check_context(path, doc["context"])
-    seen = {}
+    seen, fields = {}, {}
     for i, row in enumerate(doc["benchmarks"]):
         _check_row(path, i, row)
         if row["run_type"] == "iteration":
-            reps = seen.setdefault(row["run_name"], [row["repetitions"]])
+            name = row["run_name"]
+            reps = seen.setdefault(name, [row["repetitions"]])
             if row["repetitions"] != reps[0] or \
                     row["repetition_index"] in reps[1:]:
-                raise BadInput(f"{path}: benchmark {_short(row['run_name'])}"
+                raise BadInput(f"{path}: benchmark {_short(name)}"
                                f": repetition {row['repetition_index']!r} "
                                f"of {row['repetitions']!r} conflicts with "
                                "another row; expected each repetition once")
             reps.append(row["repetition_index"])
+            keys = fields.setdefault(name, set(row))
+            if keys != set(row):
+                raise BadInput(f"{path}: benchmark {_short(name)}: "
+                               f"repetition {row['repetition_index']!r} has "
+                               f"fields {sorted(keys ^ set(row))} that "
+                               "another lacks; expected every repetition "
+                               "to carry the same counters")
+    if not seen:
+        raise BadInput(f"{path}: no per-repetition rows (run_type "
+                       "'iteration'); expected a file written without "
+                       "--benchmark_report_aggregates_only")
     for name, reps in seen.items():
         if len(reps) - 1 != reps[0]:
             raise BadInput(f"{path}: benchmark {_short(name)}: "
@@ -476,10 +489,6 @@ def load_results(path, counters=False):
         figs = runs.setdefault(row["run_name"], {})
         for key, v in _row_figures(path, row, counters).items():
             figs.setdefault(key, []).append(v)
-    if not runs:
-        raise BadInput(f"{path}: no per-repetition rows (run_type "
-                       "'iteration'); expected a file written without "
-                       "--benchmark_report_aggregates_only")
     for name, figs in runs.items():
         n = len(figs["time"])
         for key, vals in figs.items():
@@ -541,6 +550,7 @@ def run_date(res):
 
 def summary(vals):
     """median, q1, q3, min, max, sample stddev (0 for one value)."""
+    import numpy as np  # here: a refused input never pays for numpy
     a = np.asarray(vals, dtype=float)
     q1, med, q3 = np.percentile(a, [25, 50, 75])
     sd = float(np.std(a, ddof=1)) if len(a) > 1 else 0.0
@@ -654,6 +664,7 @@ def write_atomic(path, data):
 def _welch(a, b):
     """Two-sided p-value of Welch's t-test; exact answer for zero spread."""
     from scipy import stats
+    import numpy as np
     va, vb = np.var(a, ddof=1), np.var(b, ddof=1)
     se2 = va / len(a) + vb / len(b)
     diff = np.mean(b) - np.mean(a)
@@ -683,6 +694,7 @@ def detect_steps(x, alpha=0.01, min_seg=2, min_change=0.05):
     differ by more than min_change relative, then split both sides again.
     Returns [(index of first point after the step, adjusted p)], sorted.
     """
+    import numpy as np
     x = np.asarray(x, dtype=float)
     found, todo = [], [(0, len(x))]
     while todo:
