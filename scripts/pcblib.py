@@ -3,10 +3,16 @@
 A results file is Google Benchmark 1.7.1 JSON as pcbench writes it: a
 `context` object and a `benchmarks` list in which every repetition of an
 entry is one row with run_type "iteration" (aggregate rows -- mean, median,
-stddev, cv -- are ignored: the scripts recompute what they need from the
-repetitions).  load_results() reads one file strictly (bare NaN/Infinity
-tokens, which Google Benchmark can write, are refused), checks the rows it
-uses, and groups the repetitions by run_name into
+stddev, cv -- are checked, then ignored: the scripts recompute what they
+need from the repetitions).  load_doc() reads one file strictly and checks
+all of it once: a regular UTF-8 file of at most 64 MiB, strict JSON (no
+bare NaN/Infinity token, which Google Benchmark can write; no number too
+large for a float; no repeated key; at most 32 levels deep), every row's
+fields of their type (strings, counts, finite numbers), the fields Google
+Benchmark always writes present, times > 0 and figures >= 0 in every
+repetition, every repetition of an entry once, and the context keys the
+scripts read of their type.  load_results() then groups the repetitions by
+run_name into
     runs[run_name][figure] = [value of repetition 0, 1, ...]
 for every figure in FIGURES that the entry carries
 (load_results(path, counters=True) keeps every numeric field of the row
@@ -35,11 +41,11 @@ import datetime
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from collections import namedtuple
 
-import numpy as np
 
 MIN_REPETITIONS = 9  # below this the U test has too little power to gate on
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -178,10 +184,13 @@ def run(prog, main):
     try:
         return main()
     except BadInput as e:
-        sys.stderr.write(f"{prog}: {e}\n")
+        msg = str(e)
     except OSError as e:  # an output that cannot be written
-        sys.stderr.write(f"{prog}: {e.filename or ''}: {e.strerror}; "
-                         "expected a writable output location\n")
+        msg = (f"{e.filename or ''}: {e.strerror}; expected a writable "
+               "output location")
+    # one line, whatever a path or a name in the message holds
+    sys.stderr.write(f"{prog}: " + msg.replace("\r", "\\r")
+                     .replace("\n", "\\n") + "\n")
     return 2
 
 
@@ -243,27 +252,131 @@ def _no_constant(token):
     raise BadInput(f"bare {token} token, which is not JSON")
 
 
-def _read_json(path):
+# Limits of a results file: pcbench writes a few hundred KiB, 4 levels deep.
+MAX_BYTES = 64 * 2 ** 20
+MAX_DEPTH = 32
+MAX_INT_DIGITS = 300
+
+
+def _int(text):
+    """json parse_int hook: an integer a float can hold, or BadInput."""
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise BadInput(f"integer of {len(text)} digits, too large for a "
+                       "float")
+    v = int(text)
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f, parse_constant=_no_constant)
-    except BadInput as e:
-        raise BadInput(f"{path}: {e}; allowed: finite numbers only "
-                       "(pcbench writes 0 for an undefined cv)") from None
+        float(v)
+    except OverflowError:
+        raise BadInput(f"integer {text[:20]}... too large for a float") \
+            from None
+    return v
+
+
+def _float(text):
+    """json parse_float hook: a finite float, or BadInput."""
+    v = float(text)
+    if not math.isfinite(v):
+        raise BadInput(f"number {text[:40]} too large for a float")
+    return v
+
+
+def _pairs(pairs):
+    """json object_pairs_hook: a dict, refusing a repeated key (json.load
+    would keep the last value and silently drop the others)."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen, dups = set(), []
+        for k, _ in pairs:
+            if k in seen:
+                dups.append(k)
+            seen.add(k)
+        # pcbench's workload counter `threads` repeats Google Benchmark's
+        # own `threads` key in a row; the counter, written last, is kept.
+        if dups != ["threads"]:
+            raise BadInput(f"key {dups[0][:60]!r} repeated in one object")
+    return d
+
+
+def _walk(doc):
+    """Refuse nesting deeper than MAX_DEPTH and strings that are not valid
+    Unicode (a lone surrogate from a \\ud800 escape cannot be printed or
+    written back); iterative, so depth itself cannot overflow."""
+    todo = [(doc, 1)]
+    while todo:
+        v, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise BadInput(f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(v, dict):
+            todo += [(k, depth) for k in v]
+            todo += [(x, depth + 1) for x in v.values()]
+        elif isinstance(v, list):
+            todo += [(x, depth + 1) for x in v]
+        elif isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadInput("a string holds a lone surrogate escape, "
+                               "which is not Unicode text") from None
+
+
+def _read_json(path):
+    """The parsed document of one file, strictly: a regular file of at most
+    MAX_BYTES, UTF-8, no NaN/Infinity token, no number beyond a float, no
+    repeated key, at most MAX_DEPTH levels.  Any problem is BadInput."""
+    import stat
+    try:
+        # O_NONBLOCK: a FIFO given as the file is refused, not waited on
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise BadInput(f"{path}: not a regular file; expected a "
+                               "pcbench results JSON file")
+            if st.st_size > MAX_BYTES:
+                raise BadInput(f"{path}: {st.st_size} bytes, more than the "
+                               f"{MAX_BYTES} a results file may have")
+            data = f.read(MAX_BYTES + 1)
     except OSError as e:
         raise BadInput(f"{path}: cannot read ({e.strerror}); expected a "
                        "pcbench results JSON file") from None
+    if len(data) > MAX_BYTES:
+        raise BadInput(f"{path}: more than the {MAX_BYTES} bytes a results "
+                       "file may have")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInput(f"{path}: not UTF-8 (byte {e.start}); expected "
+                       "Google Benchmark JSON") from None
+    try:
+        doc = json.loads(text, parse_constant=_no_constant, parse_int=_int,
+                         parse_float=_float, object_pairs_hook=_pairs)
+        _walk(doc)
+        return doc
+    except BadInput as e:
+        raise BadInput(f"{path}: {e}; allowed: JSON with finite numbers "
+                       "only (pcbench writes 0 for an undefined cv)") \
+            from None
+    except RecursionError:
+        raise BadInput(f"{path}: nested too deeply to be a results file") \
+            from None
     except ValueError as e:
-        raise BadInput(f"{path}: not valid JSON ({e}); expected Google "
+        msg = " ".join(str(e).split())[:200]
+        raise BadInput(f"{path}: not valid JSON ({msg}); expected Google "
                        "Benchmark JSON as pcbench --out writes it") from None
 
 
 def _number(path, name, key, v):
     if isinstance(v, bool) or not isinstance(v, (int, float)) \
             or not math.isfinite(v):
-        raise BadInput(f"{path}: benchmark '{name}': {key} is {v!r}; "
-                       "expected a finite number")
+        raise BadInput(f"{path}: benchmark {_short(name)}: {key} is "
+                       f"{_short(v)}; expected a finite number")
     return float(v)
+
+
+def _short(v, n=60):
+    """repr of a value for an error line: one line, at most n characters."""
+    r = repr(v)
+    return r if len(r) <= n else r[:n] + "..."
 
 
 # Fields of a Google Benchmark row that name or place it rather than
@@ -272,21 +385,63 @@ ROW_FIELDS = {"name", "run_name", "run_type", "family_index",
               "per_family_instance_index", "repetitions", "repetition_index",
               "real_time", "cpu_time", "time_unit", "aggregate_name",
               "aggregate_unit", "error_occurred", "error_message", "label"}
+# The types of those fields (every other field of a row is a counter: a
+# finite number).  Counts may be written as integral floats (threads: 2.0).
+STRING_FIELDS = ("name", "run_name", "run_type", "time_unit",
+                 "aggregate_name", "aggregate_unit", "error_message", "label")
+COUNT_FIELDS = ("family_index", "per_family_instance_index", "repetitions",
+                "repetition_index", "threads", "iterations")
+REQUIRED = ("name", "run_name", "run_type", "repetitions", "iterations",
+            "real_time", "cpu_time", "time_unit")
+# Context keys the scripts read, and their type; other keys may hold any
+# JSON value (the scripts do not read them).
+_STR, _INT, _NUM, _BOOL, _LIST = "a string", "an integer", "a number", \
+    "true or false", "a list"
+CONTEXT_TYPES = dict.fromkeys(
+    ("date", "host_name", "executable", "library_build_type",
+     "pcbench_version", "git_commit", "compiler", "cflags", "hwloc_topology",
+     "cpu_binding", "unwinder", "rate", "correctness_check", "latency_timer",
+     "timer_floor_ns", "repetition_order", "instruction_mode",
+     "instruction_counter"), _STR)
+CONTEXT_TYPES.update(num_cpus=_INT, mhz_per_cpu=_NUM,
+                     cpu_scaling_enabled=_BOOL, caches=_LIST, load_avg=_LIST)
+
+
+def _is(v, kind):
+    num = isinstance(v, (int, float)) and not isinstance(v, bool)
+    return {_STR: isinstance(v, str), _BOOL: isinstance(v, bool),
+            _LIST: isinstance(v, list), _NUM: num,
+            _INT: num and v == int(v)}[kind]
+
+
+def _check_context(path, ctx):
+    for key, v in ctx.items():
+        kind = CONTEXT_TYPES.get(key, _STR if key.startswith("placement_")
+                                 else None)
+        if kind and not _is(v, kind):
+            raise BadInput(f"{path}: context.{key} is {_short(v)}; "
+                           f"expected {kind}")
+    for c in ctx.get("caches", []):
+        if not isinstance(c, dict) or not all(
+                _is(c.get(k), t) for k, t in (("type", _STR), ("level", _INT),
+                                              ("size", _NUM),
+                                              ("num_sharing", _INT))):
+            raise BadInput(f"{path}: context.caches holds {_short(c)}; "
+                           "expected objects with type, level, size and "
+                           "num_sharing")
+    for x in ctx.get("load_avg", []):
+        if not _is(x, _NUM):
+            raise BadInput(f"{path}: context.load_avg holds {_short(x)}; "
+                           "expected numbers")
 
 
 def _row_figures(path, row, counters=False):
     """The figures of one iteration row, time converted to ns (with
     counters, also every other numeric field: user counters, iterations)."""
-    name = row.get("run_name", row.get("name"))
-    unit = row.get("time_unit")
-    if unit not in TIME_UNITS:
-        raise BadInput(f"{path}: benchmark '{name}': time_unit {unit!r}; "
-                       "allowed: " + ", ".join(TIME_UNITS))
-    out = {"time": _number(path, name, "real_time", row.get("real_time"))
-           * TIME_UNITS[unit]}
-    keys = [k for k, v in row.items() if k not in ROW_FIELDS and
-            isinstance(v, (int, float)) and not isinstance(v, bool)] \
-        if counters else [f.name for f in FIGURES[1:]]
+    name = row["run_name"]
+    out = {"time": row["real_time"] * TIME_UNITS[row["time_unit"]]}
+    keys = [k for k in row if k not in ROW_FIELDS] if counters \
+        else [f.name for f in FIGURES[1:]]
     for key in keys:
         if key in row:
             out[key] = _number(path, name, key, row[key])
@@ -294,48 +449,166 @@ def _row_figures(path, row, counters=False):
 
 
 def _check_row(path, i, row):
+    """Every field of one row has its type; every measure is a finite
+    number, and a repetition's times and figures are in range."""
     if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-        raise BadInput(f"{path}: benchmarks[{i}] is not an object with a "
-                       "name; expected Google Benchmark rows")
+        raise BadInput(f"{path}: benchmarks[{i}] is {_short(row)}; expected "
+                       "an object with a name (a Google Benchmark row)")
+    name = row["name"]
     if row.get("error_occurred"):
-        raise BadInput(f"{path}: benchmark '{row['name']}' failed "
-                       f"({row.get('error_message', 'no message')}); "
-                       "expected a run without errors")
-    if row.get("run_type") not in ("iteration", "aggregate"):
-        raise BadInput(f"{path}: benchmark '{row['name']}': run_type "
-                       f"{row.get('run_type')!r}; allowed: iteration, "
-                       "aggregate")
+        raise BadInput(f"{path}: benchmark {_short(name)} failed "
+                       f"({_short(row.get('error_message', 'no message'))})"
+                       "; expected a run without errors")
+    kind = row.get("run_type")
+    if kind not in ("iteration", "aggregate"):
+        raise BadInput(f"{path}: benchmark {_short(name)}: run_type "
+                       f"{_short(kind)}; allowed: iteration, aggregate")
+    need = REQUIRED + (("repetition_index",) if kind == "iteration" else
+                       ("aggregate_name",))
+    for key in need:
+        if key not in row:
+            raise BadInput(f"{path}: benchmark {_short(name)}: no {key}; "
+                           "expected every field Google Benchmark writes")
+    for key, v in row.items():
+        if key in STRING_FIELDS:
+            ok, want = isinstance(v, str), "a string"
+        elif key == "error_occurred":
+            ok, want = isinstance(v, bool), "true or false"
+        elif key in COUNT_FIELDS:
+            ok, want = _is(v, _INT) and v >= 0, "a count (an integer >= 0)"
+        else:
+            ok, want = _is(v, _NUM), "a finite number"
+        if not ok:
+            raise BadInput(f"{path}: benchmark {_short(name)}: {key} is "
+                           f"{_short(v)}; expected {want}")
+    if row["time_unit"] not in TIME_UNITS:
+        raise BadInput(f"{path}: benchmark {_short(name)}: time_unit "
+                       f"{_short(row['time_unit'])}; allowed: "
+                       + ", ".join(TIME_UNITS))
+    if kind != "iteration":
+        if row["real_time"] < 0 or row["cpu_time"] < 0:
+            raise BadInput(f"{path}: benchmark {_short(name)}: a negative "
+                           "time; expected times >= 0")
+        return
+    _check_repetition(path, name, row)
 
 
-def load_results(path, counters=False):
-    """Read and check one results file; see the module docstring."""
+def _check_repetition(path, name, row):
+    """The ranges of one repetition's fields."""
+    def bad(what):
+        raise BadInput(f"{path}: benchmark {_short(name)}: {what}")
+    if row["real_time"] <= 0:
+        bad(f"real_time is {row['real_time']!r}; expected a time > 0")
+    if row["cpu_time"] < 0:
+        bad(f"cpu_time is {row['cpu_time']!r}; expected a time >= 0")
+    if row["iterations"] < 1 or row["repetitions"] < 1:
+        bad("iterations and repetitions must be at least 1")
+    if row["repetition_index"] >= row["repetitions"]:
+        bad(f"repetition_index {row['repetition_index']!r} of "
+            f"{row['repetitions']!r} repetitions; expected 0..repetitions-1")
+    for key, v in row.items():
+        if (key in BY_NAME or key.endswith("_ns")) and v < 0:
+            bad(f"{key} is {v!r}; expected a value >= 0")
+    if not 0 <= row.get("correct", 0) <= 1:
+        bad(f"correct is {row['correct']!r}; expected a fraction 0..1")
+
+
+def load_doc(path):
+    """Read one results file and check every field of it (see load_results);
+    returns the document itself, for a script that edits and rewrites it."""
     doc = _read_json(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("context"), dict) \
             or not isinstance(doc.get("benchmarks"), list):
         raise BadInput(f"{path}: no 'context' object and 'benchmarks' list; "
                        "expected Google Benchmark JSON")
-    runs = {}
+    _check_context(path, doc["context"])
+    seen, fields = {}, {}
     for i, row in enumerate(doc["benchmarks"]):
         _check_row(path, i, row)
-        if row["run_type"] != "iteration":
-            continue
-        name = row.get("run_name")
-        figs = runs.setdefault(name if isinstance(name, str) else row["name"],
-                               {})
-        for key, v in _row_figures(path, row, counters).items():
-            figs.setdefault(key, []).append(v)
-    if not runs:
+        if row["run_type"] == "iteration":
+            name = row["run_name"]
+            reps = seen.setdefault(name, [row["repetitions"]])
+            if row["repetitions"] != reps[0] or \
+                    row["repetition_index"] in reps[1:]:
+                raise BadInput(f"{path}: benchmark {_short(name)}"
+                               f": repetition {row['repetition_index']!r} "
+                               f"of {row['repetitions']!r} conflicts with "
+                               "another row; expected each repetition once")
+            reps.append(row["repetition_index"])
+            keys = fields.setdefault(name, set(row))
+            if keys != set(row):
+                raise BadInput(f"{path}: benchmark {_short(name)}: "
+                               f"repetition {row['repetition_index']!r} has "
+                               f"fields {sorted(keys ^ set(row))} that "
+                               "another lacks; expected every repetition "
+                               "to carry the same counters")
+    if not seen:
         raise BadInput(f"{path}: no per-repetition rows (run_type "
                        "'iteration'); expected a file written without "
                        "--benchmark_report_aggregates_only")
+    for name, reps in seen.items():
+        if len(reps) - 1 != reps[0]:
+            raise BadInput(f"{path}: benchmark {_short(name)}: "
+                           f"{len(reps) - 1} of {reps[0]} repetitions; "
+                           "expected every repetition's row")
+    return doc
+
+
+def load_results(path, counters=False):
+    """Read and check one results file; see the module docstring."""
+    doc = load_doc(path)
+    runs = {}
+    for row in doc["benchmarks"]:
+        if row["run_type"] != "iteration":
+            continue
+        figs = runs.setdefault(row["run_name"], {})
+        for key, v in _row_figures(path, row, counters).items():
+            figs.setdefault(key, []).append(v)
     for name, figs in runs.items():
         n = len(figs["time"])
         for key, vals in figs.items():
             if len(vals) != n:
-                raise BadInput(f"{path}: benchmark '{name}': {key} is in "
-                               f"{len(vals)} of {n} repetitions; expected "
+                raise BadInput(f"{path}: benchmark {_short(name)}: {key} is "
+                               f"in {len(vals)} of {n} repetitions; expected "
                                "every repetition to carry the same counters")
     return Results(path, doc["context"], runs)
+
+
+# ---- Markdown: text copied from results appears as text -------------------
+
+# an underscore inside a word (thread_unguarded) cannot open emphasis
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
+_MD_LINE_START = re.compile(  # what would open a heading, quote or list
+    r"^(\s*|\s*\d+)((?<=\d)[.)](?=\s|$)|(?<!\d)[#>+=-])")
+
+
+def _visible(text):
+    """Control characters as visible escapes (a newline as \\n)."""
+    return "".join(c if c.isprintable() or c == " " else
+                   repr(c)[1:-1] for c in str(text))
+
+
+def md_text(text, start=True):
+    """Plain Markdown text showing text literally: HTML, links, emphasis,
+    code, table pipes and line breaks become characters, not markup (with
+    start, also what would open a heading, quote or list at a line's start;
+    a table cell cannot open one)."""
+    out = _MD_SPECIAL.sub(r"\\\1", str(text))
+    if start:
+        out = _MD_LINE_START.sub(r"\1\\\2", out)
+    return _visible(out)
+
+
+def md_code(text, table=False):
+    """A Markdown code span showing text literally, whatever backticks it
+    holds; in a table cell a pipe is escaped (GFM splits cells first)."""
+    text = _visible(text)
+    if table:
+        text = text.replace("|", "\\|")
+    runs = [len(r) for r in re.findall("`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text[:1] in "` " or text[-1:] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def run_date(res):
@@ -352,6 +625,7 @@ def run_date(res):
 
 def summary(vals):
     """median, q1, q3, min, max, sample stddev (0 for one value)."""
+    import numpy as np  # here: a refused input never pays for numpy
     a = np.asarray(vals, dtype=float)
     q1, med, q3 = np.percentile(a, [25, 50, 75])
     sd = float(np.std(a, ddof=1)) if len(a) > 1 else 0.0
@@ -465,6 +739,7 @@ def write_atomic(path, data):
 def _welch(a, b):
     """Two-sided p-value of Welch's t-test; exact answer for zero spread."""
     from scipy import stats
+    import numpy as np
     va, vb = np.var(a, ddof=1), np.var(b, ddof=1)
     se2 = va / len(a) + vb / len(b)
     diff = np.mean(b) - np.mean(a)
@@ -494,6 +769,7 @@ def detect_steps(x, alpha=0.01, min_seg=2, min_change=0.05):
     differ by more than min_change relative, then split both sides again.
     Returns [(index of first point after the step, adjusted p)], sorted.
     """
+    import numpy as np
     x = np.asarray(x, dtype=float)
     found, todo = [], [(0, len(x))]
     while todo:

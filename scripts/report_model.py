@@ -279,14 +279,32 @@ def label_for(path, i):
     return f"{'AB'[i]}: {base}" if i < 2 else base
 
 
+# Text copied from a results file (entry names, context strings, paths,
+# labels) goes into report text in which backticks mark code.  A backtick
+# of its own is held as DATA_TICK until rendering, where report_render and
+# report_plots show it as a backtick again: it is text, never markup.
+DATA_TICK = "\ue000"
+
+
+def guard(text):
+    """text with its backticks held as DATA_TICK (see above)."""
+    return text.replace("`", DATA_TICK) if isinstance(text, str) else text
+
+
+def _guarded(res):
+    ctx = {k: guard(v) for k, v in res.context.items()}
+    return pcblib.Results(guard(res.path), ctx,
+                          {guard(n): figs for n, figs in res.runs.items()})
+
+
 def load(paths, labels):
     """Load and index the results files (raises pcblib.BadInput)."""
     runs = []
     for i, p in enumerate(paths):
         if os.path.isdir(p):
             p = os.path.join(p, "results.json")
-        res = pcblib.load_results(p, counters=True)
+        res = _guarded(pcblib.load_results(p, counters=True))
         lab = labels[i] if i < len(labels) else \
             (label_for(p, i) if len(paths) > 1 else label_for(p, 9))
-        runs.append(Run(res, lab))
+        runs.append(Run(res, guard(lab)))
     return runs

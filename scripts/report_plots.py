@@ -20,13 +20,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
 
 import report_model as M  # noqa: E402
 from report_render import Image, Missing  # noqa: E402
 
+# text.parse_math off: a name copied from the results is shown as text,
+# never parsed as mathtext ($...$)
 plt.rcParams.update({"font.size": 9, "axes.grid": True, "grid.alpha": 0.3,
-                     "svg.hashsalt": "pcbench", "figure.dpi": 100})
+                     "svg.hashsalt": "pcbench", "figure.dpi": 100,
+                     "text.parse_math": False})
 PALETTE = plt.get_cmap("tab10").colors
 MARKERS = "osD^v<>"
 
@@ -41,6 +45,9 @@ def style(s):
 
 
 def png(fig):
+    for t in fig.findobj(matplotlib.text.Text):  # see report_model.guard
+        if M.DATA_TICK in t.get_text():
+            t.set_text(t.get_text().replace(M.DATA_TICK, "`"))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     plt.close(fig)

@@ -14,6 +14,8 @@ import html
 import re
 from collections import namedtuple
 
+from pcblib import md_code, md_text
+
 Section = namedtuple("Section", "id title blocks")
 Para = namedtuple("Para", "text")
 Items = namedtuple("Items", "items")
@@ -22,6 +24,12 @@ Image = namedtuple("Image", "name title png alt")
 Missing = namedtuple("Missing", "what")
 Heading = namedtuple("Heading", "text")
 NUMERIC = re.compile(r"^[−+\-]?\d")
+# report_model.DATA_TICK: a backtick copied from the results, shown as one
+DATA_TICK = "\ue000"
+
+
+def _ticks(text):
+    return text.replace(DATA_TICK, "`")
 
 
 def table(caption, header, rows, note=None):
@@ -44,43 +52,55 @@ def numeric_columns(t):
 
 # ---- Markdown ---------------------------------------------------------------
 
+def _md_inline(text, table=False):
+    """Markdown of report text: `backticks` mark code, as in HTML; every
+    other character is shown as itself (pcblib.md_text), so that names and
+    context strings copied from results never become markup."""
+    parts = re.split(r"`([^`]*)`", str(text))
+    return "".join(
+        md_code(_ticks(p), table) if i % 2 else
+        md_text(_ticks(p), start=i == 0 and not table)
+        for i, p in enumerate(parts))
+
+
 def _md_cell(text):
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _md_inline(text, table=True)
 
 
 def _md_table(t):
     out = []
     if t.caption:
-        out += [f"**{t.caption}**", ""]
+        out += [f"**{_md_inline(t.caption)}**", ""]
     out.append("| " + " | ".join(_md_cell(h) for h in t.header) + " |")
     out.append("|" + "|".join("--:" if n else "---"
                               for n in numeric_columns(t)) + "|")
     out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in t.rows]
     if t.note:
-        out += ["", f"*{t.note}*"]
+        out += ["", f"*{_md_inline(t.note)}*"]
     return out
 
 
 def markdown(title, sections, img_dir):
     """The Markdown text; images are referenced as img_dir/<name>.png."""
-    out = [f"# {title}", ""]
-    out += [f"- [{s.title}](#{s.id})" for s in sections] + [""]
+    out = [f"# {_md_inline(title)}", ""]
+    out += [f"- [{_md_inline(s.title)}](#{s.id})" for s in sections] + [""]
     for s in sections:
-        out += [f'<a id="{s.id}"></a>', "", f"## {s.title}", ""]
+        out += [f'<a id="{s.id}"></a>', "", f"## {_md_inline(s.title)}", ""]
         for b in s.blocks:
             if isinstance(b, Para):
-                out += [b.text, ""]
+                out += [_md_inline(b.text), ""]
             elif isinstance(b, Items):
-                out += [f"- {i}" for i in b.items] + [""]
+                out += [f"- {_md_inline(i)}" for i in b.items] + [""]
             elif isinstance(b, Table):
                 out += _md_table(b) + [""]
             elif isinstance(b, Image):
-                out += [f"**{b.title}**", "",
-                        f"![{b.alt}]({img_dir}/{b.name}.png)", ""]
+                out += [f"**{_md_inline(b.title)}**", "",
+                        f"![{md_text(_ticks(b.alt), start=False)}]"
+                        f"({img_dir}/{b.name}.png)", ""]
             elif isinstance(b, Missing):
-                out += [f"*{missing_text(b.what)}*", ""]
+                out += [f"*{_md_inline(missing_text(b.what))}*", ""]
             elif isinstance(b, Heading):
-                out += [f"### {b.text}", ""]
+                out += [f"### {_md_inline(b.text)}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -113,8 +133,8 @@ li{margin:.25em 0}
 def _inline(text):
     """Escape, then `code` spans."""
     parts = re.split(r"`([^`]*)`", str(text))
-    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else
-                   html.escape(p) for i, p in enumerate(parts))
+    return "".join(f"<code>{html.escape(_ticks(p))}</code>" if i % 2 else
+                   html.escape(_ticks(p)) for i, p in enumerate(parts))
 
 
 def _html_table(t):
@@ -145,7 +165,7 @@ def _html_block(b):
     if isinstance(b, Image):
         data = base64.b64encode(b.png).decode("ascii")
         return [f'<figure id="fig-{b.name}"><figcaption>{_inline(b.title)}'
-                f'</figcaption><img alt="{html.escape(b.alt)}" '
+                f'</figcaption><img alt="{html.escape(_ticks(b.alt))}" '
                 f'src="data:image/png;base64,{data}"></figure>']
     if isinstance(b, Missing):
         return [f'<p class="missing">{_inline(missing_text(b.what))}</p>']
@@ -157,7 +177,7 @@ def _html_block(b):
 def html_page(title, sections):
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, '
-           'initial-scale=1">', f"<title>{html.escape(title)}</title>",
+           'initial-scale=1">', f"<title>{html.escape(_ticks(title))}</title>",
            f"<style>{CSS}</style></head><body>",
            f"<h1>{html.escape(title)}</h1>", "<nav>"]
     out += [f'<a href="#{s.id}">{html.escape(s.title)}</a>'

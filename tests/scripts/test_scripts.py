@@ -12,6 +12,7 @@ and output files are checked.  Run by CTest (test "scripts").
 """
 import html.parser
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -212,6 +213,78 @@ class ExportTest(Fixtures):
         self.assertAlmostEqual(by_name[f"{slow} time"]["value"], 30, delta=1)
         self.assertEqual(len(items), len(by_name))
 
+    def check_bmf_shape(self, doc):
+        """Bencher Metric Format, as Bencher documents it: an object keyed
+        by benchmark name (at most 1024 characters), each an object keyed
+        by measure slug (at most 64), each {"value": number} with optional
+        "lower_value" and "upper_value" numbers; here also finite and
+        lower <= value <= upper."""
+        self.assertIsInstance(doc, dict)
+        self.assertTrue(doc)
+        for bench, measures in doc.items():
+            self.assertIsInstance(bench, str)
+            self.assertTrue(0 < len(bench) <= 1024, bench)
+            self.assertIsInstance(measures, dict)
+            self.assertTrue(measures, bench)
+            for slug, m in measures.items():
+                self.assertRegex(slug, r"^[a-z0-9][a-z0-9-]{0,63}$")
+                self.assertIsInstance(m, dict)
+                self.assertIn("value", m)
+                self.assertLessEqual(set(m), {"value", "lower_value",
+                                              "upper_value"})
+                for v in m.values():
+                    self.assertIsInstance(v, (int, float))
+                    self.assertNotIsInstance(v, bool)
+                    self.assertTrue(math.isfinite(v), (bench, slug, m))
+                self.assertLessEqual(m.get("lower_value", m["value"]),
+                                     m["value"], (bench, slug))
+                self.assertLessEqual(m["value"],
+                                     m.get("upper_value", m["value"]),
+                                     (bench, slug))
+
+    def test_export_bmf(self):
+        d = self.out_dir()
+        out = os.path.join(d, "bmf.json")
+        p = run("export", self.fx("base.json"), "--format=bmf", "--out", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out) as f:
+            doc = json.load(f, parse_constant=reject)
+        self.check_bmf_shape(doc)
+        self.assertEqual(set(doc), {b[0] for b in make_fixtures.BENCHES})
+        slow = doc[make_fixtures.SLOW]
+        self.assertEqual(set(slow), {"latency", "stack-bytes",
+                                     "min-fiber-stack", "headroom-bytes",
+                                     "instructions", "correct"})
+        self.assertAlmostEqual(slow["latency"]["value"], 30, delta=1)
+        self.assertLess(slow["latency"]["lower_value"],
+                        slow["latency"]["upper_value"])  # the IQR
+        self.assertEqual(slow["stack-bytes"],
+                         {"value": 512, "lower_value": 512,
+                          "upper_value": 512})
+        self.assertEqual(slow["headroom-bytes"]["value"], 1200)
+        self.assertEqual(slow["correct"]["value"], 1)
+        heap = doc[make_fixtures.HEAPY]
+        self.assertEqual(heap["heap-bytes"]["value"], 16384)
+
+    def test_export_bmf_paired_interval_and_cycles(self):
+        doc = make_fixtures.results(1)
+        for r in doc["benchmarks"]:
+            r.update(time_lower_ns=29.0, time_upper_ns=31.5,
+                     estimated_cycles=1234.0)
+        d = self.out_dir()
+        src = os.path.join(d, "paired.json")
+        with open(src, "w") as f:
+            json.dump(doc, f)
+        p = run("export", src, "--format=bmf")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = json.loads(p.stdout, parse_constant=reject)
+        self.check_bmf_shape(out)
+        lat = out[make_fixtures.SLOW]["latency"]
+        self.assertEqual((lat["lower_value"], lat["upper_value"]),
+                         (29, 31.5))
+        self.assertEqual(out[make_fixtures.SLOW]["estimated-cycles"]["value"],
+                         1234)
+
     def test_export_to_stdout(self):
         p = run("export", self.fx("noise.json"))
         self.assertEqual(p.returncode, 0)
@@ -219,11 +292,12 @@ class ExportTest(Fixtures):
 
     def test_bad_input(self):
         for bad in BAD:
-            with self.subTest(bad=bad):
-                d = self.out_dir()
-                p = run("export", self.fx(bad), "--out",
-                        os.path.join(d, "x.json"))
-                self.assertBadInput(p, d)
+            for fmt in ("custom", "bmf"):
+                with self.subTest(bad=bad, fmt=fmt):
+                    d = self.out_dir()
+                    p = run("export", self.fx(bad), "--format", fmt,
+                            "--out", os.path.join(d, "x.json"))
+                    self.assertBadInput(p, d)
 
 
 class Links(html.parser.HTMLParser):

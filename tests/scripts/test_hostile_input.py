@@ -1,0 +1,402 @@
+#!/usr/bin/python3
+"""Malformed and hostile results files through every script that reads one.
+
+CASES below builds well over 40 bad inputs from a good fixture (make_
+fixtures.results): broken JSON, NaN/Infinity tokens, numbers too large for
+a float, non-UTF-8 bytes, a lone surrogate, deep nesting, wrong types in
+the document, the context and the rows, missing fields, zero and negative
+times, out-of-range figures, repeated keys and repetitions, and paths that
+are not a regular file (a directory, a FIFO, a device, a 65 MiB file, no
+file at all).  Each goes to:
+
+  compare --markdown PREV        (the bad file as contender)
+  export --out PREV
+  history add --dir HIST         (HIST holds a good file already)
+  history plot --dir HIST --out OUT   (the bad file inside HIST)
+  report --out-dir OUT           (OUT holds a previous report)
+  check-stability --from GOOD BAD --json PREV
+  bench-ci --no-timed --out PREV (a stand-in pcbench writes the bad file
+                                  as its pass's results: the part of
+                                  bench-ci that reads results; the path
+                                  cases do not apply, pcbench writes a
+                                  regular file)
+
+and each run must exit 2 with exactly one line on stderr (bench-ci's own
+progress lines, which name the command it runs, aside), no "Traceback",
+nothing on stdout, no file added anywhere in its folders, and every file
+that was there before byte-identical.  Run by CTest (scripts_hostile_input).
+"""
+import concurrent.futures
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
+sys.dont_write_bytecode = True
+sys.path.insert(0, HERE)
+import make_fixtures  # noqa: E402
+
+GOOD = make_fixtures.results(1)
+GOOD_TEXT = json.dumps(GOOD, indent=1) + "\n"
+FIRST = GOOD["benchmarks"][0]["name"]
+
+
+def edited(fn):
+    """The good document changed by fn(doc), as text."""
+    doc = copy.deepcopy(GOOD)
+    fn(doc)
+    return json.dumps(doc, indent=1) + "\n"
+
+
+def row(doc, i=0):
+    return doc["benchmarks"][i]
+
+
+def set_row(key, value, i=0):
+    return edited(lambda d: row(d, i).__setitem__(key, value))
+
+
+def del_row(key, i=0):
+    return edited(lambda d: row(d, i).pop(key))
+
+
+def set_ctx(key, value):
+    return edited(lambda d: d["context"].__setitem__(key, value))
+
+
+def aggregate_index():
+    return next(i for i, r in enumerate(GOOD["benchmarks"])
+                if r["run_type"] == "aggregate")
+
+
+def replace_once(old, new):
+    assert old in GOOD_TEXT, old
+    return GOOD_TEXT.replace(old, new, 1)
+
+
+def nested(depth):
+    return "[" * depth + "]" * depth
+
+
+# name -> bytes of the file, or a special kind of path (see place()).
+CASES = {
+    "empty": "",
+    "whitespace": " \n\t\n",
+    "truncated": GOOD_TEXT[:len(GOOD_TEXT) // 2],
+    "trailing_garbage": GOOD_TEXT + "}",
+    "bare_nan": replace_once('"lost": 0.0', '"lost": NaN'),
+    "bare_infinity": replace_once('"lost": 0.0', '"lost": Infinity'),
+    "bare_minus_infinity": replace_once('"lost": 0.0', '"lost": -Infinity'),
+    "float_too_large": replace_once('"iterations": 100000',
+                                    '"iterations": 1e999'),
+    "int_too_large_for_float": replace_once('"lost": 0.0',
+                                            '"lost": 1' + "0" * 400),
+    "int_5000_digits": replace_once('"lost": 0.0', '"lost": ' + "9" * 5000),
+    "not_utf8": replace_once(FIRST, FIRST + "\udcff").encode(
+        "utf-8", "surrogateescape"),
+    "utf8_bom": "\ufeff" + GOOD_TEXT,
+    "lone_surrogate": replace_once(FIRST, FIRST + "\\ud800"),
+    "deep_nesting_top": nested(200000),
+    "deep_nesting_context": set_ctx("extra", "@").replace(
+        '"@"', nested(100000)),
+    "nesting_40_levels": set_ctx("extra", "@").replace('"@"', nested(40)),
+    "top_level_list": "[1, 2, 3]\n",
+    "top_level_null": "null\n",
+    "top_level_string": '"results"\n',
+    "no_context": edited(lambda d: d.pop("context")),
+    "no_benchmarks": edited(lambda d: d.pop("benchmarks")),
+    "context_is_list": edited(lambda d: d.__setitem__("context", [])),
+    "benchmarks_is_object": edited(
+        lambda d: d.__setitem__("benchmarks", {"a": 1})),
+    "benchmarks_empty": edited(lambda d: d.__setitem__("benchmarks", [])),
+    "row_is_list": edited(lambda d: d["benchmarks"].__setitem__(0, [1])),
+    "row_is_null": edited(lambda d: d["benchmarks"].__setitem__(0, None)),
+    "name_is_number": set_row("name", 7),
+    "run_name_is_list": set_row("run_name", ["a"]),
+    "run_type_missing": del_row("run_type"),
+    "run_type_unknown": set_row("run_type", "warmup"),
+    "real_time_string": set_row("real_time", "30.5"),
+    "real_time_null": set_row("real_time", None),
+    "real_time_missing": del_row("real_time"),
+    "real_time_zero": set_row("real_time", 0),
+    "real_time_negative": set_row("real_time", -30.5),
+    "cpu_time_negative": set_row("cpu_time", -1.0),
+    "cpu_time_bool": set_row("cpu_time", True),
+    "time_unit_unknown": set_row("time_unit", "parsec"),
+    "time_unit_missing": del_row("time_unit"),
+    "iterations_zero": set_row("iterations", 0),
+    "iterations_fraction": set_row("iterations", 1.5),
+    "iterations_string": set_row("iterations", "100"),
+    "repetition_missing": edited(lambda d: d["benchmarks"].pop(1)),
+    "repetition_twice": set_row("repetition_index", 0, i=1),
+    "repetition_index_too_big": set_row("repetition_index", 9),
+    "repetitions_disagree": set_row("repetitions", 8, i=1),
+    "figure_string": set_row("stack_bytes", "512"),
+    "figure_negative": set_row("stack_bytes", -8),
+    "correct_above_one": set_row("correct", 1.5),
+    "latency_negative": set_row("p50_ns", -3.0),
+    "counter_string": set_row("events", "100000"),
+    "counter_list": set_row("events", [1]),
+    "counter_object": set_row("events", {"v": 1}),
+    "counter_null": set_row("lost", None),
+    "counter_bool": set_row("lost", False),
+    "counter_in_some_repetitions": set_row("p99_ns", 5.0),
+    "error_occurred": edited(lambda d: row(d).update(
+        error_occurred=True, error_message="boom")),
+    "repeated_key_in_row": replace_once('"cpu_time": ',
+                                        '"cpu_time": 1, "cpu_time": '),
+    "repeated_key_in_context": replace_once('"host_name": ',
+                                            '"host_name": "x", "host_name": '),
+    "aggregate_negative": set_row("real_time", -1.0, i=aggregate_index()),
+    "aggregate_name_missing": del_row("aggregate_name", i=aggregate_index()),
+    "aggregates_only": edited(lambda d: d.__setitem__("benchmarks", [
+        r for r in d["benchmarks"] if r["run_type"] == "aggregate"])),
+    "context_date_number": set_ctx("date", 20260101),
+    "context_commit_list": set_ctx("git_commit", ["abc"]),
+    "context_num_cpus_string": set_ctx("num_cpus", "2"),
+    "context_caches_strings": set_ctx("caches", ["L1"]),
+    "context_load_avg_null": set_ctx("load_avg", [None]),
+    "context_latency_timer_number": set_ctx("latency_timer", 5),
+    "context_placement_object": set_ctx("placement_x", {"a": 1}),
+    # a hostile name plus a real fault: the message stays one line
+    "newline_name_and_bad_time": edited(lambda d: [
+        r.update(name="a\nb<script>`|", run_name="a\nb<script>`|")
+        for r in d["benchmarks"][:9]] and row(d).update(real_time="x")),
+    "directory": ("special", "directory"),
+    "fifo": ("special", "fifo"),
+    "device": ("special", "device"),
+    "huge_65MiB": ("special", "huge"),
+    "no_such_file": ("special", "missing"),
+}
+
+
+def place(case, path):
+    """Make the bad input `case` exist at path."""
+    what = CASES[case]
+    if isinstance(what, tuple):
+        kind = what[1]
+        if kind == "directory":
+            os.mkdir(path)
+        elif kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "device":
+            os.symlink("/dev/zero", path)
+        elif kind == "huge":
+            with open(path, "wb") as f:
+                f.truncate(65 * 2 ** 20)
+        return
+    with open(path, "wb") as f:
+        f.write(what.encode("utf-8") if isinstance(what, str) else what)
+
+
+def snapshot(folders):
+    """{path: bytes or None (a folder, FIFO, link)} of everything below."""
+    out = {}
+    for top in folders:
+        for d, dirs, files in os.walk(top):
+            for n in dirs + files:
+                p = os.path.join(d, n)
+                if os.path.isfile(p) and not os.path.islink(p) and \
+                        os.path.getsize(p) < 2 ** 20:
+                    with open(p, "rb") as f:
+                        out[p] = f.read()
+                else:
+                    out[p] = None
+    return out
+
+
+FAKE_PCBENCH = """#!/bin/sh
+# Stands in for pcbench: writes $PCB_FAKE_RESULTS as the pass's results.
+for a; do
+  case $a in --out=*) cp "$PCB_FAKE_RESULTS" "${a#--out=}" || exit 1;; esac
+done
+exit 0
+"""
+
+
+class HostileInput(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="pcb-hostile-")
+        cls.good = os.path.join(cls.tmp, "good.json")
+        with open(cls.good, "w") as f:
+            f.write(GOOD_TEXT)
+        cls.fake = os.path.join(cls.tmp, "pcbench")
+        with open(cls.fake, "w") as f:
+            f.write(FAKE_PCBENCH)
+        os.chmod(cls.fake, 0o755)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def job(self, script, case):
+        """One script on one case: (label, problems)."""
+        work = tempfile.mkdtemp(dir=self.tmp, prefix=f"{script}-{case}-")
+        ind, out = os.path.join(work, "in"), os.path.join(work, "out")
+        os.mkdir(ind)
+        os.mkdir(out)
+        bad = os.path.join(ind, "bad.json")
+        env = dict(os.environ)
+        prev = os.path.join(out, "previous")
+        with open(prev, "w") as f:
+            f.write("previous output, must survive\n")
+        if script == "compare":
+            place(case, bad)
+            cmd = ["compare", "--markdown", prev, self.good, bad]
+        elif script == "export":
+            place(case, bad)
+            cmd = ["export", bad, "--out", prev]
+        elif script == "history-add":
+            place(case, bad)
+            shutil.copy(self.good, os.path.join(out, "20260101-good.json"))
+            cmd = ["history", "add", "--dir", out, bad]
+        elif script == "history-plot":
+            shutil.copy(self.good, os.path.join(ind, "good.json"))
+            place(case, bad)
+            with open(os.path.join(out, "index.html"), "w") as f:
+                f.write("<p>previous graphs</p>\n")
+            cmd = ["history", "plot", "--dir", ind, "--out", out,
+                   "--jobs", "1"]
+        elif script == "report":
+            place(case, bad)
+            for n in ("report.html", "report.md"):
+                with open(os.path.join(out, n), "w") as f:
+                    f.write(f"previous {n}\n")
+            cmd = ["report", bad, "--out-dir", out]
+        elif script == "check-stability":
+            place(case, bad)
+            cmd = ["check-stability", "--from", self.good, bad, "--json",
+                   prev]
+        else:  # bench-ci: the stand-in pcbench copies the bad file
+            place(case, bad)
+            env["PCB_FAKE_RESULTS"] = bad
+            cmd = ["bench-ci", "--bin", self.fake, "--no-timed", "--out",
+                   prev]
+        before = snapshot([ind, out])
+        p = subprocess.run([os.path.join(SCRIPTS, cmd[0])] + cmd[1:],
+                           capture_output=True, text=True, env=env,
+                           timeout=120, errors="replace")
+        after = snapshot([ind, out])
+        lines = [ln for ln in p.stderr.splitlines()
+                 if not (script == "bench-ci" and
+                         ln.startswith(("bench-ci: valgrind ",
+                                        f"bench-ci: {self.fake} ")))]
+        problems = []
+        if p.returncode != 2:
+            problems.append(f"exit {p.returncode}")
+        if len(lines) != 1:
+            problems.append(f"{len(lines)} stderr lines")
+        if "Traceback" in p.stderr:
+            problems.append("a traceback")
+        if p.stdout:
+            problems.append("output on stdout")
+        if after != before:
+            changed = sorted(set(after) ^ set(before) |
+                             {k for k in before if after.get(k) != before[k]})
+            problems.append(f"files changed: {changed}")
+        shutil.rmtree(work)
+        return (f"{script} {case}", problems, p.stderr[-300:])
+
+    def test_every_script_refuses_every_case(self):
+        self.assertGreaterEqual(len(CASES), 40)
+        jobs = [(s, c) for c in CASES for s in
+                ("compare", "export", "history-add", "history-plot",
+                 "report", "check-stability", "bench-ci")
+                if not (s == "bench-ci" and isinstance(CASES[c], tuple))
+                and not (s == "history-plot" and
+                         CASES[c] == ("special", "missing"))]
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda j: self.job(*j), jobs))
+        failed = [r for r in results if r[1]]
+        for label, problems, err in failed:
+            print(f"FAIL {label}: {'; '.join(problems)}\n  stderr: {err!r}",
+                  file=sys.stderr)
+        self.assertEqual([r[0] for r in failed], [],
+                         f"{len(failed)} of {len(results)} runs misbehaved")
+
+
+HOSTILE = "<img src=x onerror=alert(1)>`|[link](javascript:alert(1))\n*em*"
+# an entry name's strategy part cannot hold '/' or ':' (they split it)
+STRATEGY = "<b>x<i>`|[link](#top)\n*em*_"
+
+
+class Escaping(unittest.TestCase):
+    """report.md and compare --markdown show what they copy from results
+    (entry names, context strings) as text, as report.html does."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="pcb-escape-")
+        doc = copy.deepcopy(GOOD)
+        old = FIRST  # malloc/stack/...: the strategy becomes HOSTILE
+        new = old.replace("/stack/", "/" + STRATEGY + "/")
+        for r in doc["benchmarks"]:
+            for k in ("name", "run_name"):
+                r[k] = r[k].replace(old, new)
+        doc["context"]["host_name"] = HOSTILE
+        doc["context"]["git_commit"] = HOSTILE
+        self.path = os.path.join(self.tmp, "r.json")
+        with open(self.path, "w") as f:
+            json.dump(doc, f)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def check_markdown(self, text):
+        for markup in (r"<img", r"<b>", r"\]\(javascript", r"\]\(#top",
+                       r"\*em", r"`\|\["):
+            self.assertIsNone(re.search(r"(?<!\\)" + markup, text), markup)
+        self.assertNotIn("\n*em*", text)  # a newline stays \\n
+        for ln in text.splitlines():  # no copied pipe splits a table row
+            if ln.startswith("|") and not ln.startswith("|-"):
+                cells = [c for c in ln.replace("\\|", "").split("|")]
+                self.assertEqual(len(cells), self.columns(text, ln), ln)
+
+    def columns(self, text, line):
+        """Cells (plus the two ends) of the header of line's table."""
+        lines = text.splitlines()
+        i = lines.index(line)
+        while i > 0 and lines[i - 1].startswith("|"):
+            i -= 1
+        return len(lines[i].replace("\\|", "").split("|"))
+
+    def test_compare_markdown(self):
+        md = os.path.join(self.tmp, "c.md")
+        p = subprocess.run([os.path.join(SCRIPTS, "compare"), "--markdown",
+                            md, self.path, self.path],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(md) as f:
+            text = f.read()
+        self.check_markdown(text)
+        self.assertIn("\\<img src=x onerror=alert(1)\\>", text)
+
+    def test_report_markdown_and_html(self):
+        p = subprocess.run([os.path.join(SCRIPTS, "report"), self.path,
+                            "--out-dir", self.tmp],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.tmp, "report.md")) as f:
+            md = f.read()
+        self.check_markdown(md)
+        self.assertIn("\\<img src=x onerror=alert(1)\\>", md)  # context
+        # the strategy in a table row, escaped, pipe included
+        row = r"| \<b\>x\<i\>\`\|\[link\](#top)\n\*em\*\_ | 32 |"
+        self.assertIn(row, md)
+        with open(os.path.join(self.tmp, "report.html")) as f:
+            page = f.read()
+        self.assertNotIn("<img src=x", page)
+        self.assertNotIn("<b>x", page)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;`|[link]", page)
+        self.assertIn("&lt;b&gt;x&lt;i&gt;`|[link](#top)", page)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
