@@ -29,12 +29,15 @@ FAKE = r"""#!/bin/sh
 # stand-in for pcbench: --out=PATH; FAKE_SLEEP seconds; FAKE_FAIL=1 fails
 out=
 for a; do case $a in --out=*) out=${a#--out=};; esac; done
-echo $$ > "$FAKE_PIDS/$$"
 tmp=$out.tmp.$$
+sleeper=
 trap 'kill $sleeper 2>/dev/null; rm -f "$tmp"; exit 143' TERM
 printf '{"context": {"run": "%s"}, ' "$$" > "$tmp"
-sleep "${FAKE_SLEEP:-0.2}" &
+# the sleep holds no pipe of the test's: were it orphaned by a TERM that
+# came before $sleeper was set, the test must not wait on it
+sleep "${FAKE_SLEEP:-0.2}" >/dev/null 2>&1 </dev/null &
 sleeper=$!
+echo $$ > "$FAKE_PIDS/$$"
 wait $sleeper
 [ "${FAKE_FAIL:-0}" = 1 ] && { rm -f "$tmp"; exit 1; }
 printf '"benchmarks": []}\n' >> "$tmp"
