@@ -80,8 +80,8 @@ def parse_args(argv):
     p.add_argument("--seed", type=pcblib.int_arg(0, 2**63 - 1),
                    help="seed of the run order (default: drawn and shown)")
     p.add_argument("--json", metavar="FILE",
-                   help="also write the verdicts and per-round ratios as "
-                   "JSON to FILE")
+                   help="also write the verdicts, per-round ratios and "
+                   "run order as JSON to FILE")
     p.add_argument("--markdown", metavar="FILE",
                    help="also write a Markdown summary to FILE")
     if "-h" in argv or "--help" in argv:
@@ -222,15 +222,18 @@ def fmt_duration(s):
 
 
 def run_rounds(args, names):
-    """Per entry, the per-round times of OLD and NEW: {name: ([..], [..])}."""
+    """Per entry, the per-round times of OLD and NEW: {name: ([..], [..])},
+    and which build ran first in each round ("old" or "new")."""
     old_bin, new_bin = args.alternate
     rng = random.Random(args.seed)
     times = {n: ([], []) for n in names}
+    first = []
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pcb-alternate-") as tmp:
         for k in range(1, args.rounds + 1):
             order = [(0, old_bin, "old"), (1, new_bin, "new")]
             rng.shuffle(order)
+            first.append(order[0][2])
             for side, binary, label in order:
                 got = one_run(binary, args, os.path.join(tmp, f"{label}.json"),
                               k, label)
@@ -246,7 +249,7 @@ def run_rounds(args, names):
             sys.stderr.write(f"compare: round {k} of {args.rounds} done "
                              f"({fmt_duration(spent)}, ETA "
                              f"{fmt_duration(eta)})\n")
-    return times
+    return times, first
 
 
 def cells(row):
@@ -311,7 +314,7 @@ def main(argv):
     sys.stderr.write(f"compare: {len(names)} entries, {args.rounds} rounds "
                      f"of {old_bin} and {new_bin} (seed {args.seed})\n")
     try:
-        times = run_rounds(args, names)
+        times, first = run_rounds(args, names)
     except KeyboardInterrupt:
         sys.stderr.write("compare: interrupted; nothing written\n")
         return 130
@@ -323,7 +326,7 @@ def main(argv):
     print(summary_line(rows))
     if args.json:
         doc = dict(old=old_bin, new=new_bin, rounds=args.rounds,
-                   seed=args.seed, min_change=args.min_change,
+                   seed=args.seed, first=first, min_change=args.min_change,
                    pcbench_options=args.pcbench, min_time=args.min_time,
                    rule="median NEW/OLD ratio with order-statistic 95% "
                    "interval; regression: interval above 1 and median "

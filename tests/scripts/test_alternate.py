@@ -208,6 +208,8 @@ class Decisions(Alternate):
             self.assertTrue(r["ratio_lo"] <= r["ratio"] <= r["ratio_hi"])
             self.assertEqual(r["rounds"], 20)
         self.assertEqual(doc["rounds"], 20)
+        self.assertEqual(sorted(set(doc["first"])), ["new", "old"])
+        self.assertEqual(len(doc["first"]), 20)
         self.assertIn("4 regression(s), 1 improvement(s)", p.stdout)
         self.assertIn("round 20 of 20", p.stderr)
         self.assertNotIn("Traceback", p.stderr)
