@@ -9,10 +9,12 @@
  *
  * Binomial(n, 1/2) probabilities are summed in log space (the term for j
  * is C(n, j) / 2^n, and C(n, j+1) = C(n, j) (n-j) / (j+1)), so n in the
- * tens of thousands neither underflows nor overflows.  The 2.5% tail is
- * never hit exactly (P(B <= j) is a multiple of 2^-n, 0.025 is not); the
- * ranks equal scipy's binom.ppf(0.025, n, 0.5) for every n from 6 to
- * 20000, and the tails agree with binom.cdf within 2e-10 relative.
+ * tens of thousands neither underflows nor overflows.  At 95% the 2.5%
+ * tail is never hit exactly (P(B <= j) is a multiple of 2^-n, 0.025 is
+ * not); the ranks equal scipy's binom.ppf(0.025, n, 0.5) for every n from
+ * 6 to 20000, and the tails agree with binom.cdf within 2e-10 relative.
+ * (For an alpha/2 that is itself a multiple of 2^-n, rounding may put an
+ * exact tie on either side.)
  * Nothing here allocates or keeps state.
  */
 #include <math.h>
@@ -33,18 +35,32 @@ static double binom_half_cdf(size_t n, size_t k)
   return cdf < 1 ? cdf : 1;
 }
 
-int pcb_median_ranks(size_t n, size_t *lo, size_t *hi, double *coverage)
+size_t pcb_median_min_n(double alpha)
+{
+  size_t n = 1;
+
+  if (!(alpha > 0 && alpha < 1))
+    return 0;
+  while (ldexp(1.0, -(int)n) > alpha / 2)  /* P(B <= 0) = 2^-n */
+    n++;
+  return n;
+}
+
+int pcb_median_ranks(size_t n, double alpha, size_t *lo, size_t *hi,
+                     double *coverage)
 {
   double logc = 0, ln2n = (double)n * log(2.0), cdf = 0, below = 0;
-  size_t j;
+  size_t j, min_n = pcb_median_min_n(alpha);
 
-  if (n < PCB_PAIRED_MIN_N)
+  if (min_n == 0)
+    return PCB_EINVAL;
+  if (n < min_n)
     return PCB_ETOOFEW;
-  /* j: the smallest with P(B <= j) > 0.025; below: P(B <= j-1). */
+  /* j: the smallest with P(B <= j) > alpha/2; below: P(B <= j-1). */
   for (j = 0; j < n; j++) {
     below = cdf;
     cdf += exp(logc - ln2n);
-    if (cdf > 0.025)
+    if (cdf > alpha / 2)
       break;
     logc += log((double)(n - j)) - log((double)(j + 1));
   }
@@ -61,11 +77,12 @@ static int cmp_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-int pcb_median_ci(double *v, size_t n, struct pcb_median_ci *out)
+int pcb_median_ci(double *v, size_t n, double alpha,
+                  struct pcb_median_ci *out)
 {
   size_t lo, hi;
   double coverage;
-  int rc = pcb_median_ranks(n, &lo, &hi, &coverage);
+  int rc = pcb_median_ranks(n, alpha, &lo, &hi, &coverage);
 
   if (rc != 0)
     return rc;
@@ -82,19 +99,22 @@ int pcb_median_ci(double *v, size_t n, struct pcb_median_ci *out)
 }
 
 int pcb_paired_summarise(const double *ref, const double *arm, size_t n,
-                         double *scratch, struct pcb_paired *out)
+                         double alpha, double *scratch,
+                         struct pcb_paired *out)
 {
-  size_t above = 0, below = 0;
+  size_t above = 0, below = 0, min_n = pcb_median_min_n(alpha);
   int rc;
 
-  if (n < PCB_PAIRED_MIN_N)
+  if (min_n == 0)
+    return PCB_EINVAL;
+  if (n < min_n)
     return PCB_ETOOFEW;
   for (size_t i = 0; i < n; i++)
     if (!(ref[i] > 0) || !isfinite(ref[i]) || !isfinite(arm[i]))
       return PCB_EINVAL;
   for (size_t i = 0; i < n; i++)
     scratch[i] = arm[i] / ref[i];
-  rc = pcb_median_ci(scratch, n, &out->ratio);
+  rc = pcb_median_ci(scratch, n, alpha, &out->ratio);
   if (rc != 0)
     return rc;
   for (size_t i = 0; i < n; i++) {
@@ -103,7 +123,7 @@ int pcb_paired_summarise(const double *ref, const double *arm, size_t n,
     below += scratch[i] < 0;
   }
   out->p_sign = pcb_sign_test_p(above, below);
-  return pcb_median_ci(scratch, n, &out->diff);
+  return pcb_median_ci(scratch, n, alpha, &out->diff);
 }
 
 double pcb_sign_test_p(size_t n_above, size_t n_below)

@@ -15,14 +15,17 @@
  *
  * Interval.  For n samples sorted x(1) <= ... <= x(n), the number below
  * the true median is Binomial(n, 1/2), so [x(k), x(n+1-k)] covers the
- * median with probability 1 - 2 P(B <= k-1), B ~ Binomial(n, 1/2).  k is
- * the largest rank with 2 P(B <= k-1) <= 0.05, i.e. the smallest j with
- * P(B <= j) > 0.025 (scipy: binom.ppf(0.025, n, 0.5)).  The coverage
- * achieved is at least 95% (exact for a continuous distribution; ties only
- * raise it), e.g. n = 10: ranks 2..9, 97.85%; n = 20: 6..15, 95.86%.  The
- * smallest n with any interval is 6 (ranks 1..6, 96.875%); below it the
- * functions refuse with PCB_ETOOFEW.  Median: x((n+1)/2), or the mean of
- * the two middle values for even n.
+ * median with probability 1 - 2 P(B <= k-1), B ~ Binomial(n, 1/2).  For
+ * a level 1 - alpha, k is the largest rank with 2 P(B <= k-1) <= alpha,
+ * i.e. the smallest j with P(B <= j) > alpha/2 (scipy: binom.ppf(alpha/2,
+ * n, 0.5)).  The coverage achieved is at least 1 - alpha (exact for a
+ * continuous distribution; ties only raise it).  At alpha = 0.05 (95%):
+ * n = 10: ranks 2..9, 97.85%; n = 20: 6..15, 95.86%; the smallest n with
+ * any interval is 6 (ranks 1..6, 96.875%), in general the smallest n with
+ * 2^-n <= alpha/2 (pcb_median_min_n); below it the functions refuse with
+ * PCB_ETOOFEW.  A gate over m entries at family-wise alpha uses alpha/m
+ * per entry (Bonferroni).  Median: x((n+1)/2), or the mean of the two
+ * middle values for even n.
  *
  * No function here allocates; the summaries sort the caller's array in
  * place (qsort) and are meant for after the rounds, not inside a batch.
@@ -33,22 +36,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define PCB_PAIRED_ALPHA 0.05       /* the default level: 95% */
 #define PCB_PAIRED_MIN_N 6          /* smallest n with a 95% interval */
 #define PCB_BATCH_CLOCK_PARTS 200   /* clock reads under 1/200 of a batch */
 
-/* 1-based ranks of the 95% interval of the median of n samples, and its
- * exact coverage.  0, or PCB_ETOOFEW for n < PCB_PAIRED_MIN_N. */
-int pcb_median_ranks(size_t n, size_t *lo, size_t *hi, double *coverage);
+/* Smallest n with a 1 - alpha interval; 0 for alpha not in (0, 1). */
+size_t pcb_median_min_n(double alpha);
+
+/* 1-based ranks of the 1 - alpha interval of the median of n samples, and
+ * its exact coverage.  0, PCB_EINVAL for alpha not in (0, 1), or
+ * PCB_ETOOFEW for n < pcb_median_min_n(alpha). */
+int pcb_median_ranks(size_t n, double alpha, size_t *lo, size_t *hi,
+                     double *coverage);
 
 struct pcb_median_ci {
   double median, lo, hi; /* the interval [lo, hi] holds the median */
-  double coverage;       /* achieved, >= 0.95 */
+  double coverage;       /* achieved, >= 1 - alpha */
   size_t n;
 };
 
-/* Sorts v[0..n) in place and summarises it.  0, PCB_ETOOFEW, or
- * PCB_EINVAL for a NaN among the values. */
-int pcb_median_ci(double *v, size_t n, struct pcb_median_ci *out);
+/* Sorts v[0..n) in place and summarises it at level 1 - alpha.  0,
+ * PCB_ETOOFEW, or PCB_EINVAL (a NaN among the values, or a bad alpha). */
+int pcb_median_ci(double *v, size_t n, double alpha,
+                  struct pcb_median_ci *out);
 
 struct pcb_paired {
   struct pcb_median_ci ratio; /* arm / ref per round */
@@ -57,10 +67,12 @@ struct pcb_paired {
 };
 
 /* Per-round times of a reference and an arm (same unit, e.g. ns per
- * iteration), n rounds; scratch holds n doubles.  0, PCB_ETOOFEW, or
- * PCB_EINVAL (a time <= 0 or not finite in ref, or not finite in arm). */
+ * iteration), n rounds, intervals at 1 - alpha (PCB_PAIRED_ALPHA for 95%);
+ * scratch holds n doubles.  0, PCB_ETOOFEW, or PCB_EINVAL (a bad alpha, a
+ * time <= 0 or not finite in ref, or not finite in arm). */
 int pcb_paired_summarise(const double *ref, const double *arm, size_t n,
-                         double *scratch, struct pcb_paired *out);
+                         double alpha, double *scratch,
+                         struct pcb_paired *out);
 
 /* Two-sided sign test: n_above samples above and n_below below the null
  * median (ties dropped); 2 min(P(B <= a), P(B >= a)) capped at 1, with
