@@ -13,10 +13,16 @@ each round and averages out instead of biasing one side (randomized
 multiple interleaved trials, Abedi & Brecht, ICPE 2017).
 
 Decision, per entry, from its per-round ratios (not a sign test): the
-median ratio and its distribution-free 95% confidence interval from order
+median ratio and its distribution-free confidence interval from order
 statistics -- [r(k), r(n+1-k)] of the n sorted ratios, k the smallest j
-with P(B <= j) > 0.025 for B ~ Binomial(n, 1/2), the rule of pcbench's
-core/paired.c (at least 6 rounds; 20 rounds give ranks 6..15, 95.9%).
+with P(B <= j) > a/2 for B ~ Binomial(n, 1/2), the rule of pcbench's
+core/paired.c.  a is --alpha (default 0.05) divided by the number of
+entries m (Bonferroni), so that a gate over the whole matrix calls an
+unchanged build a regression with probability at most --alpha, not
+about m x 2.5%: one entry alone gets the 95% interval (20 rounds: ranks
+6..15, 95.9%); 110 entries get 99.95% intervals (20 rounds: ranks 3..18),
+and need at least 13 rounds (a run with too few rounds for its m is
+refused before it starts).
   regression:  the whole interval above 1 AND the median ratio above
                1 + --min-change (significant and large enough);
   improvement: the whole interval below 1 AND the median below
@@ -51,7 +57,7 @@ MIN_ROUNDS = 6  # fewer give no 95% interval of the median at all
 REFUSED = ("--repetitions", "--benchmark_repetitions", "--benchmark_out",
            "--benchmark_format", "--benchmark_list_tests",
            "--benchmark_min_time", "--interleave")
-COLUMNS = ("entry", "old ns", "new ns", "new/old", "95% interval",
+COLUMNS = ("entry", "old ns", "new ns", "new/old", "interval",
            "diff ns", "sign p", "verdict")
 
 
@@ -70,10 +76,15 @@ def parse_args(argv):
                    "under test")
     p.add_argument("--rounds", type=pcblib.int_arg(MIN_ROUNDS, 100000),
                    default=20, help="rounds, each one run of both "
-                   f"binaries (default 20; at least {MIN_ROUNDS})")
+                   f"binaries (default 20; at least {MIN_ROUNDS}, and more "
+                   "for many entries: see below)")
     p.add_argument("--min-time", type=pcblib.min_time_arg, default="0.01",
                    metavar="S", help="pcbench --min-time of each short run "
                    "(default 0.01 s)")
+    p.add_argument("--alpha", type=pcblib.alpha_arg, default=0.05,
+                   help="family-wise significance over all entries "
+                   "(default 0.05; each entry's interval is at 1 - "
+                   "alpha/entries)")
     p.add_argument("--min-change", type=pcblib.rel_arg, default=0.01,
                    metavar="REL", help="smallest median change that counts, "
                    "as 1%% or 0.01 (default 1%%)")
@@ -140,14 +151,24 @@ def same_entries(old, new, names_old, names_new):
         "matrix")
 
 
-def median_ranks(n):
-    """1-based ranks (lo, hi) of the 95% interval of the median of n, and
-    its coverage; exact integer arithmetic, the rule of core/paired.c."""
+def min_rounds(alpha):
+    """Smallest n with a 1 - alpha interval: 2^-n <= alpha/2."""
+    n = 1
+    while Fraction(1, 2 ** n) > Fraction(alpha) / 2:
+        n += 1
+    return n
+
+
+def median_ranks(n, alpha=0.05):
+    """1-based ranks (lo, hi) of the 1 - alpha interval of the median of
+    n (n >= min_rounds(alpha)), and its coverage; exact rational
+    arithmetic on the float alpha, the rule of core/paired.c."""
     total, cdf, below = 2 ** n, 0, 0
+    half = Fraction(alpha) / 2
     for j in range(n):
         below = cdf
         cdf += math.comb(n, j)
-        if 40 * cdf > total:  # P(B <= j) > 0.025
+        if Fraction(cdf, total) > half:  # P(B <= j) > alpha/2
             break
     return j, n + 1 - j, float(1 - 2 * Fraction(below, total))
 
@@ -162,10 +183,10 @@ def sign_p(above, below):
     return float(min(1, 2 * tail))
 
 
-def median_ci(values):
+def median_ci(values, alpha):
     v = sorted(values)
     n = len(v)
-    lo, hi, cov = median_ranks(n)
+    lo, hi, cov = median_ranks(n, alpha)
     med = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
     return med, v[lo - 1], v[hi - 1], cov
 
@@ -180,19 +201,20 @@ def decide(ratio, lo, hi, min_change):
     return "same"
 
 
-def summarise(name, old, new, min_change):
-    """One entry's row from its per-round times (ns) of both builds."""
+def summarise(name, old, new, alpha, min_change):
+    """One entry's row from its per-round times (ns) of both builds, with
+    intervals at 1 - alpha."""
     pairs = [(o, w) for o, w in zip(old, new) if o > 0]
     row = dict(name=name, rounds=len(pairs),
                ratios=[w / o for o, w in pairs])
-    if len(pairs) < MIN_ROUNDS:
-        row["verdict"] = f"too few rounds with a time (< {MIN_ROUNDS})"
+    if len(pairs) < min_rounds(alpha):
+        row["verdict"] = "too few rounds with a time"
         return row
-    ratio, lo, hi, cov = median_ci(row["ratios"])
+    ratio, lo, hi, cov = median_ci(row["ratios"], alpha)
     diffs = [w - o for o, w in pairs]
-    dmed, dlo, dhi, _ = median_ci(diffs)
-    row.update(old_ns=median_ci([o for o, _ in pairs])[0],
-               new_ns=median_ci([w for _, w in pairs])[0],
+    dmed, dlo, dhi, _ = median_ci(diffs, alpha)
+    row.update(old_ns=median_ci([o for o, _ in pairs], alpha)[0],
+               new_ns=median_ci([w for _, w in pairs], alpha)[0],
                ratio=ratio, ratio_lo=lo, ratio_hi=hi, coverage=cov,
                diff_ns=dmed, diff_lo=dlo, diff_hi=dhi,
                sign_p=sign_p(sum(d > 0 for d in diffs),
@@ -293,7 +315,8 @@ def markdown(rows, args, head):
     out += ["<details><summary>All entries</summary>", "", md_table(rows),
             "</details>", "",
             "Per entry: the median of the per-round NEW/OLD ratios with "
-            "its order-statistic 95% interval; a regression needs the "
+            "its order-statistic interval (at 1 - alpha/entries, "
+            "Bonferroni); a regression needs the "
             f"interval above 1 and the median above 1 + {args.min_change:g}."
             " See `scripts/compare --alternate --help`.", ""]
     return "\n".join(out)
@@ -309,6 +332,13 @@ def main(argv):
     old_bin, new_bin = args.alternate
     names = entries(old_bin, args.pcbench)
     same_entries(old_bin, new_bin, names, entries(new_bin, args.pcbench))
+    alpha = args.alpha / len(names)
+    if args.rounds < min_rounds(alpha):
+        raise pcblib.BadInput(
+            f"--rounds {args.rounds} gives no interval at family-wise alpha "
+            f"{args.alpha:g} over {len(names)} entries ({alpha:.3g} each); "
+            f"allowed: --rounds {min_rounds(alpha)} or more, or a larger "
+            "--alpha")
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2 ** 63)
     sys.stderr.write(f"compare: {len(names)} entries, {args.rounds} rounds "
@@ -318,19 +348,22 @@ def main(argv):
     except KeyboardInterrupt:
         sys.stderr.write("compare: interrupted; nothing written\n")
         return 130
-    rows = [summarise(n, *times[n], args.min_change) for n in names]
+    rows = [summarise(n, *times[n], alpha, args.min_change) for n in names]
     head = (f"OLD `{old_bin}`, NEW `{new_bin}`: {args.rounds} rounds, "
             f"seed {args.seed}, pcbench options "
             f"`{' '.join(args.pcbench) or '(none)'}`")
     print(text_table(rows))
+    print(f"intervals: order statistics at {100 * (1 - alpha):.4g}% each "
+          f"(family-wise alpha {args.alpha:g} over {len(names)} entries)")
     print(summary_line(rows))
     if args.json:
         doc = dict(old=old_bin, new=new_bin, rounds=args.rounds,
-                   seed=args.seed, first=first, min_change=args.min_change,
+                   seed=args.seed, first=first, alpha=args.alpha,
+                   alpha_per_entry=alpha, min_change=args.min_change,
                    pcbench_options=args.pcbench, min_time=args.min_time,
-                   rule="median NEW/OLD ratio with order-statistic 95% "
-                   "interval; regression: interval above 1 and median "
-                   "above 1 + min_change", entries=rows)
+                   rule="median NEW/OLD ratio with order-statistic "
+                   "interval at 1 - alpha_per_entry; regression: interval "
+                   "above 1 and median above 1 + min_change", entries=rows)
         pcblib.write_atomic(args.json, json.dumps(doc, indent=1) + "\n")
     if args.markdown:
         pcblib.write_atomic(args.markdown, markdown(rows, args, head))

@@ -144,6 +144,12 @@ class BadInput(Alternate):
                 self.assertRefused(self.compare(self.fake("old"),
                                                 self.fake("new"), opt))
 
+    def test_too_few_rounds_for_the_entries(self):
+        # 16 entries at family-wise 0.05: 0.003125 each needs 10 rounds
+        p = self.compare(self.fake("old"), self.fake("new"), "--rounds", "9")
+        self.assertRefused(p)
+        self.assertIn("--rounds 10 or more", p.stderr)
+
     def test_missing_output_folder(self):
         p = subprocess.run([COMPARE, "--alternate", self.fake("old"),
                             self.fake("new"), "--json",
@@ -162,15 +168,25 @@ class Rule(unittest.TestCase):
     tests (tests/test_paired.c), so both sides keep one rule."""
 
     def test_ranks_match_core_table(self):
-        table = {6: (1, 6, 0.96875), 7: (1, 7, 0.984375),
-                 10: (2, 9, 0.978515625), 20: (6, 15, 0.9586105346679688),
-                 50: (18, 33, 0.9671608624357315),
-                 100: (40, 61, 0.9647997997822951),
-                 2000: (956, 1045, 0.9534471795082161)}
-        for n, (lo, hi, cov) in table.items():
-            got = alt.median_ranks(n)
-            self.assertEqual(got[:2], (lo, hi), n)
+        a110 = 0.05 / 110
+        table = {(0.05, 6): (1, 6, 0.96875), (0.05, 7): (1, 7, 0.984375),
+                 (0.05, 10): (2, 9, 0.978515625),
+                 (0.05, 20): (6, 15, 0.9586105346679688),
+                 (0.05, 50): (18, 33, 0.9671608624357315),
+                 (0.05, 100): (40, 61, 0.9647997997822951),
+                 (0.05, 2000): (956, 1045, 0.9534471795082161),
+                 (0.01, 20): (4, 17, 0.9974231719970703),
+                 (a110, 20): (3, 18, 0.9995975494384766),
+                 (a110, 2000): (922, 1079, 0.9995557318844207)}
+        for (alpha, n), (lo, hi, cov) in table.items():
+            got = alt.median_ranks(n, alpha)
+            self.assertEqual(got[:2], (lo, hi), (alpha, n))
             self.assertAlmostEqual(got[2], cov, places=12)
+
+    def test_min_rounds(self):
+        for alpha, n in ((0.05, 6), (0.01, 8), (0.05 / 110, 13),
+                         (0.05 / 16, 10)):
+            self.assertEqual(alt.min_rounds(alpha), n)
 
     def test_sign_test_matches_binomtest(self):
         for above, below, p in ((0, 6, 0.03125), (1, 9, 0.021484375),
