@@ -20,7 +20,9 @@
   XX(ENOTREG,  -10, "thread is not registered")                              \
   XX(EFRAMES,  -11, "frames out of range")                                   \
   XX(EOVERFLOW, -12, "stack overflow: the call needs more stack than there is") \
-  XX(ECONTENDED, -13, "buffer busy: every one tried is held by another capture")
+  XX(ECONTENDED, -13, "buffer busy: every one tried is held by another capture") \
+  XX(ETOOFEW,  -14, "too few samples for an interval (95% needs 6)")        \
+  XX(EBATCH,   -15, "calibrated batch exceeds the allowed iterations")
 
 enum pcb_errno {
 #define XX(name, val, msg) PCB_##name = (val),
