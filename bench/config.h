@@ -48,6 +48,8 @@ struct pcb_config {
   const char *out;    /* results JSON, written via a temporary + rename */
   bool quick;
   bool interleave;    /* repetitions of all entries in random order */
+  bool paired;        /* paired/ entries: the strategies timed side by side */
+  int rounds;         /* rounds of each paired entry */
   /* > 0: instruction-count mode (scripts/bench-ci runs it under callgrind):
    * only the suites that support it (the matrix), each entry a fixed
    * number of iterations bracketed by callgrind client requests, no

@@ -7,8 +7,11 @@ trap 'rm -rf "$dir"' EXIT
 fail=0
 for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
            --frames=0 --benchmark_nonsense=1 --workloads=disk \
-           --placement=cross_core,cross_core --quick=1 --storm=-1; do
-  "$bin" "$arg" --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
+           --placement=cross_core,cross_core --quick=1 --storm=-1 \
+           --rounds=5 --paired=1 "--paired --strategies=stack" \
+           "--paired --instructions=100"; do
+  # shellcheck disable=SC2086  # a case may be two options
+  "$bin" $arg --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?
   lines=$(wc -l <"$dir/err")
   if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || [ -n "$(ls "$dir" | grep r.json)" ]; then

@@ -276,6 +276,12 @@ static enum pcb_cli_action check_together(const struct pcb_config *c,
       return ERR("pcbench: --threads: %d is too few for workload '%s' "
                  "(allowed: %d..%d)", c->threads, c->workloads[i]->name,
                  c->workloads[i]->min_threads, PCB_THREADS_MAX);
+  if (c->paired && c->nstrategies < 2)
+    return ERR("pcbench: --paired: compares strategies, and %d was given "
+               "(allowed: two or more in --strategies)", c->nstrategies);
+  if (c->paired && c->instructions)
+    return ERR("pcbench: --paired: times, and --instructions counts "
+               "instructions (allowed: one of the two)");
   if (c->instructions && !PCB_ICOUNT_AVAILABLE)
     return ERR("pcbench: --instructions: this pcbench was built without "
                "valgrind/callgrind.h (allowed: install valgrind, rebuild)");

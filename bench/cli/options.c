@@ -106,12 +106,20 @@ const struct pcb_option pcb_options[] = {
     .help = "operations per entry timed one by one for p50, p99,\n"
             "p999 and max, in an untimed pass" },
   { .name = "--quick", .type = PCB_OPT_PRESET, .off = AT(quick),
-    .def = "--frames=16,200 --min-time=0.02",
+    .def = "--frames=16,200 --min-time=0.02 --rounds=100",
     .help = "a subset that runs in well under a minute; options given\n"
             "beside it win" },
   { .name = "--interleave", .type = PCB_OPT_FLAG, .off = AT(interleave),
     .help = "run the repetitions of all entries in random order,\n"
             "so slow drift of the machine spreads over every entry" },
+  { .name = "--paired", .type = PCB_OPT_FLAG, .off = AT(paired),
+    .help = "add paired/ entries: per point, the strategies timed\n"
+            "side by side in rounds of short batches, in random\n"
+            "order, and each one's ratio to off and to stack with a\n"
+            "95% interval (the figures to compare strategies by)" },
+  { .name = "--rounds", .type = PCB_OPT_INT, .off = AT(rounds),
+    .lo = 20, .hi = 100000, .def = "400", .arg = "N", .unit = "integers",
+    .help = "rounds of each paired entry: samples of every ratio" },
   { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
     .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
     .help = "instruction-count mode, for running under callgrind\n"

@@ -182,8 +182,11 @@ static int job_main(void *arg)
                         &j->run);
 }
 
-void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
-                    int64_t count, bool latency)
+/* One run of p with thread i's state ws[i]. */
+static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
+                       struct pcb_wl_thread *const *arm, pcb_gb_state *st,
+                       int64_t count, bool latency,
+                       struct pcb_batch_time *batch)
 {
   struct pcb_wl_shared *sh = &H.sh;
 
@@ -192,8 +195,9 @@ void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
   atomic_store(&sh->stop, false);
   atomic_store(&sh->started, 0);
   for (int i = 0; i < p->threads; i++)
-    H.jobs[i] = (struct job){ { &H.w[i], sh, i ? NULL : st, i ? 0 : count, i,
-                                &H.hist, &H.clock },
+    H.jobs[i] = (struct job){ { arm ? arm[i] : &ws[i], sh, i ? NULL : st,
+                                i ? 0 : count, i, &H.hist, &H.clock,
+                                i ? NULL : batch },
                               p->wl, p->frames, latency && i == 0 };
   for (int i = 1; i < p->threads; i++)
     pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
@@ -206,6 +210,36 @@ void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
   pthread_mutex_unlock(&sh->mu);
   for (int i = 1; i < p->threads; i++)
     pcb_partner_join(&H.partners[i]);
+}
+
+void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
+                    int64_t count, bool latency)
+{
+  run_states(p, H.w, NULL, st, count, latency, NULL);
+}
+
+void pcb_runner_run_arm(const struct pcb_point *p,
+                        struct pcb_wl_thread *const *arm, int64_t count,
+                        struct pcb_batch_time *batch)
+{
+  run_states(p, NULL, arm, NULL, count, false, batch);
+}
+
+int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
+                       void *arg)
+{
+  struct call c = { fn, w, arg };
+
+  return i == 0 ? call_main(&c)
+                : pcb_partner_call(&H.partners[i], call_main, &c);
+}
+
+void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
+{
+  struct pcb_oracle *oracle = H.w[i].oracle;
+
+  *w = (struct pcb_wl_thread){ .oracle = oracle };
+  reset_thread(w, i, rate, pcb_wl_consume_timed);
 }
 
 struct pcb_tally pcb_runner_tally(const struct pcb_point *p)
@@ -327,6 +361,16 @@ static void describe_clock(void)
   pcb_gb_context("latency_timer", buf);
   snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
   pcb_gb_context("timer_floor_ns", buf);
+}
+
+double pcb_runner_ns_per_tick(void)
+{
+  return H.clock.ns_per_tick;
+}
+
+double pcb_runner_clock_floor_ns(void)
+{
+  return H.clock.floor_ns;
 }
 
 int pcb_runner_init(const struct pcb_config *c)

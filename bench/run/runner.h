@@ -86,10 +86,27 @@ void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
 void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
                     int64_t count, bool latency);
 struct pcb_tally pcb_runner_tally(const struct pcb_point *p);
+
 /* fn(w, arg) on each of p's threads, on that thread; every thread is
  * called, the first error returned. */
 typedef int (*pcb_runner_fn)(struct pcb_wl_thread *w, void *arg);
 int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
+
+/* Paired timing's arms: states of their own on the same threads.
+ * arm_state: thread i's state for an arm, unregistered, its oracle the
+ * thread's, sampling at `rate` into the bucket table.  call_on: fn(w, arg)
+ * on thread i (prepared by pcb_runner_prepare).  run_arm: `count`
+ * operations of the measuring thread with thread i's state arm[i], the
+ * batch's first and last counter reads in *batch. */
+void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate);
+int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
+                       void *arg);
+void pcb_runner_run_arm(const struct pcb_point *p,
+                        struct pcb_wl_thread *const *arm, int64_t count,
+                        struct pcb_batch_time *batch);
+/* ns per counter tick, and the floor of a pair of reads, in ns */
+double pcb_runner_ns_per_tick(void);
+double pcb_runner_clock_floor_ns(void);
 
 /* The passes.  check: --check-events events at rate 1 with the checking
  * consumer.  latency: --latency-events operations at the configured rate,

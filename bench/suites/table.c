@@ -11,6 +11,7 @@
 extern const struct pcb_suite pcb_suite_overhead;
 extern const struct pcb_suite pcb_suite_floor;
 extern const struct pcb_suite pcb_suite_matrix;
+extern const struct pcb_suite pcb_suite_paired;
 extern const struct pcb_suite pcb_suite_storm;
 extern const struct pcb_suite pcb_suite_churn;
 extern const struct pcb_suite pcb_suite_memory;
@@ -19,6 +20,7 @@ static const struct pcb_suite *const suites[] = {
   &pcb_suite_overhead,
   &pcb_suite_floor,
   &pcb_suite_matrix,
+  &pcb_suite_paired,
   &pcb_suite_storm,
   &pcb_suite_churn,
   &pcb_suite_memory,

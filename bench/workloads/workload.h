@@ -79,6 +79,14 @@ struct pcb_run {
   int role;           /* 0 measures; 1.. partners run until sh->stop */
   struct pcb_hist *hist;         /* latency loop: one value per operation */
   const struct pcb_clock *clock;
+  /* measuring thread, counted: when set, the counter read as the first
+   * operation starts and as the last one ends (a paired batch's time,
+   * without the descent to the event site) */
+  struct pcb_batch_time *batch;
+};
+
+struct pcb_batch_time {
+  uint64_t t0, t1;
 };
 
 struct pcb_workload {
@@ -119,8 +127,15 @@ static inline bool pcb_run_more(struct pcb_run *r, int64_t *left)
 {
   if (r->role != 0)
     return !atomic_load_explicit(&r->sh->stop, memory_order_relaxed);
-  if (r->st == NULL)
-    return (*left)-- > 0;
+  if (r->st == NULL) {
+    if (__builtin_expect(r->batch != NULL, 0) && *left == r->count)
+      r->batch->t0 = pcb_clock_read();
+    if ((*left)-- > 0)
+      return true;
+    if (r->batch != NULL)
+      r->batch->t1 = pcb_clock_read();
+    return false;
+  }
   if (*left > 0) {
     (*left)--;
     return true;
