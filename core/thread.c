@@ -110,6 +110,23 @@ size_t pcb_thread_buf_bytes(const struct pcb_thread *t)
   return t->buf_bytes;
 }
 
+int pcb_nobuf_init(struct pcb_thread *t)
+{
+  (void)t;
+  return 0;
+}
+
+void pcb_nobuf_exit(struct pcb_thread *t)
+{
+  (void)t;
+}
+
+size_t pcb_nobuf_bytes(const struct pcb_thread *t)
+{
+  (void)t;
+  return 0;
+}
+
 void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
                  uintptr_t *pcs)
 {

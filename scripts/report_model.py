@@ -187,20 +187,28 @@ def article(text):
     return "an" if re.match(r"8|1[18](\D|$)", text) else "a"
 
 
+def _three_digits(x, unit):
+    """x of a unit, to 3 significant digits (no exponent above 100)."""
+    return f"{x:.3g} {unit}" if abs(x) < 100 else f"{x:.0f} {unit}"
+
+
+def _signed(fmt, v):
+    """fmt for a difference: its magnitude with a sign always shown."""
+    return MISSING if v is None else ("+" if v >= 0 else "−") + fmt(abs(v))
+
+
 def fmt_ns(v):
     """A time in ns, µs, ms or s, with 3 significant digits."""
     if v is None:
         return MISSING
     for unit, scale in (("ns", 1), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)):
-        x = v / scale
-        if abs(x) < 1000 or unit == "s":
-            return f"{x:.3g} {unit}" if abs(x) < 100 else f"{x:.0f} {unit}"
+        if abs(v / scale) < 1000 or unit == "s":
+            return _three_digits(v / scale, unit)
 
 
 def fmt_dns(v):
     """A signed time difference."""
-    return MISSING if v is None else ("+" if v >= 0 else "−") + \
-        fmt_ns(abs(v))
+    return _signed(fmt_ns, v)
 
 
 def fmt_bytes(v):
@@ -213,14 +221,11 @@ def fmt_bytes(v):
     for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 1024)):
         if a >= scale:
             x = v / scale
-            if x == int(x):
-                return f"{int(x)} {unit}"
-            return f"{x:.3g} {unit}" if abs(x) < 100 else f"{x:.0f} {unit}"
+            return f"{int(x)} {unit}" if x == int(x) else _three_digits(x, unit)
 
 
 def fmt_dbytes(v):
-    return MISSING if v is None else ("+" if v >= 0 else "−") + \
-        fmt_bytes(abs(v))
+    return _signed(fmt_bytes, v)
 
 
 def fmt_frac(v):

@@ -38,8 +38,7 @@
  * (the second walk) at a 16-frame chain; with a DWARF unwinder the second
  * walk about doubles the event.
  */
-#include <stdatomic.h>
-
+#include "guard.h"
 #include "pcbench/error.h"
 #include "pcbench/strategy.h"
 
@@ -69,11 +68,7 @@ __attribute__((noinline)) static int hybrid_record(struct pcb_thread *t,
     ev->consume(ev->arg, pcs, n, truncated);
     return 0;
   }
-  t->in_use = 1;
-  atomic_signal_fence(memory_order_seq_cst);  /* guard before slice use */
-  pcb_capture(t, ev, t->buf);
-  atomic_signal_fence(memory_order_seq_cst);  /* slice use before release */
-  t->in_use = 0;
+  pcb__guarded_capture(t, ev);
   return 0;
 }
 

@@ -15,8 +15,7 @@
  * pays for an allocation; the record path may call the allocator, so it is
  * not async-signal-safe until the buffer exists.
  */
-#include <stdatomic.h>
-
+#include "guard.h"
 #include "pcbench/error.h"
 #include "pcbench/strategy.h"
 
@@ -32,8 +31,7 @@ static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
   if (t->in_use)
     return PCB_EBUSY;
-  t->in_use = 1;
-  atomic_signal_fence(memory_order_seq_cst);
+  pcb__guard_raise(t);
   /* the allocation is out of line (core/thread.c): the warm record stays
    * small */
   if (t->buf == NULL && (ev->async || pcb_slice_alloc(t) != 0)) {
@@ -41,8 +39,7 @@ static int lazy_record(struct pcb_thread *t, const struct pcb_event *ev)
     return PCB_ENOMEM;
   }
   pcb_capture(t, ev, t->buf);
-  atomic_signal_fence(memory_order_seq_cst);
-  t->in_use = 0;
+  pcb__guard_lower(t);
   return 0;
 }
 

@@ -9,27 +9,10 @@
  */
 #include "pcbench/strategy.h"
 
-static int off_init(struct pcb_thread *t)
-{
-  (void)t;
-  return 0;
-}
-
-static void off_exit(struct pcb_thread *t)
-{
-  (void)t;
-}
-
 static int off_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
   (void)t;
   (void)ev;
-  return 0;
-}
-
-static size_t off_heap(const struct pcb_thread *t)
-{
-  (void)t;
   return 0;
 }
 
@@ -38,8 +21,8 @@ const struct pcb_strategy pcb_strategy_off = {
   .name = "off",
   .summary = "profiling disabled: the baseline, captures nothing",
   .flags = PCB_F_NO_CAPTURE | PCB_F_SIGSAFE,
-  .thread_init = off_init,
-  .thread_exit = off_exit,
+  .thread_init = pcb_nobuf_init,
+  .thread_exit = pcb_nobuf_exit,
   .record = off_record,
-  .heap_bytes = off_heap,
+  .heap_bytes = pcb_nobuf_bytes,
 };

@@ -11,17 +11,6 @@
  */
 #include "pcbench/strategy.h"
 
-static int stack_init(struct pcb_thread *t)
-{
-  (void)t;
-  return 0;
-}
-
-static void stack_exit(struct pcb_thread *t)
-{
-  (void)t;
-}
-
 /* noinline: the array must live in this frame, whose size is what the
  * stack figures measure. */
 __attribute__((noinline)) static int stack_record(struct pcb_thread *t,
@@ -33,19 +22,13 @@ __attribute__((noinline)) static int stack_record(struct pcb_thread *t,
   return 0;
 }
 
-static size_t stack_heap(const struct pcb_thread *t)
-{
-  (void)t;
-  return 0;
-}
-
 const struct pcb_strategy pcb_strategy_stack = {
   .version = PCB_STRATEGY_VERSION,
   .name = "stack",
   .summary = "array of depth PCs on the capturing frame (Go <= 1.22)",
   .flags = PCB_F_SIGSAFE,
-  .thread_init = stack_init,
-  .thread_exit = stack_exit,
+  .thread_init = pcb_nobuf_init,
+  .thread_exit = pcb_nobuf_exit,
   .record = stack_record,
-  .heap_bytes = stack_heap,
+  .heap_bytes = pcb_nobuf_bytes,
 };

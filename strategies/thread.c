@@ -15,8 +15,7 @@
  * guard removed.  It lives here because it differs from `thread` by that
  * one check; it exists so the correctness check can be seen to fail.
  */
-#include <stdatomic.h>
-
+#include "guard.h"
 #include "pcbench/error.h"
 #include "pcbench/strategy.h"
 
@@ -24,11 +23,7 @@ static int thread_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
   if (t->in_use)
     return PCB_EBUSY;
-  t->in_use = 1;
-  atomic_signal_fence(memory_order_seq_cst);  /* guard before buffer use */
-  pcb_capture(t, ev, t->buf);
-  atomic_signal_fence(memory_order_seq_cst);  /* buffer use before release */
-  t->in_use = 0;
+  pcb__guarded_capture(t, ev);
   return 0;
 }
 

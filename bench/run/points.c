@@ -1,7 +1,8 @@
 /*
  * The points of a configuration and their entries (see runner.h): the
  * one enumeration of the matrix, in its order, and the one place that
- * names a point's entry.
+ * names and registers a point's entry.  The entries' sets belong to the
+ * runner: Google Benchmark's bodies point into them until the run ends.
  */
 #include <stdlib.h>
 
@@ -41,19 +42,20 @@ int pcb_points_count(const struct pcb_config *c)
   return n * c->nstrategies * c->ndepths * c->nframes;
 }
 
-struct entries {
-  struct pcb_point_entry *at;
-  int n;
+static struct pcb_point_set *sets;  /* every set made, newest first */
+
+struct adding {
+  struct pcb_point_set *set;
   const char *kind;
 };
 
 static int add_entry(const struct pcb_point *p, void *arg)
 {
-  struct entries *es = arg;
-  struct pcb_point_entry *e = &es->at[es->n];
+  const struct adding *a = arg;
+  struct pcb_point_entry *e = &a->set->at[a->set->n];
 
-  *e = (struct pcb_point_entry){ .p = *p, .index = es->n++ };
-  return PCB_ENTRY_NAME(e->name, PCB_NAME_WORD_IF(es->kind, es->kind ? es->kind : ""),
+  *e = (struct pcb_point_entry){ .p = *p, .index = a->set->n++ };
+  return PCB_ENTRY_NAME(e->name, PCB_NAME_WORD_IF(a->kind, a->kind ? a->kind : ""),
                         PCB_NAME_WORD(p->wl->name), PCB_NAME_WORD(p->s->name),
                         PCB_NAME_INT("depth", p->depth),
                         PCB_NAME_INT("frames", p->frames),
@@ -62,17 +64,38 @@ static int add_entry(const struct pcb_point *p, void *arg)
                                         pcb_place_name(p->place)));
 }
 
-struct pcb_point_entry *pcb_point_entries(const struct pcb_config *c,
-                                          const char *kind, int *n)
+struct pcb_point_set *pcb_point_register(const struct pcb_config *c,
+                                         const char *kind, pcb_gb_fn body,
+                                         const struct pcb_gb_opts *o)
 {
-  struct entries es = { calloc((size_t)pcb_points_count(c) + 1,
-                               sizeof(*es.at)), 0, kind };
+  struct pcb_point_set *set = calloc(1, sizeof(*set) +
+                                     (size_t)pcb_points_count(c) *
+                                     sizeof(set->at[0]));
+  struct adding a = { set, kind };
 
-  if (es.at != NULL && pcb_points_each(c, add_entry, &es) != 0) {
-    free(es.at);
-    es = (struct entries){ NULL, 0, kind };
+  if (set == NULL)
+    return NULL;
+  if (pcb_points_each(c, add_entry, &a) != 0) {
+    free(set);
+    return NULL;
   }
-  *n = es.n;
-  return es.at;
+  for (int i = 0; i < set->n; i++) {
+    struct pcb_gb_opts oi = *o;
+
+    oi.real_time = set->at[i].p.wl->real_time;
+    pcb_gb_register(set->at[i].name, body, &set->at[i], &oi);
+  }
+  set->next = sets;
+  sets = set;
+  return set;
 }
 
+void pcb__points_fini(void)
+{
+  while (sets != NULL) {
+    struct pcb_point_set *next = sets->next;
+
+    free(sets);
+    sets = next;
+  }
+}

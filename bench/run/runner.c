@@ -399,6 +399,7 @@ int pcb_runner_init(const struct pcb_config *c)
 void pcb_runner_fini(void)
 {
   unregister_all();
+  pcb__points_fini();
   for (int i = 1; i <= H.npartners; i++)
     pcb_partner_stop(&H.partners[i]);
   H.npartners = 0;

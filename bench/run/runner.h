@@ -64,11 +64,20 @@ struct pcb_point_entry {
 typedef int (*pcb_point_fn)(const struct pcb_point *p, void *arg);
 int pcb_points_each(const struct pcb_config *c, pcb_point_fn fn, void *arg);
 int pcb_points_count(const struct pcb_config *c);
-/* One entry per point of c, named after `kind` if not NULL (base/name.h),
- * in an array to free(); NULL (*n = 0) if out of memory or a name does
- * not fit. */
-struct pcb_point_entry *pcb_point_entries(const struct pcb_config *c,
-                                          const char *kind, int *n);
+/* The entries of one suite's points, each a Google Benchmark body's
+ * argument: owned by the runner, alive until pcb_runner_fini. */
+struct pcb_point_set {
+  struct pcb_point_set *next;  /* the runner's list of sets */
+  int n;
+  struct pcb_point_entry at[];
+};
+/* One entry per point of c, named after `kind` if not NULL (base/name.h)
+ * and registered with body, *o and its workload's real_time; NULL if out
+ * of memory or a name does not fit (nothing registered then). */
+struct pcb_point_set *pcb_point_register(const struct pcb_config *c,
+                                         const char *kind, pcb_gb_fn body,
+                                         const struct pcb_gb_opts *o);
+void pcb__points_fini(void);
 
 int pcb_runner_init(const struct pcb_config *c);
 void pcb_runner_fini(void);

@@ -7,7 +7,6 @@
  * count mode each run is bracketed by callgrind client requests instead,
  * and nothing untimed runs but the check.
  */
-#include <stdlib.h>
 
 #include "base/icount.h"
 #include "base/progress.h"
@@ -17,8 +16,7 @@
 #include "suites/suite.h"
 
 static const struct pcb_config *cfg;
-static struct pcb_point_entry *entries;
-static int nentries;
+static const struct pcb_point_set *set;
 
 static void matrix_body(pcb_gb_state *st, void *arg)
 {
@@ -27,7 +25,7 @@ static void matrix_body(pcb_gb_state *st, void *arg)
   int64_t iters;
   uint64_t t0;
 
-  pcb_progress_nth(e->name, "matrix", e->index, nentries);
+  pcb_progress_nth(e->name, "matrix", e->index, set->n);
   if (!pcb_runner_prepare(&e->p, st))
     return;
   pcb_runner_reset(&e->p, cfg->rate, pcb_wl_consume_timed);
@@ -54,25 +52,13 @@ static void matrix_body(pcb_gb_state *st, void *arg)
 
 static int matrix_setup(const struct pcb_config *c)
 {
+  struct pcb_gb_opts o = { 0 };
+
   cfg = c;
-  entries = pcb_point_entries(c, NULL, &nentries);
-  if (entries == NULL)
-    return PCB_ENOMEM;
-  for (int i = 0; i < nentries; i++) {
-    struct pcb_gb_opts o = { .real_time = entries[i].p.wl->real_time };
-
-    if (c->instructions)
-      o.iterations = c->instructions, o.repetitions = 1;
-    pcb_gb_register(entries[i].name, matrix_body, &entries[i], &o);
-  }
-  return 0;
-}
-
-static void matrix_fini(void)
-{
-  free(entries);
-  entries = NULL;
-  nentries = 0;
+  if (c->instructions)
+    o.iterations = c->instructions, o.repetitions = 1;
+  set = pcb_point_register(c, NULL, matrix_body, &o);
+  return set != NULL ? 0 : PCB_ENOMEM;
 }
 
 const struct pcb_suite pcb_suite_matrix = {
@@ -80,5 +66,4 @@ const struct pcb_suite pcb_suite_matrix = {
   .summary = "one entry per (workload, strategy, depth, frames) point",
   .counts = true,
   .setup = matrix_setup,
-  .fini = matrix_fini,
 };

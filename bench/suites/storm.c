@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,8 +30,7 @@
 #include "suites/suite.h"
 
 static const struct pcb_config *cfg;
-static struct pcb_point_entry *entries;
-static int nentries;
+static const struct pcb_point_set *set;
 
 /* The calling thread's timer, and the state its handler records into:
  * set before the timer exists, cleared after it is gone. */
@@ -104,7 +102,7 @@ static void storm_body(pcb_gb_state *st, void *arg)
   struct pcb_point_entry *e = arg;
   struct pcb_tally t;
 
-  pcb_progress_nth(e->name, "storm", e->index, nentries);
+  pcb_progress_nth(e->name, "storm", e->index, set->n);
   if (!pcb_runner_prepare(&e->p, st))
     return;
   pcb_runner_reset(&e->p, cfg->rate, pcb_wl_consume_timed);
@@ -143,14 +141,8 @@ static int storm_setup(const struct pcb_config *c)
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGPROF, &sa, NULL) != 0)
     return PCB_ESYS;
-  entries = pcb_point_entries(c, "storm", &nentries);
-  if (entries == NULL)
-    return PCB_ENOMEM;
-  for (int i = 0; i < nentries; i++) {
-    o.real_time = entries[i].p.wl->real_time;
-    pcb_gb_register(entries[i].name, storm_body, &entries[i], &o);
-  }
-  return 0;
+  set = pcb_point_register(c, "storm", storm_body, &o);
+  return set != NULL ? 0 : PCB_ENOMEM;
 }
 
 static const char *verdict(const struct pcb_point_entry *e)
@@ -170,8 +162,8 @@ static int storm_verdicts(void)
 {
   int failures = 0;
 
-  for (int i = 0; i < nentries; i++) {
-    const struct pcb_point_entry *e = &entries[i];
+  for (int i = 0; set != NULL && i < set->n; i++) {
+    const struct pcb_point_entry *e = &set->at[i];
     const char *v;
 
     if (!e->figs.checked)
@@ -188,17 +180,9 @@ static int storm_verdicts(void)
   return failures;
 }
 
-static void storm_fini(void)
-{
-  free(entries);
-  entries = NULL;
-  nentries = 0;
-}
-
 const struct pcb_suite pcb_suite_storm = {
   .name = "storm",
   .summary = "matrix points under a SIGPROF storm of nested events",
   .setup = storm_setup,
   .verdicts = storm_verdicts,
-  .fini = storm_fini,
 };

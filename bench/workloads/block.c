@@ -88,52 +88,22 @@ static inline void mutex_op(struct pcb_run *r)
 /* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int block_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-  int64_t left = r->count;
-
-  if (r->role != 0)
-    atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left))
-    block_op(r);
-  return 0;
+  return pcb_run_loop(arg, block_op);
 }
 
 __attribute__((noinline)) static int block_latency_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-
-  for (int64_t i = 0; i < r->count; i++) {
-    uint64_t t0 = pcb_clock_read();
-
-    block_op(r);
-    pcb_run_timed(r, t0);
-  }
-  return 0;
+  return pcb_run_latency_loop(arg, block_op);
 }
 
 __attribute__((noinline)) static int mutex_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-  int64_t left = r->count;
-
-  if (r->role != 0)
-    atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left))
-    mutex_op(r);
-  return 0;
+  return pcb_run_loop(arg, mutex_op);
 }
 
 __attribute__((noinline)) static int mutex_latency_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-
-  for (int64_t i = 0; i < r->count; i++) {
-    uint64_t t0 = pcb_clock_read();
-
-    mutex_op(r);
-    pcb_run_timed(r, t0);
-  }
-  return 0;
+  return pcb_run_latency_loop(arg, mutex_op);
 }
 
 /* A wait long enough to be sampled at any rate: the event alone. */

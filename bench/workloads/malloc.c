@@ -49,27 +49,12 @@ static inline void malloc_op(struct pcb_run *r)
 /* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int malloc_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-  int64_t left = r->count;
-
-  if (r->role != 0)
-    atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left))
-    malloc_op(r);
-  return 0;
+  return pcb_run_loop(arg, malloc_op);
 }
 
 __attribute__((noinline)) static int malloc_latency_loop(void *arg)
 {
-  struct pcb_run *r = arg;
-
-  for (int64_t i = 0; i < r->count; i++) {
-    uint64_t t0 = pcb_clock_read();
-
-    malloc_op(r);
-    pcb_run_timed(r, t0);
-  }
-  return 0;
+  return pcb_run_latency_loop(arg, malloc_op);
 }
 
 __attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)

@@ -154,4 +154,33 @@ static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
   pcb_hist_record(r->hist, pcb_clock_ns(r->clock, t1 - t0));
 }
 
+/* A workload's loop and latency loop around its one operation op(r).
+ * Always inlined into the workload's own noinline loops, where op is a
+ * constant: each loop calls (and inlines) its op directly, as if written
+ * out, so the loops' frames -- the event sites' callers -- keep their
+ * shape.  A partner (role != 0) counts itself started first. */
+static inline __attribute__((always_inline)) int pcb_run_loop(
+    struct pcb_run *r, void (*op)(struct pcb_run *))
+{
+  int64_t left = r->count;
+
+  if (r->role != 0)
+    atomic_fetch_add(&r->sh->started, 1);
+  while (pcb_run_more(r, &left))
+    op(r);
+  return 0;
+}
+
+static inline __attribute__((always_inline)) int pcb_run_latency_loop(
+    struct pcb_run *r, void (*op)(struct pcb_run *))
+{
+  for (int64_t i = 0; i < r->count; i++) {
+    uint64_t t0 = pcb_clock_read();
+
+    op(r);
+    pcb_run_timed(r, t0);
+  }
+  return 0;
+}
+
 #endif

@@ -91,5 +91,10 @@ int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
 int pcb_slice_alloc(struct pcb_thread *t);
 void pcb_slice_free(struct pcb_thread *t);
 size_t pcb_thread_buf_bytes(const struct pcb_thread *t);
+/* The hooks of a strategy that keeps no buffer (off, stack): nothing to
+ * set up or free, and no heap. */
+int pcb_nobuf_init(struct pcb_thread *t);
+void pcb_nobuf_exit(struct pcb_thread *t);
+size_t pcb_nobuf_bytes(const struct pcb_thread *t);
 
 #endif
