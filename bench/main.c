@@ -229,6 +229,7 @@ int main(int argc, char **argv)
     failed_checks = pcb_suites_verdicts();
   }
   pcb_progress_clear();  /* the interrupt handler reads it */
+  pcb_suites_fini();
   pcb_runner_fini();
   pcb_gb_shutdown();
   pcb_topo_fini();

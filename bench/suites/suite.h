@@ -22,11 +22,14 @@ struct pcb_suite {
   /* After the run: one line per entry whose verdict the suite gives, on
    * stderr; returns how many failed.  Optional. */
   int (*verdicts)(void);
+  /* Frees what setup allocated that the runner does not keep.  Optional. */
+  void (*fini)(void);
 };
 
 /* Every suite of the table, in order (only the counting ones in
  * instruction-count mode); 0 or the first error. */
 int pcb_suites_setup(const struct pcb_config *c);
 int pcb_suites_verdicts(void);
+void pcb_suites_fini(void);
 
 #endif

@@ -51,3 +51,10 @@ int pcb_suites_verdicts(void)
       failed += suites[i]->verdicts();
   return failed;
 }
+
+void pcb_suites_fini(void)
+{
+  for (size_t i = 0; i < NSUITES; i++)
+    if (suites[i]->fini)
+      suites[i]->fini();
+}
