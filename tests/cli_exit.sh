@@ -7,7 +7,9 @@ trap 'rm -rf "$dir"' EXIT
 fail=0
 for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
            --frames=0 --benchmark_nonsense=1 --workloads=disk \
-           --placement=cross_core,cross_core --quick=1 --storm=-1; do
+           --placement=cross_core,cross_core --quick=1 --storm=-1 \
+           --cache=hot --working-set=0 --working-set=-1 \
+           --working-set=1099511627776 --spin-ns=x; do
   "$bin" "$arg" --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?
   lines=$(wc -l <"$dir/err")

@@ -14,11 +14,12 @@
 
 enum { OBJECT_SIZE = 64 };
 
-/* The event site: noinline, its frame is the capture's anchor; noipa, so
- * that being static changes neither its frame nor its callers' (what the
- * stack figures measure). */
-__attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thread *w,
-                                                       size_t size)
+/* The event site's body; its instantiations are noinline, their frame is
+ * the capture's anchor, and noipa, so that being static changes neither
+ * their frame nor their callers' (what the stack figures measure).  The
+ * timed one, for the latency loops, times the record call alone. */
+static inline __attribute__((always_inline)) void *profiled_malloc_body(
+    struct pcb_wl_thread *w, size_t size, bool timed)
 {
   void *p = malloc(size);
 
@@ -28,7 +29,7 @@ __attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thre
     int rc;
 
     w->cur_bytes = size;
-    rc = pcb_record(&w->thread, &ev);
+    rc = timed ? pcb_wl_record_timed(w, &ev) : pcb_record(&w->thread, &ev);
     if (rc == 0)
       w->events++;
     else
@@ -38,38 +39,82 @@ __attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thre
   return p;
 }
 
-static inline void malloc_op(struct pcb_run *r)
+__attribute__((noinline, noipa)) static void *profiled_malloc(
+    struct pcb_wl_thread *w, size_t size)
 {
-  void *p = profiled_malloc(r->w, OBJECT_SIZE);
+  return profiled_malloc_body(w, size, false);
+}
+
+__attribute__((noinline, noipa)) static void *profiled_malloc_timed(
+    struct pcb_wl_thread *w, size_t size)
+{
+  return profiled_malloc_body(w, size, true);
+}
+
+static inline __attribute__((always_inline)) void malloc_op(struct pcb_run *r,
+                                                            bool timed)
+{
+  void *p = timed ? profiled_malloc_timed(r->w, OBJECT_SIZE)
+                  : profiled_malloc(r->w, OBJECT_SIZE);
 
   __asm__ volatile("" : : "r"(p) : "memory");
   free(p);
 }
 
-/* The loops run at the bottom of the chain: the event site's caller. */
-__attribute__((noinline)) static int malloc_loop(void *arg)
+/* The loops run at the bottom of the chain: the event site's caller.  A
+ * cold loop walks the thread's working set before each operation; the
+ * latency loop times the operation without the walk. */
+static inline __attribute__((always_inline)) int malloc_loop_body(void *arg,
+                                                                  bool cold)
 {
   struct pcb_run *r = arg;
   int64_t left = r->count;
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left))
-    malloc_op(r);
+  while (pcb_run_more(r, &left)) {
+    if (cold)
+      pcb_wl_walk(r->w);
+    malloc_op(r, false);
+  }
   return 0;
 }
 
-__attribute__((noinline)) static int malloc_latency_loop(void *arg)
+static inline __attribute__((always_inline)) int malloc_latency_body(
+    void *arg, bool cold)
 {
   struct pcb_run *r = arg;
 
   for (int64_t i = 0; i < r->count; i++) {
-    uint64_t t0 = pcb_clock_read();
+    uint64_t t0;
 
-    malloc_op(r);
+    if (cold)
+      pcb_wl_walk(r->w);
+    t0 = pcb_clock_read();
+    malloc_op(r, true);
     pcb_run_timed(r, t0);
   }
   return 0;
+}
+
+__attribute__((noinline)) static int malloc_loop(void *arg)
+{
+  return malloc_loop_body(arg, false);
+}
+
+__attribute__((noinline)) static int malloc_latency_loop(void *arg)
+{
+  return malloc_latency_body(arg, false);
+}
+
+__attribute__((noinline)) static int malloc_cold_loop(void *arg)
+{
+  return malloc_loop_body(arg, true);
+}
+
+__attribute__((noinline)) static int malloc_cold_latency_loop(void *arg)
+{
+  return malloc_latency_body(arg, true);
 }
 
 __attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)
@@ -87,5 +132,7 @@ const struct pcb_workload pcb_workload_malloc = {
   .real_time = false,
   .loop = malloc_loop,
   .latency_loop = malloc_latency_loop,
+  .cold_loop = malloc_cold_loop,
+  .cold_latency_loop = malloc_cold_latency_loop,
   .one_event = malloc_one_event,
 };
