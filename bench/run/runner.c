@@ -376,7 +376,10 @@ void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
     counter(st, "p999_ns", (double)f->p999);
     counter(st, "max_ns", (double)f->max);
   }
-  if (f->event_n > 0) {  /* the record call alone, floor removed */
+  if (f->timed_each) {  /* the record call alone, floor removed; 0 with
+                          * event_ns_events = 0 when no operation raised an
+                          * event (lock, mutex without contention) */
+    counter(st, "event_ns_events", (double)f->event_n);
     counter(st, "event_ns_p50", (double)f->event_p50);
     counter(st, "event_ns_p99", (double)f->event_p99);
     counter(st, "event_ns_mean", f->event_mean);
