@@ -17,8 +17,9 @@ build: deps
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure
 
-# The default matrix with enough repetitions for compare.py's U test.
-BENCH_ARGS ?= --repetitions=9 --min-time=0.1
+# The default matrix with enough repetitions for compare.py's U test, warm
+# and cold (each thread walks twice its L2 between two events).
+BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold
 
 bench: build
 	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)

@@ -19,7 +19,17 @@
 #define PCB_THREADS_MAX 64   /* threads of one matrix entry */
 #define PCB_CLI_FRAMES_MAX 2000  /* call-chain depth at an event */
 #define PCB_GB_ARGV_MAX 64   /* Google Benchmark's argv, pcbench's included */
+#define PCB_L2_GUESS (1u << 20)  /* when hwloc reports no L2 */
 #define PCB_GB_ARGV_OWN 6    /* slots main adds: timing (4) and output (2) */
+
+/* The cache axis: warm entries run back to back; a cold entry's threads
+ * walk a working set of their own between two events. */
+enum pcb_cache { PCB_CACHE_WARM, PCB_CACHE_COLD, PCB_CACHE_COUNT };
+
+static inline const char *pcb_cache_name(enum pcb_cache c)
+{
+  return c == PCB_CACHE_COLD ? "cold" : "warm";
+}
 
 struct pcb_workload;
 struct pcb_strategy;
@@ -34,9 +44,14 @@ struct pcb_config {
   int frames[PCB_LIST_MAX], nframes;
   enum pcb_place places[PCB_LIST_MAX];
   int nplaces;
+  enum pcb_cache caches[PCB_LIST_MAX];
+  int ncaches;
+  uint64_t working_set;  /* cold entries: bytes per thread; 0 until main
+                          * sets twice the L2 that hwloc reports */
   const struct pcb_unwinder *unwinder;  /* for every event of the run */
   int threads;        /* 0: each workload's minimum */
   uint64_t rate;      /* malloc: mean bytes between samples; block: cycles */
+  uint64_t spin_ns;   /* block, mutex: spin before parking (0: park at once) */
   int repetitions;
   double min_time;
   int check_events;   /* events checked against the truth per entry */

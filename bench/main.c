@@ -109,6 +109,10 @@ static void describe_machine(const struct pcb_config *c)
     pcb_gb_context(buf, desc);
   }
   pcb_gb_context("unwinder", c->unwinder->name);
+  snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
+           "events of a cold entry (L2 seen by hwloc: %llu bytes)",
+           (unsigned long long)c->working_set, pcb_topo_l2_bytes());
+  pcb_gb_context("working_set", buf);
   snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
   pcb_gb_context("rate", buf);
   pcb_gb_context("repetition_order",
@@ -216,6 +220,9 @@ int main(int argc, char **argv)
   if (pcb_topo_init() != 0 || pcb_topo_bind(0) != 0)
     fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
   pcb_hooks.unwinder = cfg.unwinder;
+  if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
+    cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
+                                               : PCB_L2_GUESS);
   describe_machine(&cfg);
   if ((status = pcb_runner_init(&cfg)) != 0 ||
       (status = pcb_suites_setup(&cfg)) != 0) {

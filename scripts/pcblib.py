@@ -113,6 +113,13 @@ def parse_name(name):
     return Name(parts[0], words, params)
 
 
+def cache_of(name):
+    """"cold" for an entry whose name ends in cache:cold, else "warm": warm
+    entries carry no cache part, so names written before the cache axis
+    existed read as warm."""
+    return parse_name(name).params.get("cache", "warm")
+
+
 def strategy_flags(context):
     """{strategy: set of flags} from the results' context (pcbench writes
     "off:no_capture;stack:;thread:guarded;..."), or, for older files, the

@@ -454,6 +454,56 @@ def answer(run):
     return [text + "."]
 
 
+# ---- warm vs cold -----------------------------------------------------------
+
+def _cold_pairs(run):
+    """[(warm group, cold group)]: the same workload and variant, the cold
+    one's variant ending in cache:cold (pcblib.cache_of)."""
+    out = []
+    for g in run.matrix:
+        if g[1].endswith("cache:cold"):
+            warm = g[1][:-len("cache:cold")].rstrip("/")
+            if (g[0], warm) in run.matrix:
+                out.append(((g[0], warm), g))
+    return out
+
+
+def warm_cold(run):
+    """The event alone (event_ns_mean, the record call timed after the
+    walk) per strategy, warm beside cold, at the deepest point; and
+    whether the spread between strategies grows once caches are cold."""
+    out = []
+    for wg, cg in _cold_pairs(run):
+        depths, frames = deepest(run, cg)
+        d, f = depths[-1], frames[-1]
+        ev = {}
+        for s in candidates(run):
+            w = fig_at(run, wg, s, d, f, "event_ns_mean")
+            c = fig_at(run, cg, s, d, f, "event_ns_mean")
+            if w is not None and c is not None:
+                ev[s] = (w, c)
+        if not ev:
+            out.append(f"Warm vs cold in {where(cg)}: {M.NOT_MEASURED}.")
+            continue
+        out.append(f"{where(wg)} at depth {d} with {f} frames, the event "
+                   "alone (mean ns, warm → cold): " + listing(
+                       f"{code(s)} {M.fmt_ns(w)} → {M.fmt_ns(c)}"
+                       for s, (w, c) in ev.items()) + ".")
+        if len(ev) > 1:
+            sw = max(w for w, _ in ev.values()) - min(w for w, _ in ev.values())
+            sc = max(c for _, c in ev.values()) - min(c for _, c in ev.values())
+            slow = max(ev, key=lambda k: ev[k][1])
+            fast = min(ev, key=lambda k: ev[k][1])
+            verdict = ("placement matters more once caches are cold"
+                       if sc > 1.5 * sw and sc > 0.1 * ev[fast][1] else
+                       "placement does not matter more once caches are cold")
+            out.append(f"Spread between strategies: {M.fmt_ns(sw)} warm, "
+                       f"{M.fmt_ns(sc)} cold (cold: {code(fast)} fastest, "
+                       f"{code(slow)} slowest): {verdict} (one latency pass "
+                       "per entry; no paired mode for this comparison).")
+    return out
+
+
 def findings(run):
     """[(topic, [sentences])] for one run."""
     g = primary(run)
@@ -469,6 +519,9 @@ def findings(run):
     for grp in groups:
         lat += latency(run, grp) + tails(run, grp)
     out.append(("Time", lat or [f"Latency: {M.NOT_MEASURED}."]))
+    wc = warm_cold(run)
+    if wc:
+        out.append(("Warm vs cold", wc))
     out.append(("Heap and thread life", heap(run) + starts(run)))
     out.append(("Correctness", checked(run) + truncation(run) + storm(run)
                 + churn(run)))

@@ -9,7 +9,9 @@ for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
            --frames=0 --benchmark_nonsense=1 --workloads=disk \
            --placement=cross_core,cross_core --quick=1 --storm=-1 \
            --rounds=5 --paired=1 "--paired --strategies=stack" \
-           "--paired --instructions=100"; do
+           "--paired --instructions=100" \
+           --cache=hot --working-set=0 --working-set=-1 \
+           --working-set=1099511627776 --spin-ns=x; do
   # shellcheck disable=SC2086  # a case may be two options
   "$bin" $arg --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?

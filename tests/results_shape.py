@@ -3,7 +3,12 @@
 context, every matrix entry present with its counters, strict JSON (no
 NaN), and correct == 1 on every entry of a non-control strategy.
 
-usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES
+Every matrix entry also carries the event alone (event_ns_p50, _p99,
+_mean); given CACHES (warm,cold), each point has an entry per cache state,
+the cold ones named .../cache:cold, and the context says what working set
+and spin budget were used.
+
+usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES [CACHES]
 """
 import json
 import math
@@ -12,21 +17,25 @@ import sys
 CONTEXT = ["pcbench_version", "git_commit", "compiler", "cflags",
            "hwloc_topology", "cpu_binding", "library_build_type",
            "correctness_check"]
-COUNTERS = ["events", "lost", "checked", "correct", "truncated", "threads"]
+COUNTERS = ["events", "lost", "checked", "correct", "truncated", "threads",
+            "event_ns_events", "event_ns_p50", "event_ns_p99",
+            "event_ns_mean"]
+CONTEXT_REGIMES = ["working_set", "spin_ns_cross_core", "spin_ns_same_core"]
 
 
 def no_nan(token):
     raise ValueError("non-JSON number " + token)
 
 
-def main(path, workloads, strategies, depths, frames):
+def main(path, workloads, strategies, depths, frames, caches="warm"):
     try:
         with open(path) as f:
             doc = json.load(f, parse_constant=no_nan)
     except (OSError, ValueError) as e:
         print(f"results_shape: {path}: {e}")
         return 2
-    problems = [f"context lacks {k}" for k in CONTEXT if k not in doc["context"]]
+    problems = [f"context lacks {k}" for k in CONTEXT + CONTEXT_REGIMES
+                if k not in doc["context"]]
     runs = {}
     for b in doc["benchmarks"]:
         if b.get("run_type") == "iteration":
@@ -38,8 +47,11 @@ def main(path, workloads, strategies, depths, frames):
                     prefix = f"{w}/{s}/depth:{d}/frames:{fr}"
                     hits = [n for n in runs if n == prefix or
                             n.startswith(prefix + "/")]
-                    if not hits:
-                        problems.append(f"missing entry {prefix}")
+                    for cache in caches.split(","):
+                        cold = [n for n in hits if "/cache:cold" in n]
+                        if not (cold if cache == "cold" else
+                                [n for n in hits if n not in cold]):
+                            problems.append(f"missing {cache} entry {prefix}")
                     for name in hits:
                         for b in runs[name]:
                             problems += check_entry(name, s, b)

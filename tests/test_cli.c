@@ -44,7 +44,25 @@ static void defaults_are_the_matrix(void **state)
   assert_int_equal(cfg.nframes, 3);
   assert_int_equal(cfg.frames[0], 16);
   assert_int_equal(cfg.frames[2], 200);
+  assert_int_equal(cfg.ncaches, 1);
+  assert_int_equal(cfg.caches[0], PCB_CACHE_WARM);
+  assert_int_equal(cfg.working_set, 0);  /* main sets twice L2 */
+  assert_int_equal(cfg.spin_ns, 50000);
   assert_int_equal(cfg.gb_argc, 1);
+}
+
+static void cache_axis_forms(void **state)
+{
+  const char *argv[] = { "pcbench", "--cache=cold,warm", "--working-set=65536",
+                         "--spin-ns=0" };
+
+  (void)state;
+  assert_int_equal(parse(4, argv), PCB_CLI_RUN);
+  assert_int_equal(cfg.ncaches, 2);
+  assert_int_equal(cfg.caches[0], PCB_CACHE_COLD);
+  assert_int_equal(cfg.caches[1], PCB_CACHE_WARM);
+  assert_int_equal(cfg.working_set, 65536);
+  assert_int_equal(cfg.spin_ns, 0);
 }
 
 static void accepted_forms(void **state)
@@ -99,6 +117,12 @@ static const struct reject rejects[] = {
   { "--quick=1", "--quick takes no value" },
   { "--storm=-1", "0..100000; 0 = no storm entries" },
   { "--unwinder=dwarf", "unknown unwinder 'dwarf' (allowed: fp, " },
+  { "--cache=hot", "--cache: unknown cache state 'hot' (allowed: warm, cold)" },
+  { "--cache=warm,warm", "'warm' given twice" },
+  { "--working-set=0", "--working-set: '0' (allowed: bytes 1.." },
+  { "--working-set=-4096", "--working-set: '-4096'" },
+  { "--working-set=1099511627776", "more than this machine's memory" },
+  { "--spin-ns=-1", "--spin-ns: '-1' (allowed: nanoseconds 0..1000000000" },
 };
 
 static void rejections(void **state)
@@ -124,6 +148,8 @@ static void quick_is_a_preset(void **state)
   assert_int_equal(cfg.nframes, 2);
   assert_int_equal(cfg.frames[1], 200);
   assert_true(cfg.min_time == 0.5);
+  assert_int_equal(cfg.ncaches, 1);  /* warm only */
+  assert_int_equal(cfg.caches[0], PCB_CACHE_WARM);
 }
 
 /* Every row of the option table is whole, and its default, typed on the
@@ -159,6 +185,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(defaults_are_the_matrix),
     cmocka_unit_test(accepted_forms),
+    cmocka_unit_test(cache_axis_forms),
     cmocka_unit_test(rejections),
     cmocka_unit_test(quick_is_a_preset),
     cmocka_unit_test(table_rows_parse),

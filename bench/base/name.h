@@ -8,7 +8,9 @@
  * churn, floor, unwind, overhead, thread_start, first_event).  Words name
  * what the entry is about (a workload, a strategy, an unwinder); key:value
  * parameters give its point (a value may carry a unit: profiling:1%); a
- * word after them is a flag (churn's `faults`).  Google Benchmark appends
+ * word after them is a flag (churn's `faults`).  A matrix entry of a cold
+ * cache state ends in cache:cold; a warm one has no cache part, so warm
+ * names are those written before the cache axis existed.  Google Benchmark appends
  * its own (/iterations:N, /repeats:N, /real_time...).
  * scripts/pcblib.py (parse_name) reads names by the same grammar.
  */

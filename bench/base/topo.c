@@ -71,6 +71,13 @@ const char *pcb_topo_summary(void)
   return summary;
 }
 
+unsigned long long pcb_topo_l2_bytes(void)
+{
+  hwloc_obj_t o = hwloc_get_obj_by_type(topo, HWLOC_OBJ_L2CACHE, 0);
+
+  return o && o->attr ? (unsigned long long)o->attr->cache.size : 0;
+}
+
 int pcb_topo_npus(void)
 {
   int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);

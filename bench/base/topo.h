@@ -16,6 +16,8 @@ void pcb_topo_fini(void);
 /* "packages=1 cores=2 pus=2 L1d=32KiB*2 L2=..." */
 const char *pcb_topo_summary(void);
 int pcb_topo_npus(void);
+/* The first L2 cache's size in bytes, or 0 if hwloc reports none. */
+unsigned long long pcb_topo_l2_bytes(void);
 /* PU (logical index) for thread `role` of a run under `place`; *desc says
  * what the pair shares, e.g. "PU0+PU1: different cores, share L3". */
 int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len);

@@ -266,6 +266,15 @@ static enum pcb_cli_action take_arg(int argc, char **argv, int i, int *used,
   return take(o, argv[i + 1], c, err, errlen);
 }
 
+/* Physical memory in bytes, as the kernel reports it. */
+static unsigned long long machine_memory(void)
+{
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+  return pages > 0 && size > 0 ? (unsigned long long)pages * (unsigned long long)size
+                               : ULLONG_MAX;
+}
+
 /* What no single row can check: a workload's minimum thread count, and
  * a mode this build lacks. */
 static enum pcb_cli_action check_together(const struct pcb_config *c,
@@ -282,6 +291,10 @@ static enum pcb_cli_action check_together(const struct pcb_config *c,
   if (c->paired && c->instructions)
     return ERR("pcbench: --paired: times, and --instructions counts "
                "instructions (allowed: one of the two)");
+  if (c->working_set > machine_memory())
+    return ERR("pcbench: --working-set: %llu is more than this machine's "
+               "memory (allowed: bytes 1..%llu)",
+               (unsigned long long)c->working_set, machine_memory());
   if (c->instructions && !PCB_ICOUNT_AVAILABLE)
     return ERR("pcbench: --instructions: this pcbench was built without "
                "valgrind/callgrind.h (allowed: install valgrind, rebuild)");

@@ -19,6 +19,8 @@ static const char *strategy_at(size_t i) { return pcb_strategy_at(i)->name; }
 static const char *unwinder_at(size_t i) { return pcb_unwinder_at(i)->name; }
 static const char *place_at(size_t i) { return pcb_place_name((enum pcb_place)i); }
 static size_t places(void) { return PCB_PLACE_COUNT; }
+static const char *cache_at(size_t i) { return pcb_cache_name((enum pcb_cache)i); }
+static size_t caches(void) { return PCB_CACHE_COUNT; }
 
 static void store_workload(void *slot, size_t i)
 {
@@ -40,6 +42,11 @@ static void store_place(void *slot, size_t i)
   *(enum pcb_place *)slot = (enum pcb_place)i;
 }
 
+static void store_cache(void *slot, size_t i)
+{
+  *(enum pcb_cache *)slot = (enum pcb_cache)i;
+}
+
 /* Go's three and the baseline: not the opt-in ones, not the control. */
 static bool strategy_is_default(size_t i)
 {
@@ -57,6 +64,8 @@ static const struct pcb_choices unwinders = {
   sizeof(const struct pcb_unwinder *), NULL };
 static const struct pcb_choices placements = {
   "placement", places, place_at, store_place, sizeof(enum pcb_place), NULL };
+static const struct pcb_choices cache_states = {
+  "cache state", caches, cache_at, store_cache, sizeof(enum pcb_cache), NULL };
 
 const struct pcb_option pcb_options[] = {
   { .heading = "Matrix (comma-separated lists):",
@@ -76,6 +85,12 @@ const struct pcb_option pcb_options[] = {
   { .name = "--placement", .type = PCB_OPT_NAMES, .off = AT(places),
     .n_off = AT(nplaces), .choices = &placements, .def = "cross_core",
     .arg = "LIST", .help = "where block/mutex/lock partners run" },
+  { .name = "--cache", .type = PCB_OPT_NAMES, .off = AT(caches),
+    .n_off = AT(ncaches), .choices = &cache_states, .def = "warm",
+    .arg = "LIST",
+    .help = "warm: operations back to back; cold: each thread walks\n"
+            "--working-set bytes of its own between two events\n"
+            "(malloc, block; names gain /cache:cold)" },
   { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
     .choices = &unwinders, .def = "fp", .arg = "NAME",
     .help = "how every event captures" },
@@ -89,6 +104,16 @@ const struct pcb_option pcb_options[] = {
     .hi = 1099511627776.0, .def = "1", .arg = "N", .unit = "integers",
     .help = "malloc: mean bytes between samples; block, mutex,\n"
             "lock: cycles (Go's rates); 1 = every event" },
+  { .name = "--spin-ns", .type = PCB_OPT_U64, .off = AT(spin_ns), .lo = 0,
+    .hi = 1000000000, .def = "50000", .arg = "NS", .unit = "nanoseconds",
+    .note = "0 = park at once",
+    .help = "block, mutex: a wait spins this long before it parks\n"
+            "(where the partner can run at once; else it parks)" },
+  { .name = "--working-set", .type = PCB_OPT_U64, .off = AT(working_set),
+    .lo = 1, .hi = 1099511627776.0, .arg = "BYTES", .unit = "bytes",
+    .note = "at most the machine's memory",
+    .help = "cold entries: bytes each thread walks between two\n"
+            "events (default: twice the L2 size hwloc reports)" },
   { .heading = "Measurement:",
     .name = "--repetitions", .type = PCB_OPT_INT, .off = AT(repetitions),
     .lo = 1, .hi = 1000, .def = "1", .arg = "N", .unit = "integers",
@@ -106,7 +131,7 @@ const struct pcb_option pcb_options[] = {
     .help = "operations per entry timed one by one for p50, p99,\n"
             "p999 and max, in an untimed pass" },
   { .name = "--quick", .type = PCB_OPT_PRESET, .off = AT(quick),
-    .def = "--frames=16,200 --min-time=0.02 --rounds=100",
+    .def = "--frames=16,200 --min-time=0.02 --rounds=100 --cache=warm",
     .help = "a subset that runs in well under a minute; options given\n"
             "beside it win" },
   { .name = "--interleave", .type = PCB_OPT_FLAG, .off = AT(interleave),

@@ -14,22 +14,41 @@ static int places_of(const struct pcb_config *c, const struct pcb_workload *wl)
   return wl->min_threads > 1 ? c->nplaces : 1;
 }
 
+/* Cold entries only for a workload that has cold loops. */
+static bool has_cache(const struct pcb_workload *wl, enum pcb_cache cache)
+{
+  return cache == PCB_CACHE_WARM || wl->cold_loop != NULL;
+}
+
+/* The points of workload wl, cache state k: strategy, depth, frames,
+ * placement. */
+static int points_of(const struct pcb_config *c, const struct pcb_workload *wl,
+                     enum pcb_cache k, pcb_point_fn fn, void *arg)
+{
+  int err = 0;
+
+  for (int s = 0; s < c->nstrategies; s++)
+    for (int d = 0; d < c->ndepths; d++)
+      for (int f = 0; f < c->nframes; f++)
+        for (int i = 0; i < places_of(c, wl) && !err; i++) {
+          struct pcb_point p = {
+            wl, c->strategies[s], c->depths[d], c->frames[f],
+            c->threads ? c->threads : wl->min_threads, c->places[i], k };
+
+          err = fn(&p, arg);
+        }
+  return err;
+}
+
+/* Warm entries first, as before the cache axis; then the cold ones. */
 int pcb_points_each(const struct pcb_config *c, pcb_point_fn fn, void *arg)
 {
   int err = 0;
 
-  for (int w = 0; w < c->nworkloads; w++)
-    for (int s = 0; s < c->nstrategies; s++)
-      for (int d = 0; d < c->ndepths; d++)
-        for (int f = 0; f < c->nframes; f++)
-          for (int i = 0; i < places_of(c, c->workloads[w]) && !err; i++) {
-            const struct pcb_workload *wl = c->workloads[w];
-            struct pcb_point p = {
-              wl, c->strategies[s], c->depths[d], c->frames[f],
-              c->threads ? c->threads : wl->min_threads, c->places[i] };
-
-            err = fn(&p, arg);
-          }
+  for (int k = 0; k < c->ncaches && !err; k++)
+    for (int w = 0; w < c->nworkloads && !err; w++)
+      if (has_cache(c->workloads[w], c->caches[k]))
+        err = points_of(c, c->workloads[w], c->caches[k], fn, arg);
   return err;
 }
 
@@ -37,8 +56,10 @@ int pcb_points_count(const struct pcb_config *c)
 {
   int n = 0;
 
-  for (int w = 0; w < c->nworkloads; w++)
-    n += places_of(c, c->workloads[w]);
+  for (int k = 0; k < c->ncaches; k++)
+    for (int w = 0; w < c->nworkloads; w++)
+      if (has_cache(c->workloads[w], c->caches[k]))
+        n += places_of(c, c->workloads[w]);
   return n * c->nstrategies * c->ndepths * c->nframes;
 }
 
@@ -49,19 +70,30 @@ struct adding {
   const char *kind;
 };
 
+int pcb_point_name(char *buf, size_t len, const char *kind,
+                   const struct pcb_point *p, bool strategy)
+{
+  return pcb_entry_name(buf, len, (const struct pcb_name_part[]){
+      PCB_NAME_WORD_IF(kind, kind ? kind : ""),
+      PCB_NAME_WORD(p->wl->name),
+      PCB_NAME_WORD_IF(strategy, p->s->name),
+      PCB_NAME_INT("depth", p->depth),
+      PCB_NAME_INT("frames", p->frames),
+      PCB_NAME_INT_IF(p->threads > 1, "threads", p->threads),
+      PCB_NAME_STR_IF(p->wl->min_threads > 1, "place",
+                      pcb_place_name(p->place)),
+      PCB_NAME_STR_IF(p->cache == PCB_CACHE_COLD, "cache",
+                      pcb_cache_name(p->cache)),
+      { NULL, NULL, 0, "", false } });
+}
+
 static int add_entry(const struct pcb_point *p, void *arg)
 {
   const struct adding *a = arg;
   struct pcb_point_entry *e = &a->set->at[a->set->n];
 
   *e = (struct pcb_point_entry){ .p = *p, .index = a->set->n++ };
-  return PCB_ENTRY_NAME(e->name, PCB_NAME_WORD_IF(a->kind, a->kind ? a->kind : ""),
-                        PCB_NAME_WORD(p->wl->name), PCB_NAME_WORD(p->s->name),
-                        PCB_NAME_INT("depth", p->depth),
-                        PCB_NAME_INT("frames", p->frames),
-                        PCB_NAME_INT_IF(p->threads > 1, "threads", p->threads),
-                        PCB_NAME_STR_IF(p->wl->min_threads > 1, "place",
-                                        pcb_place_name(p->place)));
+  return pcb_point_name(e->name, sizeof(e->name), a->kind, p, true);
 }
 
 struct pcb_point_set *pcb_point_register(const struct pcb_config *c,

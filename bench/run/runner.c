@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pcbench/error.h"
+#include "pcbench/handoff.h"
 #include "run/floor.h"
 #include "run/partner.h"
 #include "run/runner.h"
@@ -21,6 +22,7 @@ struct job {
   const struct pcb_workload *wl;
   int frames;
   bool latency;  /* the measuring thread times each operation */
+  bool cold;     /* the workload's cold loops: walk between operations */
 };
 
 /* A call of pcb_runner_each's fn, carried to a partner. */
@@ -42,6 +44,7 @@ static struct {
   struct pcb_wl_shared sh;
   struct pcb_clock clock;
   struct pcb_hist hist;
+  struct pcb_hist event_hist;  /* the latency pass's record calls */
 } H;
 
 struct pcb_bucket_table *pcb_runner_buckets(void)
@@ -137,10 +140,48 @@ static int register_threads(const struct pcb_point *p)
   return err;
 }
 
+uint64_t pcb_runner_spin_ns(const struct pcb_point *p)
+{
+  char desc[128];
+  int npus = pcb_topo_npus();
+
+  if (p->threads > npus)
+    return 0;
+  for (int i = 1; i < p->threads; i++)
+    if (!pcb_handoff_spin_possible(
+            npus, 0, pcb_topo_pu_for(p->place, i, desc, sizeof(desc))))
+      return 0;
+  return H.cfg->spin_ns;
+}
+
+/* Each thread of a cold point holds a working set of its own, allocated
+ * and touched here, outside any timed run, and kept for the next point. */
+static int ensure_working_sets(const struct pcb_point *p)
+{
+  size_t bytes = (size_t)H.cfg->working_set;
+
+  for (int i = 0; i < p->threads; i++) {
+    struct pcb_wl_thread *w = &H.w[i];
+    void *ws;
+
+    if (w->ws != NULL && w->ws_bytes == bytes)
+      continue;
+    if (posix_memalign(&ws, 4096, bytes) != 0)
+      return PCB_ENOMEM;
+    memset(ws, 0, bytes);
+    free(w->ws);
+    w->ws = ws;
+    w->ws_bytes = bytes;
+  }
+  return 0;
+}
+
 bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st)
 {
   int err = place_partners(p);
 
+  if (err == 0 && p->cache == PCB_CACHE_COLD)
+    err = ensure_working_sets(p);
   if (err == 0)
     err = register_threads(p);
   if (err) {
@@ -176,10 +217,12 @@ void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
 static int job_main(void *arg)
 {
   struct job *j = arg;
+  pcb_site_fn loop = j->cold ? (j->latency ? j->wl->cold_latency_loop
+                                           : j->wl->cold_loop)
+                             : (j->latency ? j->wl->latency_loop
+                                           : j->wl->loop);
 
-  return pcb_oracle_run(j->run.w->oracle, j->frames,
-                        j->latency ? j->wl->latency_loop : j->wl->loop,
-                        &j->run);
+  return pcb_oracle_run(j->run.w->oracle, j->frames, loop, &j->run);
 }
 
 /* One run of p with thread i's state ws[i]. */
@@ -194,11 +237,16 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   memset(sh->own, 0, sizeof(sh->own));
   atomic_store(&sh->stop, false);
   atomic_store(&sh->started, 0);
+  sh->spin_ns = pcb_runner_spin_ns(p);
+  sh->waits = sh->parked = 0;
+  if (p->wl->begin)
+    p->wl->begin(sh);
   for (int i = 0; i < p->threads; i++)
     H.jobs[i] = (struct job){ { arm ? arm[i] : &ws[i], sh, i ? NULL : st,
                                 i ? 0 : count, i, &H.hist, &H.clock,
                                 i ? NULL : batch },
-                              p->wl, p->frames, latency && i == 0 };
+                              p->wl, p->frames, latency && i == 0,
+                              p->cache == PCB_CACHE_COLD };
   for (int i = 1; i < p->threads; i++)
     pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
   while (atomic_load(&sh->started) < p->threads - 1)
@@ -208,6 +256,8 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   pthread_mutex_lock(&sh->mu);
   pthread_cond_broadcast(&sh->cv);
   pthread_mutex_unlock(&sh->mu);
+  if (p->wl->end)
+    p->wl->end(sh);
   for (int i = 1; i < p->threads; i++)
     pcb_partner_join(&H.partners[i]);
 }
@@ -245,7 +295,8 @@ void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
 struct pcb_tally pcb_runner_tally(const struct pcb_point *p)
 {
   bool none = p->s->flags & PCB_F_NO_CAPTURE;
-  struct pcb_tally t = { .main_events = H.w[0].events };
+  struct pcb_tally t = { .main_events = H.w[0].events,
+                          .waits = H.sh.waits, .parked = H.sh.parked };
 
   for (int i = 0; i < p->threads; i++) {
     const struct pcb_wl_thread *w = &H.w[i];
@@ -291,14 +342,25 @@ void pcb_runner_check(const struct pcb_point *p, struct pcb_point_figs *f)
 void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
                         struct pcb_point_figs *f)
 {
+  struct pcb_wl_thread *w0 = &H.w[0];
   bool armed;
 
   pcb_runner_reset(p, H.cfg->rate, pcb_wl_consume_timed);
   pcb_hist_reset(&H.hist);
+  pcb_hist_reset(&H.event_hist);
+  w0->event_hist = &H.event_hist;
+  w0->event_clock = &H.clock;
+  w0->event_ns_sum = 0;
   armed = arm != NULL && arm(p, true) == 0;
   pcb_runner_run(p, NULL, H.cfg->latency_events, true);
   if (armed)
     arm(p, false);
+  w0->event_hist = NULL;
+  f->event_n = H.event_hist.count;
+  f->event_p50 = pcb_hist_quantile(&H.event_hist, 0.5);
+  f->event_p99 = pcb_hist_quantile(&H.event_hist, 0.99);
+  f->event_mean = f->event_n ? (double)w0->event_ns_sum / (double)f->event_n
+                             : 0;
   f->p50 = pcb_hist_quantile(&H.hist, 0.5);
   f->p99 = pcb_hist_quantile(&H.hist, 0.99);
   f->p999 = pcb_hist_quantile(&H.hist, 0.999);
@@ -348,6 +410,16 @@ void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
     counter(st, "p999_ns", (double)f->p999);
     counter(st, "max_ns", (double)f->max);
   }
+  if (f->timed_each) {  /* the record call alone, floor removed; 0 with
+                          * event_ns_events = 0 when no operation raised an
+                          * event (lock, mutex without contention) */
+    counter(st, "event_ns_events", (double)f->event_n);
+    counter(st, "event_ns_p50", (double)f->event_p50);
+    counter(st, "event_ns_p99", (double)f->event_p99);
+    counter(st, "event_ns_mean", f->event_mean);
+  }
+  if (t->waits > 0)
+    counter(st, "parked", (double)t->parked / (double)t->waits);
 }
 
 static void describe_clock(void)
@@ -373,6 +445,29 @@ double pcb_runner_clock_floor_ns(void)
   return H.clock.floor_ns;
 }
 
+/* Per placement, the spin budget block and mutex waits get, and why. */
+static void describe_spin(const struct pcb_config *c)
+{
+  for (int i = 0; i < PCB_PLACE_COUNT; i++) {
+    struct pcb_point p = { .threads = c->threads > 1 ? c->threads : 2,
+                           .place = (enum pcb_place)i };
+    uint64_t spin = pcb_runner_spin_ns(&p);
+    char key[64], buf[256];
+
+    snprintf(key, sizeof(key), "spin_ns_%s", pcb_place_name(p.place));
+    if (spin > 0 || c->spin_ns == 0)
+      snprintf(buf, sizeof(buf), "%llu: a wait spins up to %llu ns, then "
+               "parks on a futex", (unsigned long long)spin,
+               (unsigned long long)spin);
+    else
+      snprintf(buf, sizeof(buf), "0: the spin budget of %llu ns cannot be "
+               "met (%d threads on %d PUs, or a partner on the measuring "
+               "thread's PU): every wait parks at once",
+               (unsigned long long)c->spin_ns, p.threads, pcb_topo_npus());
+    pcb_gb_context(key, buf);
+  }
+}
+
 int pcb_runner_init(const struct pcb_config *c)
 {
   int err;
@@ -385,6 +480,7 @@ int pcb_runner_init(const struct pcb_config *c)
   if (err)
     return err;
   describe_clock();
+  describe_spin(c);
   pthread_mutex_init(&H.sh.mu, NULL);
   pthread_cond_init(&H.sh.cv, NULL);
   for (int i = 0; i < PCB_THREADS_MAX; i++) {
@@ -406,6 +502,8 @@ void pcb_runner_fini(void)
   for (int i = 0; i < PCB_THREADS_MAX; i++) {
     free(H.w[i].oracle);
     H.w[i].oracle = NULL;
+    free(H.w[i].ws);
+    H.w[i].ws = NULL;
   }
   pcb_bucket_table_destroy(&H.buckets);
   pthread_mutex_destroy(&H.sh.mu);

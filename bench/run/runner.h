@@ -27,6 +27,7 @@ struct pcb_point {
   const struct pcb_strategy *s;
   int depth, frames, threads;
   enum pcb_place place;
+  enum pcb_cache cache;
 };
 
 /* What the threads recorded since their last reset, summed.  A thread's
@@ -37,6 +38,7 @@ struct pcb_tally {
   uint64_t main_events;       /* the measuring thread's alone */
   uint64_t correct, truncated;
   uint64_t nested, nested_lost;
+  uint64_t waits, parked;     /* the ring's, where the workload counts */
 };
 
 /* What a point's untimed passes found, reported with every repetition. */
@@ -45,6 +47,9 @@ struct pcb_point_figs {
   uint64_t nchecked, ncorrect, ntruncated;
   bool timed_each;
   uint64_t p50, p99, p999, max;
+  /* the record call alone, over the latency pass's events */
+  uint64_t event_n, event_p50, event_p99;
+  double event_mean;
   struct pcb_stack_figs stack;
   double ns_per_iter;         /* the last timed run, by the runner's clock */
   uint64_t nested, nested_lost;  /* under a storm */
@@ -64,6 +69,10 @@ struct pcb_point_entry {
 typedef int (*pcb_point_fn)(const struct pcb_point *p, void *arg);
 int pcb_points_each(const struct pcb_config *c, pcb_point_fn fn, void *arg);
 int pcb_points_count(const struct pcb_config *c);
+/* The entry name of point p (base/name.h): `kind` first if not NULL, the
+ * strategy's name unless !strategy (an entry across strategies). */
+int pcb_point_name(char *buf, size_t len, const char *kind,
+                   const struct pcb_point *p, bool strategy);
 /* The entries of one suite's points, each a Google Benchmark body's
  * argument: owned by the runner, alive until pcb_runner_fini. */
 struct pcb_point_set {
@@ -78,6 +87,10 @@ struct pcb_point_set *pcb_point_register(const struct pcb_config *c,
                                          const char *kind, pcb_gb_fn body,
                                          const struct pcb_gb_opts *o);
 void pcb__points_fini(void);
+
+/* The spin budget of p's waits: --spin-ns where every thread of p can
+ * run at once (a PU of its own), else 0, parking at once. */
+uint64_t pcb_runner_spin_ns(const struct pcb_point *p);
 
 int pcb_runner_init(const struct pcb_config *c);
 void pcb_runner_fini(void);

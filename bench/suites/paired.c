@@ -1,6 +1,7 @@
 /*
  * paired/<workload>/depth:D/frames:F[/threads:T][/place:P] -- the run's
- * strategies timed side by side (--paired), the figures to compare them by.
+ * strategies timed side by side (--paired), the figures to compare them
+ * by; warm points only.
  *
  * Model (docs/design.md, "Paired timing"): separate entries are timed
  * seconds or minutes apart, and on a shared machine the drift between
@@ -29,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/name.h"
 #include "base/progress.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
@@ -361,16 +361,12 @@ static int add_entry(const struct pcb_point *p, void *arg)
   struct pentry *e = &entries[nentries];
 
   (void)arg;
-  if (p->s != cfg->strategies[0])  /* one entry per point, all arms */
+  /* one entry per point, all arms; warm only: a cold operation's time is
+   * mostly its walk of the working set, which would dilute every ratio */
+  if (p->s != cfg->strategies[0] || p->cache == PCB_CACHE_COLD)
     return 0;
   *e = (struct pentry){ .p = *p, .index = nentries++ };
-  return PCB_ENTRY_NAME(e->name, PCB_NAME_WORD("paired"),
-                        PCB_NAME_WORD(p->wl->name),
-                        PCB_NAME_INT("depth", p->depth),
-                        PCB_NAME_INT("frames", p->frames),
-                        PCB_NAME_INT_IF(p->threads > 1, "threads", p->threads),
-                        PCB_NAME_STR_IF(p->wl->min_threads > 1, "place",
-                                        pcb_place_name(p->place)));
+  return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 
 static int paired_setup(const struct pcb_config *c)

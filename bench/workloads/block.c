@@ -1,25 +1,35 @@
 /*
  * block and mutex workloads -- Go's saveblockevent (block and mutex
- * profiles).
+ * profiles), in Go's regime: a wait spins briefly before it parks.
  *
- * block: the threads pass a token round a ring through one mutex and
- * condition variable; each thread's wait for the token is timed in cycles
- * and sampled as Go's blocksampled does; a sampled wait records a block
- * event after the mutex is released.  One iteration is one wait of the
- * measuring thread (the partners wait as often).
+ * block: the threads pass a token round a ring (core/handoff.c): a waiter
+ * spins for up to sh->spin_ns, as Go's spinning Ms and runtime locks do,
+ * then parks on a futex.  Each thread's wait for the token is timed in
+ * cycles and sampled as Go's blocksampled does; a sampled wait records a
+ * block event once the token is passed on.  One iteration is one wait of
+ * the measuring thread (the partners wait as often).  The runner sets
+ * spin_ns to 0 (park at once) where spinning cannot pay: one PU, or the
+ * partner on the measuring thread's PU.
  *
  * mutex: the threads contend for one mutex; an acquisition that found it
- * held (trylock failed) is a wait, timed and sampled the same way.  One
- * iteration is one acquisition by the measuring thread.
+ * held (trylock failed) is a wait: it retries for up to sh->spin_ns, as
+ * Go's lock2 spins before it sleeps, then blocks in pthread_mutex_lock.
+ * The wait is timed and sampled the same way.  One iteration is one
+ * acquisition by the measuring thread.
+ *
+ * Each event site exists twice from one body: the plain one for the timed
+ * loops and the stack figures, and one whose record call is timed alone
+ * (pcb_wl_record_timed) for the latency loops.
  */
 #include <pthread.h>
 
+#include "pcbench/handoff.h"
 #include "workloads/workload.h"
 
-/* What the threads of one run share, beside the run's mutex and condvar. */
+/* What the threads of one run share, beside the run's mutex. */
 struct ring {
-  int turn;               /* block: whose turn it is to hold the token */
-  volatile uint64_t held; /* mutex: work inside the critical section */
+  struct pcb_handoff token;  /* block: the ring */
+  volatile uint64_t held;    /* mutex: work inside the critical section */
 } PCB_WL_VIEW;
 _Static_assert(sizeof(struct ring) <= PCB_WL_SHARED_OWN_BYTES,
                "block: ring state too large");
@@ -29,9 +39,10 @@ static inline struct ring *ring_of(struct pcb_wl_shared *sh)
   return (struct ring *)sh->own;
 }
 
-/* The event site: noinline, its frame is the capture's anchor. */
-__attribute__((noinline)) static void block_event(struct pcb_wl_thread *w,
-                                                  int64_t cycles)
+/* The event site's body: its frame (the noinline function it is inlined
+ * into) is the capture's anchor. */
+static inline __attribute__((always_inline)) void block_event_body(
+    struct pcb_wl_thread *w, int64_t cycles, bool timed)
 {
   if (pcb_block_sampled(&w->rng, cycles, w->block_rate)) {
     struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
@@ -39,7 +50,7 @@ __attribute__((noinline)) static void block_event(struct pcb_wl_thread *w,
     int rc;
 
     w->cur_cycles = (uint64_t)cycles;
-    rc = pcb_record(&w->thread, &ev);
+    rc = timed ? pcb_wl_record_timed(w, &ev) : pcb_record(&w->thread, &ev);
     if (rc == 0)
       w->events++;
     else
@@ -48,62 +59,136 @@ __attribute__((noinline)) static void block_event(struct pcb_wl_thread *w,
   __asm__ volatile("" : : : "memory");  /* no tail call */
 }
 
+__attribute__((noinline)) static void block_event(struct pcb_wl_thread *w,
+                                                  int64_t cycles)
+{
+  block_event_body(w, cycles, false);
+}
+
+__attribute__((noinline)) static void block_event_timed(
+    struct pcb_wl_thread *w, int64_t cycles)
+{
+  block_event_body(w, cycles, true);
+}
+
+static inline __attribute__((always_inline)) void event(
+    struct pcb_wl_thread *w, int64_t cycles, bool timed)
+{
+  if (timed)
+    block_event_timed(w, cycles);
+  else
+    block_event(w, cycles);
+}
+
 /* Waits for the token, passes it on; returns the cycles waited. */
 static int64_t hand_off(struct pcb_wl_shared *sh, int me)
 {
+  struct pcb_handoff *h = &ring_of(sh)->token;
   uint64_t t0 = pcb_cycles();
-
-  pthread_mutex_lock(&sh->mu);
-  while (ring_of(sh)->turn != me && !atomic_load(&sh->stop))
-    pthread_cond_wait(&sh->cv, &sh->mu);
+  bool mine = pcb_handoff_wait(h, me);
   int64_t waited = (int64_t)(pcb_cycles() - t0);
-  ring_of(sh)->turn = (me + 1) % sh->nthreads;
-  pthread_cond_broadcast(&sh->cv);
-  pthread_mutex_unlock(&sh->mu);
+
+  if (mine)
+    pcb_handoff_pass(h, me);
   return waited;
 }
 
-static inline void block_op(struct pcb_run *r)
+static void block_begin(struct pcb_wl_shared *sh)
 {
-  block_event(r->w, hand_off(r->sh, r->role));
+  pcb_handoff_init(&ring_of(sh)->token, sh->nthreads, sh->spin_ns);
 }
 
-static inline void mutex_op(struct pcb_run *r)
+static void block_end(struct pcb_wl_shared *sh)
+{
+  struct pcb_handoff *h = &ring_of(sh)->token;
+
+  pcb_handoff_stop(h);
+  sh->waits = atomic_load(&h->waits);
+  sh->parked = atomic_load(&h->parked);
+}
+
+static inline __attribute__((always_inline)) void block_op(struct pcb_run *r,
+                                                           bool timed)
+{
+  event(r->w, hand_off(r->sh, r->role), timed);
+}
+
+/* A cycle deadline's worth of trylocks, then the blocking lock. */
+enum { SPIN_CHECK = 32 };
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
+static void lock_contended(struct pcb_wl_shared *sh)
+{
+  uint64_t deadline;
+
+  if (sh->spin_ns > 0) {
+    deadline = pcb_clock_read_mono() + sh->spin_ns;
+    do {
+      for (int i = 0; i < SPIN_CHECK; i++) {
+        if (pthread_mutex_trylock(&sh->mu) == 0)
+          return;
+        cpu_relax();
+      }
+    } while (pcb_clock_read_mono() < deadline);
+  }
+  pthread_mutex_lock(&sh->mu);
+}
+
+static inline __attribute__((always_inline)) void mutex_op(struct pcb_run *r,
+                                                           bool timed)
 {
   struct pcb_wl_shared *sh = r->sh;
   uint64_t t0 = pcb_cycles();
   int64_t waited = 0;
 
   if (pthread_mutex_trylock(&sh->mu) != 0) {
-    pthread_mutex_lock(&sh->mu);
+    lock_contended(sh);
     waited = (int64_t)(pcb_cycles() - t0);
   }
   for (int i = 0; i < 16; i++)
     ring_of(sh)->held++;
   pthread_mutex_unlock(&sh->mu);
   if (waited > 0)
-    block_event(r->w, waited);
+    event(r->w, waited, timed);
 }
 
 /* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int block_loop(void *arg)
 {
-  return pcb_run_loop(arg, block_op);
+  return pcb_run_loop(arg, block_op, false);
 }
 
 __attribute__((noinline)) static int block_latency_loop(void *arg)
 {
-  return pcb_run_latency_loop(arg, block_op);
+  return pcb_run_latency_loop(arg, block_op, false);
+}
+
+__attribute__((noinline)) static int block_cold_loop(void *arg)
+{
+  return pcb_run_loop(arg, block_op, true);
+}
+
+__attribute__((noinline)) static int block_cold_latency_loop(void *arg)
+{
+  return pcb_run_latency_loop(arg, block_op, true);
 }
 
 __attribute__((noinline)) static int mutex_loop(void *arg)
 {
-  return pcb_run_loop(arg, mutex_op);
+  return pcb_run_loop(arg, mutex_op, false);
 }
 
 __attribute__((noinline)) static int mutex_latency_loop(void *arg)
 {
-  return pcb_run_latency_loop(arg, mutex_op);
+  return pcb_run_latency_loop(arg, mutex_op, false);
 }
 
 /* A wait long enough to be sampled at any rate: the event alone. */
@@ -115,17 +200,23 @@ __attribute__((noinline)) static void block_one_event(struct pcb_wl_thread *w)
 
 const struct pcb_workload pcb_workload_block = {
   .name = "block",
-  .summary = "threads hand a token through a mutex+condvar (saveblockevent)",
+  .summary = "threads hand a token round a ring, spinning before they "
+             "park (saveblockevent)",
   .min_threads = 2,
   .real_time = true,
   .loop = block_loop,
   .latency_loop = block_latency_loop,
+  .cold_loop = block_cold_loop,
+  .cold_latency_loop = block_cold_latency_loop,
+  .begin = block_begin,
+  .end = block_end,
   .one_event = block_one_event,
 };
 
 const struct pcb_workload pcb_workload_mutex = {
   .name = "mutex",
-  .summary = "threads contend for one mutex; contended waits are events",
+  .summary = "threads contend for one mutex, spinning before they park; "
+             "contended waits are events",
   .min_threads = 2,
   .real_time = true,
   .loop = mutex_loop,

@@ -155,8 +155,10 @@ static void keep_stack(void *arg, const uintptr_t *pcs, int n, bool trunc)
 }
 
 /* Go's captureStack: the event site, called from the loop (rt_unlock is
- * inlined there), so skip 2 makes PC 0 the chain's bottom frame. */
-__attribute__((noinline)) static void lock_capture(struct pcb_wl_thread *w)
+ * inlined there), so skip 2 makes PC 0 the chain's bottom frame.  One
+ * body, two sites: the latency loop's times the record call alone. */
+static inline __attribute__((always_inline)) void lock_capture_body(
+    struct pcb_wl_thread *w, bool timed)
 {
   struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
                           keep_stack, w, false };
@@ -164,10 +166,21 @@ __attribute__((noinline)) static void lock_capture(struct pcb_wl_thread *w)
 
   lp->pending = NULL;
   lp->n = -1;  /* none yet: `off` never fills it */
-  lp->rc = pcb_record(&w->thread, &ev);
+  lp->rc = timed ? pcb_wl_record_timed(w, &ev) : pcb_record(&w->thread, &ev);
   if (lp->rc != 0)
     w->lost++;  /* refused: its cycles will go to "lost" */
   __asm__ volatile("" : : : "memory");  /* no tail call */
+}
+
+__attribute__((noinline)) static void lock_capture(struct pcb_wl_thread *w)
+{
+  lock_capture_body(w, false);
+}
+
+__attribute__((noinline)) static void lock_capture_timed(
+    struct pcb_wl_thread *w)
+{
+  lock_capture_body(w, true);
 }
 
 /* Go's store: the held-back event, now that no lock is held. */
@@ -194,13 +207,17 @@ static void store(struct pcb_wl_thread *w)
 /* unlock2: release, take the stack if this was the contended lock, and
  * record if this was the last lock held. */
 static inline __attribute__((always_inline)) void rt_unlock(
-    struct pcb_wl_thread *w, atomic_int *l)
+    struct pcb_wl_thread *w, atomic_int *l, bool timed)
 {
   struct lockprof *lp = lp_of(w);
 
   atomic_store_explicit(l, 0, memory_order_release);
-  if (lp->pending == l)
-    lock_capture(w);
+  if (lp->pending == l) {
+    if (timed)
+      lock_capture_timed(w);
+    else
+      lock_capture(w);
+  }
   if (lp->locks == 1 && lp->cycles != 0)
     store(w);
   lp->locks--;
@@ -216,7 +233,8 @@ static inline __attribute__((always_inline)) void work(
 
 /* One operation: A then B, or B alone, alternating (offset by role). */
 static inline __attribute__((always_inline)) void lock_op(struct pcb_run *r,
-                                                          uint64_t k)
+                                                          uint64_t k,
+                                                          bool timed)
 {
   struct pcb_wl_shared *sh = r->sh;
   struct pcb_wl_thread *w = r->w;
@@ -226,13 +244,13 @@ static inline __attribute__((always_inline)) void lock_op(struct pcb_run *r,
     work(sh, 0);
     rt_lock(w, &rt_of(sh)->lock[1]);
     work(sh, 1);
-    rt_unlock(w, &rt_of(sh)->lock[1]);
+    rt_unlock(w, &rt_of(sh)->lock[1], timed);
     work(sh, 0);
-    rt_unlock(w, &rt_of(sh)->lock[0]);
+    rt_unlock(w, &rt_of(sh)->lock[0], timed);
   } else {
     rt_lock(w, &rt_of(sh)->lock[1]);
     work(sh, 1);
-    rt_unlock(w, &rt_of(sh)->lock[1]);
+    rt_unlock(w, &rt_of(sh)->lock[1], timed);
   }
 }
 
@@ -247,7 +265,7 @@ __attribute__((noinline)) static int lock_loop(void *arg)
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left))
-    lock_op(r, k++);
+    lock_op(r, k++, false);
   return 0;
 }
 
@@ -259,7 +277,7 @@ __attribute__((noinline)) static int lock_latency_loop(void *arg)
   for (int64_t i = 0; i < r->count; i++) {
     uint64_t t0 = pcb_clock_read();
 
-    lock_op(r, (uint64_t)i);
+    lock_op(r, (uint64_t)i, true);
     pcb_run_timed(r, t0);
   }
   return 0;
@@ -277,8 +295,8 @@ __attribute__((noinline)) static void lock_one_event(struct pcb_wl_thread *w)
   rt_lock(w, &outer);
   rt_lock(w, &inner);
   record_lock(w, &inner, w->block_rate > 0 ? w->block_rate : 1);
-  rt_unlock(w, &inner);
-  rt_unlock(w, &outer);
+  rt_unlock(w, &inner, false);
+  rt_unlock(w, &outer, false);
   __asm__ volatile("" : : : "memory");
 }
 

@@ -14,11 +14,12 @@
 
 enum { OBJECT_SIZE = 64 };
 
-/* The event site: noinline, its frame is the capture's anchor; noipa, so
- * that being static changes neither its frame nor its callers' (what the
- * stack figures measure). */
-__attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thread *w,
-                                                       size_t size)
+/* The event site's body; its instantiations are noinline, their frame is
+ * the capture's anchor, and noipa, so that being static changes neither
+ * their frame nor their callers' (what the stack figures measure).  The
+ * timed one, for the latency loops, times the record call alone. */
+static inline __attribute__((always_inline)) void *profiled_malloc_body(
+    struct pcb_wl_thread *w, size_t size, bool timed)
 {
   void *p = malloc(size);
 
@@ -28,7 +29,7 @@ __attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thre
     int rc;
 
     w->cur_bytes = size;
-    rc = pcb_record(&w->thread, &ev);
+    rc = timed ? pcb_wl_record_timed(w, &ev) : pcb_record(&w->thread, &ev);
     if (rc == 0)
       w->events++;
     else
@@ -38,9 +39,23 @@ __attribute__((noinline, noipa)) static void *profiled_malloc(struct pcb_wl_thre
   return p;
 }
 
-static inline void malloc_op(struct pcb_run *r)
+__attribute__((noinline, noipa)) static void *profiled_malloc(
+    struct pcb_wl_thread *w, size_t size)
 {
-  void *p = profiled_malloc(r->w, OBJECT_SIZE);
+  return profiled_malloc_body(w, size, false);
+}
+
+__attribute__((noinline, noipa)) static void *profiled_malloc_timed(
+    struct pcb_wl_thread *w, size_t size)
+{
+  return profiled_malloc_body(w, size, true);
+}
+
+static inline __attribute__((always_inline)) void malloc_op(struct pcb_run *r,
+                                                            bool timed)
+{
+  void *p = timed ? profiled_malloc_timed(r->w, OBJECT_SIZE)
+                  : profiled_malloc(r->w, OBJECT_SIZE);
 
   __asm__ volatile("" : : "r"(p) : "memory");
   free(p);
@@ -49,12 +64,22 @@ static inline void malloc_op(struct pcb_run *r)
 /* The loops run at the bottom of the chain: the event site's caller. */
 __attribute__((noinline)) static int malloc_loop(void *arg)
 {
-  return pcb_run_loop(arg, malloc_op);
+  return pcb_run_loop(arg, malloc_op, false);
 }
 
 __attribute__((noinline)) static int malloc_latency_loop(void *arg)
 {
-  return pcb_run_latency_loop(arg, malloc_op);
+  return pcb_run_latency_loop(arg, malloc_op, false);
+}
+
+__attribute__((noinline)) static int malloc_cold_loop(void *arg)
+{
+  return pcb_run_loop(arg, malloc_op, true);
+}
+
+__attribute__((noinline)) static int malloc_cold_latency_loop(void *arg)
+{
+  return pcb_run_latency_loop(arg, malloc_op, true);
 }
 
 __attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)
@@ -72,5 +97,7 @@ const struct pcb_workload pcb_workload_malloc = {
   .real_time = false,
   .loop = malloc_loop,
   .latency_loop = malloc_latency_loop,
+  .cold_loop = malloc_cold_loop,
+  .cold_latency_loop = malloc_cold_latency_loop,
   .one_event = malloc_one_event,
 };

@@ -81,3 +81,31 @@ uint64_t pcb_cycles(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 #endif
 }
+
+__attribute__((noinline)) int pcb_wl_record_timed(struct pcb_wl_thread *w,
+                                                  const struct pcb_event *ev)
+{
+  uint64_t t0 = pcb_clock_read();
+  int rc = pcb_record(&w->thread, ev);
+  uint64_t ns = pcb_clock_ns(w->event_clock, pcb_clock_read() - t0);
+
+  if (w->event_hist != NULL) {
+    pcb_hist_record(w->event_hist, ns);
+    w->event_ns_sum += ns;
+  }
+  return rc;
+}
+
+/* Lines WALK_STRIDE apart, WALK_STRIDE passes: every line once, each
+ * access far from the last, so the walk is not one prefetched stream. */
+enum { WALK_LINE = 64, WALK_STRIDE = 17 };
+
+__attribute__((noinline)) void pcb_wl_walk(struct pcb_wl_thread *w)
+{
+  volatile unsigned char *ws = w->ws;
+  size_t lines = w->ws_bytes / WALK_LINE;
+
+  for (size_t start = 0; start < WALK_STRIDE; start++)
+    for (size_t j = start; j < lines; j += WALK_STRIDE)
+      ws[j * WALK_LINE]++;
+}

@@ -56,6 +56,14 @@ struct pcb_wl_thread {
   /* storm: nested events raised by the profiling signal on this thread,
    * written only by its handler */
   uint64_t nested, nested_lost;
+  /* latency pass only: the record call alone, timed by pcb_wl_record_timed
+   * (NULL elsewhere: the timed loop never reads a clock for it) */
+  struct pcb_hist *event_hist;
+  const struct pcb_clock *event_clock;
+  uint64_t event_ns_sum;
+  /* cold entries: this thread's own working set, walked between events */
+  unsigned char *ws;
+  size_t ws_bytes;
   _Alignas(16) unsigned char own[PCB_WL_OWN_BYTES];  /* the workload's */
 };
 
@@ -66,6 +74,10 @@ struct pcb_wl_shared {
   int nthreads;
   atomic_int started;    /* partners that have entered their loop */
   atomic_bool stop;      /* partners leave their loop */
+  uint64_t spin_ns;      /* a wait spins this long before it parks (0: at
+                          * once), chosen per placement by the runner */
+  uint64_t waits, parked;  /* a workload's own account of its waits, for
+                            * the `parked` counter (0: none kept) */
   /* the workload's, zeroed before each run */
   _Alignas(16) unsigned char own[PCB_WL_SHARED_OWN_BYTES];
 };
@@ -98,6 +110,15 @@ struct pcb_workload {
   /* The same operations, `count` of them, each timed into run->hist: a
    * separate loop so the timed loop carries no per-event timing. */
   pcb_site_fn latency_loop;
+  /* Optional: the same two loops, each operation preceded by a walk of
+   * the thread's working set (pcb_wl_walk), for cold entries; a workload
+   * without them has no cold entries. */
+  pcb_site_fn cold_loop, cold_latency_loop;
+  /* Optional: before a run's threads start (the shared room zeroed,
+   * nthreads and spin_ns set), and after the measuring thread's loop
+   * returned and sh->stop was set (wake every partner that waits). */
+  void (*begin)(struct pcb_wl_shared *sh);
+  void (*end)(struct pcb_wl_shared *sh);
   /* One event as an operation of this workload raises it (the stack
    * figures' probe): needs the thread to sample everything. */
   void (*one_event)(struct pcb_wl_thread *w);
@@ -117,6 +138,17 @@ void pcb_wl_consume_check(void *arg, const uintptr_t *pcs, int n, bool trunc);
  * record returned. */
 int pcb_wl_bare_event(struct pcb_thread *t, pcb_consume_fn consume,
                       void *arg, bool async);
+
+/* The record call of an event site in a latency loop, timed alone: the
+ * cycle counter around pcb_record, its calibrated floor removed, into
+ * w->event_hist.  Noinline and called only from latency loops, so the
+ * timed loops and the stack figures keep their plain pcb_record. */
+int pcb_wl_record_timed(struct pcb_wl_thread *w, const struct pcb_event *ev);
+
+/* A strided read-modify-write of every cache line of w's working set:
+ * what a real program touches between two sampled events.  Noinline, so
+ * it is no part of the loop's frame. */
+void pcb_wl_walk(struct pcb_wl_thread *w);
 
 /* A cheap cycle counter for block times (rdtsc on x86-64). */
 uint64_t pcb_cycles(void);
@@ -154,30 +186,39 @@ static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
   pcb_hist_record(r->hist, pcb_clock_ns(r->clock, t1 - t0));
 }
 
-/* A workload's loop and latency loop around its one operation op(r).
- * Always inlined into the workload's own noinline loops, where op is a
- * constant: each loop calls (and inlines) its op directly, as if written
- * out, so the loops' frames -- the event sites' callers -- keep their
- * shape.  A partner (role != 0) counts itself started first. */
+/* A workload's loop and latency loop around its one operation
+ * op(r, timed) -- timed: the event alone is timed (the latency pass).
+ * Always inlined into the workload's own noinline loops, where op and
+ * cold are constants: each loop calls (and inlines) its op directly, as
+ * if written out, so the loops' frames -- the event sites' callers --
+ * keep their shape.  A cold loop walks the thread's working set before
+ * each operation, outside the operation's timing.  A partner (role != 0)
+ * counts itself started first. */
 static inline __attribute__((always_inline)) int pcb_run_loop(
-    struct pcb_run *r, void (*op)(struct pcb_run *))
+    struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   int64_t left = r->count;
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
-  while (pcb_run_more(r, &left))
-    op(r);
+  while (pcb_run_more(r, &left)) {
+    if (cold)
+      pcb_wl_walk(r->w);
+    op(r, false);
+  }
   return 0;
 }
 
 static inline __attribute__((always_inline)) int pcb_run_latency_loop(
-    struct pcb_run *r, void (*op)(struct pcb_run *))
+    struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   for (int64_t i = 0; i < r->count; i++) {
-    uint64_t t0 = pcb_clock_read();
+    uint64_t t0;
 
-    op(r);
+    if (cold)
+      pcb_wl_walk(r->w);
+    t0 = pcb_clock_read();
+    op(r, true);
     pcb_run_timed(r, t0);
   }
   return 0;

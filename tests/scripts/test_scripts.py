@@ -402,5 +402,22 @@ class ChangePointTest(unittest.TestCase):
         self.assertEqual(pcblib.detect_steps(x, min_change=0.05), [])
 
 
+class NameTest(unittest.TestCase):
+    """The cache part of entry names, as bench/run/points.c builds them."""
+
+    def test_cold_entry_reads_cold(self):
+        n = "block/off/depth:128/frames:8/threads:2/place:cross_core/" \
+            "cache:cold/real_time"
+        self.assertEqual(pcblib.cache_of(n), "cold")
+        self.assertEqual(pcblib.parse_name(n).params["place"], "cross_core")
+        self.assertEqual(pcblib.entry_name(n), n[:-len("/real_time")])
+
+    def test_warm_and_old_names_read_warm(self):
+        self.assertEqual(pcblib.cache_of("malloc/stack/depth:32/frames:16"),
+                         "warm")
+        self.assertNotIn("cache", pcblib.parse_name(
+            "malloc/stack/depth:32/frames:16").params)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
