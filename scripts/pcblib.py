@@ -513,8 +513,9 @@ def _check_repetition(path, name, row):
     if row["repetition_index"] >= row["repetitions"]:
         bad(f"repetition_index {row['repetition_index']!r} of "
             f"{row['repetitions']!r} repetitions; expected 0..repetitions-1")
-    for key, v in row.items():
-        if (key in BY_NAME or key.endswith("_ns")) and v < 0:
+    for key, v in row.items():  # a paired difference, A_minus_B, is signed
+        if (key in BY_NAME or key.endswith("_ns")) and v < 0 and \
+                "_minus_" not in key:
             bad(f"{key} is {v!r}; expected a value >= 0")
     if not 0 <= row.get("correct", 0) <= 1:
         bad(f"correct is {row['correct']!r}; expected a fraction 0..1")

@@ -445,7 +445,11 @@ def answer(run):
         text += (f"; {M.article(M.fmt_bytes(fs))} {M.fmt_bytes(fs)} fiber "
                  f"vs {M.fmt_bytes(fb)} at {f} frames")
     text += ")"
-    if tb and ts:
+    pr = M.paired_ratio(run, g, d, f, small, big)
+    if pr is not None:
+        text += (f" for a time ratio {code(small)}/{code(big)} of "
+                 f"{M.fmt_paired(pr)}")
+    elif tb and ts:
         a, b = M.med(m[(big, d, f)], "time"), M.med(m[(small, d, f)], "time")
         text += (f" for a time difference of {M.fmt_dns(b - a)} "
                  f"({M.fmt_rel(M.rel(a, b))}: {M.same(tb, ts)[1]})")

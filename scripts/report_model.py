@@ -38,7 +38,7 @@ import pcblib
 
 BASELINE = "off"
 COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",
-              "floor", "unwind", "overhead")
+              "floor", "unwind", "overhead", "paired")
 MISSING = "—"
 NOT_MEASURED = "not measured in this run"
 
@@ -67,6 +67,7 @@ class Run:
         self.matrix, self.storm = {}, {}
         self.churn, self.thread_start, self.first_event = {}, {}, {}
         self.heap, self.floor, self.other = {}, {}, []
+        self.paired = {}  # (workload, variant) -> {(depth, frames): figs}
         self.strategies = []
         FLAGS.update(pcblib.strategy_flags(res.context))
         for name, figs in res.runs.items():
@@ -107,6 +108,10 @@ class Run:
                 self.heap[(s, d, t, pct)] = figs
             else:
                 getattr(self, n.kind)[(s, d)] = figs
+        elif n.kind == "paired":
+            if not w or d is None or f is None:
+                return False
+            self.paired.setdefault((w[0], _variant(p)), {})[(d, f)] = figs
         elif n.kind in COMPANIONS:
             return False  # unwind/, overhead/: the harness, not a strategy
         else:
@@ -153,6 +158,31 @@ def med(figs, name):
     if not figs or name not in figs:
         return None
     return float(np.median(figs[name]))
+
+
+def paired_ratio(run, group, d, f, arm, ref):
+    """(median, lo, hi, diff_ns, diff_lo, diff_hi) of arm over ref in the
+    paired entry at (group, d, f), or None where there is none."""
+    figs = run.paired.get(group, {}).get((d, f))
+    key = f"{arm}_over_{ref}"
+    if not figs or key not in figs:
+        return None
+    dk = f"{arm}_minus_{ref}_ns"
+    get = lambda k: float(figs[k][0]) if k in figs else None  # noqa: E731
+    return (get(key), get(key + "_lo"), get(key + "_hi"),
+            get(dk), get(dk + "_lo"), get(dk + "_hi"))
+
+
+def fmt_paired(r):
+    """'×1.005 [1.004, 1.006], +0.5 ns [+0.4, +0.6]: a real difference' for
+    a paired_ratio; the verdict is whether the 95% interval holds 1."""
+    m, lo, hi, dn, dlo, dhi = r
+    verdict = ("within the noise (the interval holds 1)" if lo <= 1 <= hi
+               else "a real difference (the interval excludes 1)")
+    text = f"×{m:.4f} [{lo:.4f}, {hi:.4f}]"
+    if dn is not None and dlo is not None and dhi is not None:
+        text += f", {fmt_dns(dn)} [{fmt_dns(dlo)}, {fmt_dns(dhi)}]"
+    return f"{text} per operation, paired 95% interval: {verdict}"
 
 
 def vals(figs, name):
