@@ -13,10 +13,10 @@ each round and averages out instead of biasing one side (randomized
 multiple interleaved trials, Abedi & Brecht, ICPE 2017).
 
 Decision, per entry, from its per-round ratios (not a sign test): the
-median ratio and its distribution-free confidence interval from order
-statistics -- [r(k), r(n+1-k)] of the n sorted ratios, k the smallest j
-with P(B <= j) > a/2 for B ~ Binomial(n, 1/2), the rule of pcbench's
-core/paired.c.  a is --alpha (default 0.05) divided by the number of
+median ratio and its distribution-free order-statistic interval -- the
+confidence interval [r(k), r(n+1-k)] of the n sorted ratios, k the
+smallest j with P(B <= j) > a/2 for B ~ Binomial(n, 1/2), the rule of
+pcbench's core/paired.c.  a is --alpha (default 0.05) divided by the number of
 entries m (Bonferroni), so that a gate over the whole matrix calls an
 unchanged build a regression with probability at most --alpha, not
 about m x 2.5%: one entry alone gets the 95% interval (20 rounds: ranks
