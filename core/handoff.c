@@ -9,7 +9,8 @@
  *    the passer sees the sleeper and wakes it, or the sleeper sees the new
  *    turn and does not sleep.
  *  - A waiter spins for at most spin_ns, reading the clock once every
- *    SPIN_CHECK pauses so the clock's cost stays out of the hand-off.
+ *    SPIN_CHECK pauses so the clock's cost stays out of the hand-off
+ *    (pcb_spin_until, which the mutex workload's contended lock uses too).
  *  - stop is sticky: once set, every wait returns false, now and later.
  */
 #include <errno.h>
@@ -64,28 +65,34 @@ bool pcb_handoff_spin_possible(int npus, int cpu_a, int cpu_b)
   return cpu_a < 0 || cpu_b < 0 || cpu_a != cpu_b;
 }
 
-static bool ready(struct pcb_handoff *h, int me)
-{
-  return atomic_load(&h->turn) == me || atomic_load(&h->stop);
-}
-
-/* True once ready, false when the budget ran out first. */
-static bool spin(struct pcb_handoff *h, int me)
+bool pcb_spin_until(bool (*done)(void *), void *arg, uint64_t spin_ns)
 {
   uint64_t deadline;
 
-  if (h->spin_ns == 0)
+  if (spin_ns == 0)
     return false;
-  deadline = pcb_clock_read_mono() + h->spin_ns;
+  deadline = pcb_clock_read_mono() + spin_ns;
   for (;;) {
     for (int i = 0; i < SPIN_CHECK; i++) {
-      if (ready(h, me))
+      if (done(arg))
         return true;
       cpu_relax();
     }
     if (pcb_clock_read_mono() >= deadline)
       return false;
   }
+}
+
+struct turn {
+  struct pcb_handoff *h;
+  int me;
+};
+
+static bool turn_ready(void *arg)
+{
+  const struct turn *t = arg;
+
+  return atomic_load(&t->h->turn) == t->me || atomic_load(&t->h->stop);
 }
 
 static void park(struct pcb_handoff *h, int me)
@@ -103,8 +110,10 @@ static void park(struct pcb_handoff *h, int me)
 
 bool pcb_handoff_wait(struct pcb_handoff *h, int me)
 {
+  struct turn t = { h, me };
+
   atomic_fetch_add_explicit(&h->waits, 1, memory_order_relaxed);
-  if (!ready(h, me) && !spin(h, me)) {
+  if (!turn_ready(&t) && !pcb_spin_until(turn_ready, &t, h->spin_ns)) {
     atomic_fetch_add_explicit(&h->parked, 1, memory_order_relaxed);
     park(h, me);
   }

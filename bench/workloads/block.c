@@ -113,33 +113,17 @@ static inline __attribute__((always_inline)) void block_op(struct pcb_run *r,
   event(r->w, hand_off(r->sh, r->role), timed);
 }
 
-/* A cycle deadline's worth of trylocks, then the blocking lock. */
-enum { SPIN_CHECK = 32 };
-
-static void cpu_relax(void)
+/* Trylocks for up to the spin budget, then the blocking lock (Go's
+ * runtime lock spins before it sleeps too). */
+static bool trylock_done(void *mu)
 {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ volatile("yield");
-#endif
+  return pthread_mutex_trylock(mu) == 0;
 }
 
 static void lock_contended(struct pcb_wl_shared *sh)
 {
-  uint64_t deadline;
-
-  if (sh->spin_ns > 0) {
-    deadline = pcb_clock_read_mono() + sh->spin_ns;
-    do {
-      for (int i = 0; i < SPIN_CHECK; i++) {
-        if (pthread_mutex_trylock(&sh->mu) == 0)
-          return;
-        cpu_relax();
-      }
-    } while (pcb_clock_read_mono() < deadline);
-  }
-  pthread_mutex_lock(&sh->mu);
+  if (!pcb_spin_until(trylock_done, &sh->mu, sh->spin_ns))
+    pthread_mutex_lock(&sh->mu);
 }
 
 static inline __attribute__((always_inline)) void mutex_op(struct pcb_run *r,

@@ -53,4 +53,8 @@ void pcb_handoff_pass(struct pcb_handoff *h, int me);
 /* Wakes every waiter for good. */
 void pcb_handoff_stop(struct pcb_handoff *h);
 
+/* Spins, pausing, until done(arg) or spin_ns have passed: true if done.
+ * What a spinning waiter does before it parks. */
+bool pcb_spin_until(bool (*done)(void *), void *arg, uint64_t spin_ns);
+
 #endif
