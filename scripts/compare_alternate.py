@@ -3,9 +3,12 @@
     compare --alternate OLD_BIN NEW_BIN [--rounds N] [pcbench options]
 
 Each round runs both binaries once, in a fresh random order, as short
-pcbench processes over the same entries (`--repetitions=1 --min-time=T
+pcbench processes over the same entries (`--repetitions=R --min-time=T
 --out=<temporary>` plus the pcbench options given), and forms NEW/OLD of
-every entry's real time per iteration.  Drift slower than a round (another
+every entry's real time per iteration: in each process, the median of its
+R short repetitions, so that a preemption during one of them (another
+process on the measuring thread's PU) moves one repetition, not the
+process's figure.  Drift slower than a round (another
 tenant, frequency, the host) hits both runs of a round alike and divides
 out of its ratio; every round is a new pair of processes, so the layout
 each process draws at start (ASLR, heap and stack offsets) is drawn anew
@@ -45,6 +48,7 @@ import json
 import math
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +85,9 @@ def parse_args(argv):
     p.add_argument("--min-time", type=pcblib.min_time_arg, default="0.01",
                    metavar="S", help="pcbench --min-time of each short run "
                    "(default 0.01 s)")
+    p.add_argument("--repetitions", type=pcblib.int_arg(1, 99), default=5,
+                   metavar="R", help="repetitions of each short run; its "
+                   "figure is their median (default 5)")
     p.add_argument("--alpha", type=pcblib.alpha_arg, default=0.05,
                    help="family-wise significance over all entries "
                    "(default 0.05; each entry's interval is at 1 - "
@@ -224,8 +231,9 @@ def summarise(name, old, new, alpha, min_change):
 
 
 def one_run(binary, args, out, k, label):
-    """One short pcbench run; {entry: real time in ns}."""
-    cmd = [binary, "--repetitions=1", f"--min-time={args.min_time}",
+    """One short pcbench run; {entry: median real time in ns}."""
+    cmd = [binary, f"--repetitions={args.repetitions}",
+           f"--min-time={args.min_time}",
            f"--out={out}", *args.pcbench]
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
@@ -235,7 +243,8 @@ def one_run(binary, args, out, k, label):
         raise pcblib.BadInput(f"round {k}: {label} run of {binary} failed: "
                               f"{why}")
     res = pcblib.load_results(out)
-    return {name: figs["time"][0] for name, figs in res.runs.items()}
+    return {name: statistics.median(figs["time"])
+            for name, figs in res.runs.items()}
 
 
 def fmt_duration(s):
@@ -361,6 +370,7 @@ def main(argv):
                    seed=args.seed, first=first, alpha=args.alpha,
                    alpha_per_entry=alpha, min_change=args.min_change,
                    pcbench_options=args.pcbench, min_time=args.min_time,
+                   repetitions=args.repetitions,
                    rule="median NEW/OLD ratio with order-statistic "
                    "interval at 1 - alpha_per_entry; regression: interval "
                    "above 1 and median above 1 + min_change", entries=rows)

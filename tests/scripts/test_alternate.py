@@ -138,7 +138,7 @@ class BadInput(Alternate):
         self.assertIn("--bogus", p.stderr)
 
     def test_options_alternate_sets_itself(self):
-        for opt in ("--out=x.json", "--repetitions=9", "--rounds=3",
+        for opt in ("--out=x.json", "--repetitions=0", "--rounds=3",
                     "--min-change=-1", "positional"):
             with self.subTest(opt=opt):
                 self.assertRefused(self.compare(self.fake("old"),
