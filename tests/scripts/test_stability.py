@@ -43,6 +43,32 @@ class Stability(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
+    def test_paired_ratio_spreads(self):
+        """Paired ratios get their own spread table, grouped; the paired
+        entries' round times are left out of the absolute table."""
+        ratios = (1.000, 1.004, 1.002)  # thread/stack moves by 0.4%
+        for p, r in zip(self.paths, ratios):
+            with open(p) as fh:
+                doc = json.load(fh)
+            row = dict(doc["benchmarks"][0])
+            name = "paired/malloc/depth:32/frames:16/iterations:20/" \
+                "repeats:1/manual_time"
+            row.update(name=name, run_name=name, repetition_index=0,
+                       repetitions=1, thread_over_stack=r,
+                       thread_over_stack_lo=r - 0.01,
+                       thread_over_stack_hi=r + 0.01,
+                       stack_over_off=7.0 * r * r)
+            doc["benchmarks"].append(row)
+            with open(p, "w") as fh:
+                json.dump(doc, fh)
+        r = run("--from", *self.paths)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("paired, strategy over strategy: 1 of 1 ratios "
+                      "within 3% over 3 runs (largest spread 0.40%)", r.stdout)
+        self.assertIn("paired, each strategy over off: 1 of 1", r.stdout)
+        self.assertNotIn("\npaired/malloc/depth:32/frames:16 ", r.stdout.split(
+            "paired entry")[0])
+
     def test_spreads_and_reasons(self):
         out = os.path.join(self.tmp.name, "s.json")
         r = run("--from", *self.paths, "--json", out)
