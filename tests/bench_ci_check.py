@@ -19,7 +19,8 @@ import sys
 def counts(script, binary, out):
     subprocess.run([script, "--bin", binary, "--no-timed", "--out", out,
                     "--iterations=300", "--strategies=off,stack",
-                    "--depths=128", "--check-events=10"],
+                    "--depths=128", "--check-events=10",
+                    "--workloads=malloc"],
                    check=True, stdout=subprocess.DEVNULL)
     with open(out) as f:
         rows = json.load(f)["benchmarks"]

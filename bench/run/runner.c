@@ -14,6 +14,7 @@
 #include "pcbench/handoff.h"
 #include "run/floor.h"
 #include "run/partner.h"
+#include "run/probe.h"
 #include "run/runner.h"
 
 /* One thread's job for a run: its loop at the bottom of its chain. */
@@ -372,6 +373,12 @@ void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f)
 {
   reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
   pcb_stack_figures(&H.w[0], p->wl, p->frames, &f->stack);
+}
+
+int pcb_runner_probe(const struct pcb_point *p, int64_t count)
+{
+  reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
+  return pcb_probe_events(&H.w[0], p->wl, p->frames, count);
 }
 
 static void counter(pcb_gb_state *st, const char *name, double v)
