@@ -152,6 +152,8 @@ static void describe_strategies(void)
   pcb_gb_context("strategy_flags", buf);
 }
 
+static bool bound;  /* the measuring thread runs on PU0 */
+
 static void describe_machine(const struct pcb_config *c)
 {
   char buf[256];
@@ -162,7 +164,10 @@ static void describe_machine(const struct pcb_config *c)
   pcb_gb_context("compiler", PCB_COMPILER);
   pcb_gb_context("cflags", PCB_CFLAGS);
   pcb_gb_context("hwloc_topology", pcb_topo_summary());
-  pcb_gb_context("cpu_binding", "measuring thread bound to PU0");
+  pcb_gb_context("cpu_binding",
+                 bound ? "measuring thread bound to PU0" :
+                 pcb_topo_loaded() ? "unbound: binding to PU0 failed" :
+                 "unbound: hwloc could not load the topology");
   for (int i = 0; i < PCB_PLACE_COUNT; i++) {
     if (pcb_topo_npus() > 1 || i == PCB_PLACE_SAME_CORE)
       pcb_topo_pu_for((enum pcb_place)i, 1, desc, sizeof(desc));
@@ -339,8 +344,14 @@ int main(int argc, char **argv)
     return 2;
   if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
     return 2;  /* Google Benchmark named the unrecognized flag */
-  if (pcb_topo_init() != 0 || pcb_topo_bind(0) != 0)
-    fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc)\n");
+  if (pcb_topo_init() != 0)
+    fprintf(stderr, "pcbench: warning: hwloc could not load the topology: "
+            "running unbound (the results' context says so)\n");
+  else if (pcb_topo_bind(0) != 0)
+    fprintf(stderr, "pcbench: warning: could not bind to PU0 (hwloc): "
+            "running unbound (the results' context says so)\n");
+  else
+    bound = true;
   pcb_hooks.unwinder = cfg.unwinder;
   if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
     cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
