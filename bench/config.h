@@ -23,7 +23,8 @@
 /* The temporary beside --out, "/.pcbench.tmp.<pid>.<16 hex>.clean",
  * fits in this many bytes after the directory's name (main.c). */
 #define PCB_TMP_NAME_MAX 64
-#define PCB_GB_ARGV_OWN 6    /* slots main adds: timing (4) and output (2) */
+#define PCB_GB_ARGV_OWN 6
+#define PCB_STORM_BLOCKING_HZ 20000  /* --storm bound of a blocking workload */    /* slots main adds: timing (4) and output (2) */
 
 /* The cache axis: warm entries run back to back; a cold entry's threads
  * walk a working set of their own between two events. */

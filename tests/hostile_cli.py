@@ -31,6 +31,7 @@ BAD = [
     ["--rate=0"], ["--rate=0x10"], ["--spin-ns=x"], ["--working-set=0"],
     ["--working-set=-1"], ["--working-set=1099511627776"],
     ["--repetitions=0"], ["--rounds=5"], ["--storm=-1"], ["--storm=100001"],
+    ["--storm=100000"], ["--workloads=malloc,lock", "--storm=20001"],
     ["--check-events=0"], ["--latency-events=" + "9" * 400],
     # names and lists
     ["--strategies=foo"], ["--strategies=stack,stack"],

@@ -185,7 +185,8 @@ const struct pcb_option pcb_options[] = {
     .unit = "signals per second per thread", .note = "0 = no storm entries",
     .help = "add storm/ entries: each thread takes SIGPROF HZ\n"
             "times a second, and the handler records a nested\n"
-            "event; every outer event is checked" },
+            "event; every outer event is checked (workloads that\n"
+            "block: at most 20000, past which their hand-offs starve)" },
   { .name = "--storm-events", .type = PCB_OPT_INT, .off = AT(storm_events),
     .lo = 1, .hi = 100000000, .def = "1000000", .arg = "N",
     .unit = "integers", .help = "iterations of each storm entry" },
