@@ -20,7 +20,11 @@
 #define PCB_CLI_FRAMES_MAX 2000  /* call-chain depth at an event */
 #define PCB_GB_ARGV_MAX 64   /* Google Benchmark's argv, pcbench's included */
 #define PCB_L2_GUESS (1u << 20)  /* when hwloc reports no L2 */
-#define PCB_GB_ARGV_OWN 6    /* slots main adds: timing (4) and output (2) */
+/* The temporary beside --out, "/.pcbench.tmp.<pid>.<16 hex>.clean",
+ * fits in this many bytes after the directory's name (main.c). */
+#define PCB_TMP_NAME_MAX 64
+#define PCB_GB_ARGV_OWN 6
+#define PCB_STORM_BLOCKING_HZ 20000  /* --storm bound of a blocking workload */    /* slots main adds: timing (4) and output (2) */
 
 /* The cache axis: warm entries run back to back; a cold entry's threads
  * walk a working set of their own between two events. */
@@ -70,7 +74,9 @@ struct pcb_config {
    * number of iterations bracketed by callgrind client requests, no
    * latency pass and no stack figures. */
   int instructions;
-  /* --benchmark_* flags, passed to Google Benchmark untouched */
+  bool gb_list;      /* --benchmark_list_tests=true: names only, no run */
+  /* --benchmark_* flags, checked by the option table, then passed to
+   * Google Benchmark as typed */
   char *gb_argv[PCB_GB_ARGV_MAX];
   int gb_argc;
 };

@@ -1,26 +1,67 @@
 #!/bin/sh
-# SIGINT or SIGTERM during a run: the run stops, says where it was, removes
-# its temporary file, and leaves the previous results file as it was.
+# Every way a run can end early: it stops, removes its temporary file, and
+# leaves the previous results file byte-identical.
+#  - INT, TERM, HUP, USR1 from outside: exit by the signal, and a message
+#    saying where the run was;
+#  - SIGPIPE: stdout piped into `head -1`;
+#  - SEGV, BUS, ABRT as a crash inside a library would raise them (an
+#    uncaught std::bad_alloc ends in std::terminate, that is SIGABRT);
+#  - allocation failures under `ulimit -v`: in set-up (pcbench's own
+#    out-of-memory path) and inside the heap entries, whose 1000 threads
+#    cannot all start (exit(1) from inside an entry).
 set -u
 bin=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
-for sig in INT TERM; do
-  echo '{"previous": true}' >"$dir/r.json"
-  "$bin" --min-time=1 --out="$dir/r.json" >/dev/null 2>"$dir/err" &
+small="--depths=32 --frames=8 --min-time=0.2 --latency-events=200"
+small="$small --check-events=50 --churn-threads=0"
+
+# Each case starts from the previous results alone (what a failed case
+# left is not blamed on the next).
+fresh() {
+  find "$dir" -mindepth 1 -delete
+  printf '{"previous": true}\n' >"$dir/r.json"
+}
+
+# $1: what was done; $2: the exit status; $3: the status it must not be.
+judge() {
+  if [ "$2" -eq "$3" ]; then echo "FAIL($1): exit $2"; fail=1; fi
+  if [ "$(cat "$dir/r.json")" != '{"previous": true}' ]; then
+    echo "FAIL($1): previous results clobbered"; fail=1
+  fi
+  if [ "$(ls -A "$dir" | grep -v -x -e r.json -e err)" ]; then
+    echo "FAIL($1): left behind:" $(ls -A "$dir"); fail=1
+  fi
+}
+
+for sig in INT TERM HUP USR1 SEGV BUS ABRT; do
+  fresh
+  # shellcheck disable=SC2086
+  "$bin" $small --out="$dir/r.json" >/dev/null 2>"$dir/err" &
   pid=$!
-  sleep 2
+  sleep 1
   kill -s "$sig" "$pid"
   wait "$pid"
-  rc=$?
-  if [ "$rc" -eq 0 ]; then echo "FAIL($sig): exit 0"; fail=1; fi
-  if ! grep -q '"previous": true' "$dir/r.json"; then
-    echo "FAIL($sig): previous results clobbered"; fail=1
+  judge "$sig" $? 0
+  if ! grep -q "(SIG$sig) during " "$dir/err"; then
+    echo "FAIL($sig): no message naming the signal and where"
+    cat "$dir/err"; fail=1
   fi
-  if ls "$dir" | grep -q tmp; then echo "FAIL($sig): temporary left"; fail=1; fi
-  if ! grep -q "interrupted during " "$dir/err"; then
-    echo "FAIL($sig): no message saying where"; cat "$dir/err"; fail=1
-  fi
+done
+
+fresh
+# shellcheck disable=SC2086
+{ "$bin" $small --out="$dir/r.json" 2>"$dir/err"; echo $? >"$dir/rc"; } |
+  head -1 >/dev/null
+rc=$(cat "$dir/rc"); rm -f "$dir/rc"
+judge PIPE "$rc" 0
+
+for limit in 40000 400000; do
+  fresh
+  # shellcheck disable=SC2086
+  (ulimit -v $limit; "$bin" --depths=32 --min-time=0.001 \
+     --benchmark_filter='^heap/' --out="$dir/r.json" >/dev/null 2>"$dir/err")
+  judge "ulimit -v $limit" $? 0
 done
 exit $fail

@@ -7,12 +7,27 @@
 #include "pcbench/error.h"
 #include "results.h"
 
+/*
+ * A bare NaN value: the line is `<blanks>"key": NaN` or `-NaN`, with an
+ * optional comma, and nothing else.  ": NaN" inside a string (a context
+ * value given with --benchmark_context, say) is text, not a NaN.
+ */
 static bool has_nan(const char *line, const char **at)
 {
-  *at = strstr(line, ": NaN");
-  if (*at == NULL)
-    *at = strstr(line, ": -NaN");
-  return *at != NULL;
+  const char *p = line + strspn(line, " \t"), *v;
+
+  *at = NULL;
+  if (*p != '"' || (p = strchr(p + 1, '"')) == NULL ||
+      strncmp(p + 1, ": ", 2) != 0)
+    return false;
+  v = p + 3 + (p[3] == '-');
+  if (strncmp(v, "NaN", 3) != 0)
+    return false;
+  v += 3 + (v[3] == ',');
+  if (strcmp(v, "\n") != 0 && *v != '\0')
+    return false;
+  *at = p + 1;
+  return true;
 }
 
 static int copy_lines(FILE *in, FILE *out, char *err, size_t errlen)

@@ -2,8 +2,14 @@
  * hwloc topology: what the results record about the machine, and where
  * threads run.  VMs often report cache topologies wrongly; we record what
  * hwloc saw, not what the machine may really be.
+ *
+ * When hwloc cannot load a topology (a broken HWLOC_XMLFILE, a sandbox
+ * without /sys), pcbench runs unbound: one PU, no cache sizes, placement
+ * and binding are no-ops that say so, and main records it in the context.
+ * No function here touches the topology unless it was loaded.
  */
 #include <hwloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +17,8 @@
 #include "topo.h"
 
 static hwloc_topology_t topo;
-static char summary[512];
+static bool loaded;  /* topo is a loaded topology */
+static char summary[512] = "unavailable: hwloc could not load the topology";
 
 static const char *const place_names[PCB_PLACE_COUNT] = { "same_core",
                                                           "cross_core" };
@@ -51,8 +58,13 @@ static void add_caches(char *out, size_t len)
 
 int pcb_topo_init(void)
 {
-  if (hwloc_topology_init(&topo) != 0 || hwloc_topology_load(topo) != 0)
+  if (hwloc_topology_init(&topo) != 0)
     return PCB_ESYS;
+  if (hwloc_topology_load(topo) != 0) {
+    hwloc_topology_destroy(topo);
+    return PCB_ESYS;
+  }
+  loaded = true;
   snprintf(summary, sizeof(summary), "packages=%d cores=%d pus=%d",
            hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE),
            hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE),
@@ -63,7 +75,14 @@ int pcb_topo_init(void)
 
 void pcb_topo_fini(void)
 {
-  hwloc_topology_destroy(topo);
+  if (loaded)
+    hwloc_topology_destroy(topo);
+  loaded = false;
+}
+
+bool pcb_topo_loaded(void)
+{
+  return loaded;
 }
 
 const char *pcb_topo_summary(void)
@@ -73,14 +92,15 @@ const char *pcb_topo_summary(void)
 
 unsigned long long pcb_topo_l2_bytes(void)
 {
-  hwloc_obj_t o = hwloc_get_obj_by_type(topo, HWLOC_OBJ_L2CACHE, 0);
+  hwloc_obj_t o = loaded ? hwloc_get_obj_by_type(topo, HWLOC_OBJ_L2CACHE, 0)
+                         : NULL;
 
   return o && o->attr ? (unsigned long long)o->attr->cache.size : 0;
 }
 
 int pcb_topo_npus(void)
 {
-  int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+  int n = loaded ? hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU) : 1;
 
   return n > 0 ? n : 1;
 }
@@ -132,12 +152,17 @@ static int sibling_pu(void)
 
 int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len)
 {
-  int other = place == PCB_PLACE_SAME_CORE ? sibling_pu() : farthest_pu();
+  int other;
   hwloc_obj_t c;
   char cache[32] = "no cache";
 
   if (role == 0)
     return 0;
+  if (!loaded) {
+    snprintf(desc, len, "unbound: hwloc could not load the topology");
+    return 0;
+  }
+  other = place == PCB_PLACE_SAME_CORE ? sibling_pu() : farthest_pu();
   if (role > 1)  /* further partners: spread round the machine */
     other = (other + role - 1) % pcb_topo_npus();
   c = shared_cache(pu(0), pu(other));
@@ -152,10 +177,13 @@ int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len)
 
 int pcb_topo_bind(int p)
 {
-  hwloc_obj_t o = pu(p);
+  hwloc_obj_t o;
   hwloc_bitmap_t set;
   int rc;
 
+  if (!loaded)
+    return 0;  /* unbound, as the context says */
+  o = pu(p);
   if (o == NULL)
     return PCB_EINVAL;
   set = hwloc_bitmap_dup(o->cpuset);

@@ -7,12 +7,16 @@
 #ifndef PCBENCH_TOPO_H
 #define PCBENCH_TOPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum pcb_place { PCB_PLACE_SAME_CORE, PCB_PLACE_CROSS_CORE, PCB_PLACE_COUNT };
 
+/* 0, or PCB_ESYS: hwloc could not load a topology, and every function
+ * below then describes one unbound PU (binding does nothing). */
 int pcb_topo_init(void);
 void pcb_topo_fini(void);
+bool pcb_topo_loaded(void);
 /* "packages=1 cores=2 pus=2 L1d=32KiB*2 L2=..." */
 const char *pcb_topo_summary(void);
 int pcb_topo_npus(void);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/icount.h"
@@ -35,6 +36,23 @@ static enum pcb_cli_action fail(char *err, size_t len, const char *fmt, ...)
 
 #define ERR(...) fail(err, errlen, __VA_ARGS__)
 
+/* A value as error lines echo it: at most 40 characters, then "...", so
+ * that a long value never pushes "allowed: ..." off the end of the line,
+ * and control characters as '?', so that the line stays one line.  Two
+ * buffers, for the two values one line may echo. */
+static const char *shown(const char *v)
+{
+  static char buf[2][48];
+  static int next;
+  char *b = buf[next ^= 1];
+  size_t i;
+
+  for (i = 0; v[i] && i < 40; i++)
+    b[i] = (unsigned char)v[i] < 0x20 || v[i] == 0x7f ? '?' : v[i];
+  snprintf(b + i, sizeof(buf[0]) - i, "%s", v[i] ? "..." : "");
+  return b;
+}
+
 /* "a, b, c": a row's choices, for --help and error lines. */
 static const char *choices_of(const struct pcb_choices *ch)
 {
@@ -58,11 +76,21 @@ static const char *range_of(const struct pcb_option *o)
   return buf;
 }
 
-/* A number of o's type within its range, or false. */
+/*
+ * A number of o's type within its range, or false.  Only plain decimal is
+ * a number: an optional '-', then a digit, then digits (and for seconds
+ * '.', and an exponent "e-3" or "e+3").  strtod/strtoll alone would also
+ * take leading blanks, '+', hex ("0x1p-4"), "inf" and "nan".
+ */
 static bool parse_number(const struct pcb_option *o, const char *s, double *v)
 {
+  const char *digits = s + (*s == '-');
+  const char *allowed = o->type == PCB_OPT_SECONDS ? "0123456789.eE+-"
+                                                   : "0123456789";
   char *end;
 
+  if (*digits < '0' || *digits > '9' || digits[strspn(digits, allowed)])
+    return false;
   errno = 0;
   if (o->type == PCB_OPT_SECONDS)
     *v = strtod(s, &end);
@@ -117,43 +145,80 @@ static enum pcb_cli_action take_list(const struct pcb_option *o,
 
     if (ch && k < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
-                 ch->what, it[i], choices_of(ch));
-    for (int j = 0; ch && j < i; j++)
-      if (strcmp(it[j], it[i]) == 0)
-        return ERR("pcbench: %s: '%s' given twice (allowed: each %s once)",
-                   o->name, it[i], ch->what);
-    if (ch) {
-      ch->store((char *)c + o->off + (size_t)i * ch->slot_size, (size_t)k);
-    } else if (!parse_number(o, it[i], &v)) {
-      return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, it[i],
+                 ch->what, shown(it[i]), choices_of(ch));
+    if (!ch && !parse_number(o, it[i], &v))
+      return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),
                  range_of(o));
-    } else {
+    /* a value twice would make two entries of one name */
+    for (int j = 0; j < i; j++)
+      if (ch ? strcmp(it[j], it[i]) == 0 : FIELD(c, o, int)[j] == (int)v)
+        return ERR("pcbench: %s: '%s' given twice (allowed: each %s once)",
+                   o->name, shown(it[i]), ch ? ch->what : "value");
+    if (ch)
+      ch->store((char *)c + o->off + (size_t)i * ch->slot_size, (size_t)k);
+    else
       FIELD(c, o, int)[i] = (int)v;
-    }
   }
   *COUNT(c, o) = n;
   return PCB_CLI_RUN;
 }
 
-/* The output's directory must exist and be writable now, not after the run. */
+/*
+ * The output is checked now, not after the run: rename() would replace
+ * whatever is at the path, a device node included.  Allowed: a regular
+ * file (not a symbolic link, whatever it points at), or a new name, in an
+ * existing directory we may write and search, whose name leaves room for
+ * the temporary beside it (PCB_TMP_NAME_MAX more bytes, main.c).
+ */
 static enum pcb_cli_action take_path(const struct pcb_option *o,
                                      const char *value, struct pcb_config *c,
                                      char *err, size_t errlen)
 {
+  static const char allowed[] = "allowed: a regular file, or a new name "
+                                "in a writable directory";
   char dir[PATH_MAX];
   const char *slash = strrchr(value, '/');
+  const char *base = slash ? slash + 1 : value;
+  size_t dirlen = slash ? (size_t)(slash - value) : 1;
+  struct stat st;
 
-  if (*value == '\0' || value[strlen(value) - 1] == '/')
-    return ERR("pcbench: %s: '%s' is not a file path", o->name, value);
-  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - value) : 1,
+  if (*value == '\0' || *base == '\0' || strcmp(base, ".") == 0 ||
+      strcmp(base, "..") == 0)
+    return ERR("pcbench: %s: '%s' is not a file name (%s)", o->name,
+               shown(value), allowed);
+  if (strlen(base) > NAME_MAX || dirlen + PCB_TMP_NAME_MAX >= PATH_MAX)
+    return ERR("pcbench: %s: '%s' is too long (allowed: names of up to %d "
+               "bytes, paths of up to %d)", o->name, shown(value), NAME_MAX,
+               PATH_MAX - PCB_TMP_NAME_MAX - 1);
+  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)dirlen : 1,
            slash ? value : ".");
   if (slash == value)
     strcpy(dir, "/");
-  if (access(dir, W_OK) != 0)
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+      access(dir, W_OK | X_OK) != 0)
     return ERR("pcbench: %s: directory '%s' does not exist or is not "
-               "writable", o->name, dir);
+               "writable (%s)", o->name, shown(dir), allowed);
+  if (lstat(value, &st) == 0 && !S_ISREG(st.st_mode))
+    return ERR("pcbench: %s: '%s' is a %s (%s)", o->name, shown(value),
+               S_ISDIR(st.st_mode) ? "directory" :
+               S_ISLNK(st.st_mode) ? "symbolic link" :
+               S_ISFIFO(st.st_mode) ? "FIFO" :
+               S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device node" :
+               "non-regular file", allowed);
   *FIELD(c, o, const char *) = value;
   return PCB_CLI_RUN;
+}
+
+/* PCB_OPT_WORD: value is one of the comma-separated words. */
+static bool is_word(const char *words, const char *value)
+{
+  size_t n = strlen(value);
+
+  for (const char *w = words; w; w = strchr(w, ',') ? strchr(w, ',') + 1
+                                                    : NULL)
+    if (strncmp(w, value, n) == 0 && (w[n] == ',' || w[n] == '\0') && n)
+      return true;
+  return false;
 }
 
 /* One row's value into c. */
@@ -172,15 +237,35 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
   case PCB_OPT_NAME:
     if ((k = find_choice(o->choices, value)) < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
-                 o->choices->what, value, choices_of(o->choices));
+                 o->choices->what, shown(value), choices_of(o->choices));
     o->choices->store((char *)c + o->off, (size_t)k);
     return PCB_CLI_RUN;
+  case PCB_OPT_BOOL:
+    if (!is_word("true,false", value))
+      return ERR("pcbench: %s: '%s' (allowed: true, false)", o->name,
+                 shown(value));
+    *FIELD(c, o, bool) = strcmp(value, "true") == 0;
+    return PCB_CLI_RUN;
+  case PCB_OPT_WORD:
+    if (!is_word(o->words, value))
+      return ERR("pcbench: %s: '%s' (allowed: one of %s)", o->name,
+                 shown(value), o->words);
+    return PCB_CLI_RUN;
+  case PCB_OPT_TEXT:
+    if (!o->valid(value))
+      return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(value),
+                 o->note);
+    return PCB_CLI_RUN;
+  case PCB_OPT_REFUSED:
+    return ERR("pcbench: %s: refused (%s)", o->name, o->note);
   default:
     break;
   }
   if (!parse_number(o, value, &v))
-    return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, value,
+    return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(value),
                range_of(o));
+  if (o->pass)
+    return PCB_CLI_RUN;  /* checked; Google Benchmark keeps it */
   if (o->type == PCB_OPT_INT)
     *FIELD(c, o, int) = (int)v;
   else if (o->type == PCB_OPT_U64)
@@ -245,9 +330,26 @@ static enum pcb_cli_action take_arg(int argc, char **argv, int i, int *used,
   size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
   const struct pcb_option *o = find_option(argv[i], len);
 
+  enum pcb_cli_action a;
+
   *used = 1;
   if (o == NULL)
-    return ERR("pcbench: unknown option '%s' (see pcbench --help)", argv[i]);
+    return ERR("pcbench: unknown option '%s' (see pcbench --help)",
+               shown(argv[i]));
+  if (o->type == PCB_OPT_REFUSED)
+    return take(o, "", c, err, errlen);
+  if (o->pass && eq == NULL)
+    return ERR("pcbench: %s needs =VALUE (allowed: %s=%s)", o->name, o->name,
+               o->arg);
+  if (o->pass) {
+    if ((a = take(o, eq + 1, c, err, errlen)) != PCB_CLI_RUN)
+      return a;
+    if (c->gb_argc >= PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN)
+      return ERR("pcbench: too many --benchmark_* flags (allowed: %d)",
+                 PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN - 1);
+    c->gb_argv[c->gb_argc++] = argv[i];
+    return PCB_CLI_RUN;
+  }
   if (!takes_value(o)) {
     if (eq)
       return ERR("pcbench: %s takes no value (see pcbench --help)", o->name);
@@ -285,6 +387,16 @@ static enum pcb_cli_action check_together(const struct pcb_config *c,
       return ERR("pcbench: --threads: %d is too few for workload '%s' "
                  "(allowed: %d..%d)", c->threads, c->workloads[i]->name,
                  c->workloads[i]->min_threads, PCB_THREADS_MAX);
+  /* A storm costs a handler per signal on every thread; a workload that
+   * blocks hands off through waits that each signal interrupts, and past
+   * about 20 kHz its hand-offs starve (block: 0.07 s for 1000 storm events
+   * at 20 kHz, 0.85 s at 40 kHz, over 20 s at 100 kHz on 2 vCPUs). */
+  for (int i = 0; c->storm_hz > PCB_STORM_BLOCKING_HZ && i < c->nworkloads;
+       i++)
+    if (c->workloads[i]->real_time)
+      return ERR("pcbench: --storm: %d Hz is more than workload '%s' can "
+                 "take (allowed: 0..%d for workloads that block)",
+                 c->storm_hz, c->workloads[i]->name, PCB_STORM_BLOCKING_HZ);
   if (c->paired && c->nstrategies < 2)
     return ERR("pcbench: --paired: compares strategies, and %d was given "
                "(allowed: two or more in --strategies)", c->nstrategies);
@@ -295,6 +407,9 @@ static enum pcb_cli_action check_together(const struct pcb_config *c,
     return ERR("pcbench: --working-set: %llu is more than this machine's "
                "memory (allowed: bytes 1..%llu)",
                (unsigned long long)c->working_set, machine_memory());
+  if (c->gb_list && c->out)
+    return ERR("pcbench: --benchmark_list_tests=true: lists names and "
+               "writes no results (allowed: without --out)");
   if (c->instructions && !PCB_ICOUNT_AVAILABLE)
     return ERR("pcbench: --instructions: this pcbench was built without "
                "valgrind/callgrind.h (allowed: install valgrind, rebuild)");
@@ -321,15 +436,8 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
       pcb_cli_usage();
       return PCB_CLI_EXIT_OK;
     }
-    if (strncmp(argv[i], "--benchmark_", 12) == 0) {
-      if (c->gb_argc >= PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN)
-        return ERR("pcbench: too many --benchmark_* flags (allowed: %d)",
-                   PCB_GB_ARGV_MAX - PCB_GB_ARGV_OWN - 1);
-      c->gb_argv[c->gb_argc++] = argv[i];
-    } else if ((a = take_arg(argc, argv, i, &used, c, err, errlen)) !=
-               PCB_CLI_RUN) {
+    if ((a = take_arg(argc, argv, i, &used, c, err, errlen)) != PCB_CLI_RUN)
       return a;
-    }
   }
   return check_together(c, err, errlen);
 }
@@ -342,7 +450,12 @@ static void print_trailer(const struct pcb_option *o)
 
   if (o->choices)
     snprintf(buf, sizeof(buf), "of: %s", choices_of(o->choices));
-  else if (takes_value(o) && o->type != PCB_OPT_PATH)
+  else if (o->type == PCB_OPT_WORD)
+    snprintf(buf, sizeof(buf), "of: %s", o->words);
+  else if (o->type == PCB_OPT_TEXT)
+    snprintf(buf, sizeof(buf), "%s", o->note);
+  else if (takes_value(o) && o->type != PCB_OPT_PATH &&
+           o->type != PCB_OPT_BOOL && o->type != PCB_OPT_REFUSED)
     snprintf(buf, sizeof(buf), "%s", range_of(o));
   if (o->def && buf[0])
     snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "; ");
@@ -383,9 +496,8 @@ void pcb_cli_usage(void)
     }
     print_trailer(o);
   }
-  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
-         "--benchmark_filter)\n\n"
-         "Exit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
+  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad "
+         "usage.\n");
 }
 
 void pcb_cli_list(void)

@@ -5,6 +5,7 @@
  * workload or strategy is allowed and listed here with no edit.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -66,6 +67,34 @@ static const struct pcb_choices placements = {
   "placement", places, place_at, store_place, sizeof(enum pcb_place), NULL };
 static const struct pcb_choices cache_states = {
   "cache state", caches, cache_at, store_cache, sizeof(enum pcb_cache), NULL };
+
+/* Printable text: a value Google Benchmark copies into the results or
+ * matches with; no control character, quote or backslash can reach the
+ * JSON or the terminal from here. */
+static bool printable(const char *v)
+{
+  if (*v == '\0')
+    return false;
+  for (; *v; v++)
+    if ((unsigned char)*v < 0x20 || *v == 0x7f || *v == '"' || *v == '\\')
+      return false;
+  return true;
+}
+
+/* --benchmark_context: key=value[,key=value...], every key non-empty. */
+static bool context_pairs(const char *v)
+{
+  if (!printable(v))
+    return false;
+  for (const char *item = v; item; item = strchr(item, ',') ?
+                                              strchr(item, ',') + 1 : NULL) {
+    const char *eq = strchr(item, '='), *comma = strchr(item, ',');
+
+    if (eq == NULL || eq == item || (comma && eq > comma))
+      return false;
+  }
+  return true;
+}
 
 const struct pcb_option pcb_options[] = {
   { .heading = "Matrix (comma-separated lists):",
@@ -156,7 +185,8 @@ const struct pcb_option pcb_options[] = {
     .unit = "signals per second per thread", .note = "0 = no storm entries",
     .help = "add storm/ entries: each thread takes SIGPROF HZ\n"
             "times a second, and the handler records a nested\n"
-            "event; every outer event is checked" },
+            "event; every outer event is checked (workloads that\n"
+            "block: at most 20000, past which their hand-offs starve)" },
   { .name = "--storm-events", .type = PCB_OPT_INT, .off = AT(storm_events),
     .lo = 1, .hi = 100000000, .def = "1000000", .arg = "N",
     .unit = "integers", .help = "iterations of each storm entry" },
@@ -178,6 +208,61 @@ const struct pcb_option pcb_options[] = {
     .help = "print pcbench's version, and exit" },
   { .name = "--help", .type = PCB_OPT_ACTION, .action = pcb_cli_usage,
     .help = "print this, and exit (also -h)" },
+  /* Google Benchmark 1.7.1's flags, each checked as strictly as pcbench's
+   * own; any other --benchmark_* is an unknown option.  The first three
+   * are pcbench's own settings under Google Benchmark's names. */
+  { .heading = "Google Benchmark's flags (--benchmark_x=VALUE; checked "
+               "here, others exit 2):",
+    .name = "--benchmark_repetitions", .type = PCB_OPT_INT,
+    .off = AT(repetitions), .lo = 1, .hi = 1000, .arg = "N",
+    .unit = "integers", .help = "same as --repetitions" },
+  { .name = "--benchmark_min_time", .type = PCB_OPT_SECONDS,
+    .off = AT(min_time), .lo = 0.001, .hi = 60, .arg = "SEC",
+    .unit = "seconds", .help = "same as --min-time (plain seconds)" },
+  { .name = "--benchmark_enable_random_interleaving", .type = PCB_OPT_BOOL,
+    .off = AT(interleave), .arg = "BOOL", .help = "same as --interleave" },
+  { .name = "--benchmark_filter", .type = PCB_OPT_TEXT, .pass = true,
+    .valid = printable, .arg = "REGEX",
+    .note = "a regular expression of printable characters",
+    .help = "run only the entries whose names match" },
+  { .name = "--benchmark_list_tests", .type = PCB_OPT_BOOL, .pass = true,
+    .off = AT(gb_list), .arg = "BOOL",
+    .help = "print the entry names and run nothing (not with --out)" },
+  { .name = "--benchmark_min_warmup_time", .type = PCB_OPT_SECONDS,
+    .pass = true, .lo = 0, .hi = 60, .arg = "SEC", .unit = "seconds",
+    .help = "untimed run before each entry's timed ones" },
+  { .name = "--benchmark_format", .type = PCB_OPT_WORD, .pass = true,
+    .words = "console,json,csv", .arg = "FMT",
+    .help = "what stdout shows (--out is always JSON)" },
+  { .name = "--benchmark_color", .type = PCB_OPT_WORD, .pass = true,
+    .words = "auto,true,false", .arg = "WHEN", .help = "colour on stdout" },
+  { .name = "--benchmark_counters_tabular", .type = PCB_OPT_WORD,
+    .pass = true, .words = "true,false", .arg = "BOOL",
+    .help = "counters as columns on stdout" },
+  { .name = "--benchmark_display_aggregates_only", .type = PCB_OPT_WORD,
+    .pass = true, .words = "true,false", .arg = "BOOL",
+    .help = "stdout shows aggregates only" },
+  { .name = "--benchmark_report_aggregates_only", .type = PCB_OPT_WORD,
+    .pass = true, .words = "true,false", .arg = "BOOL",
+    .help = "stdout and --out keep aggregates only" },
+  { .name = "--benchmark_time_unit", .type = PCB_OPT_WORD, .pass = true,
+    .words = "ns,us,ms,s", .arg = "UNIT", .help = "time unit of the output" },
+  { .name = "--benchmark_context", .type = PCB_OPT_TEXT, .pass = true,
+    .valid = context_pairs, .arg = "K=V,...",
+    .note = "key=value pairs, comma-separated, printable, no quote or "
+            "backslash",
+    .help = "extra context recorded in the results" },
+  { .name = "--benchmark_out", .type = PCB_OPT_REFUSED, .arg = "PATH",
+    .note = "use --out, which writes a temporary and renames it",
+    .help = "refused: use --out" },
+  { .name = "--benchmark_out_format", .type = PCB_OPT_REFUSED, .arg = "FMT",
+    .note = "use --out, which always writes JSON",
+    .help = "refused: use --out" },
+  { .name = "--benchmark_perf_counters", .type = PCB_OPT_REFUSED,
+    .arg = "LIST",
+    .note = "this Google Benchmark is built without libpfm: it would "
+            "record nothing",
+    .help = "refused: no libpfm in this build" },
 };
 
 const size_t pcb_noptions = sizeof(pcb_options) / sizeof(pcb_options[0]);

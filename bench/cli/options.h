@@ -21,6 +21,10 @@ enum pcb_opt_type {
   PCB_OPT_FLAG,     /* no value: sets a bool */
   PCB_OPT_PRESET,   /* no value: sets a bool, and `def` (options) first */
   PCB_OPT_ACTION,   /* no value: runs `action`, and pcbench exits 0 */
+  PCB_OPT_BOOL,     /* true or false, into a bool */
+  PCB_OPT_WORD,     /* one of the comma-separated `words`; not stored */
+  PCB_OPT_TEXT,     /* text `valid` accepts (`note` says what); not stored */
+  PCB_OPT_REFUSED,  /* never accepted: `note` says why and what instead */
 };
 
 /* The names an option may take, read from a table of the project's. */
@@ -48,6 +52,12 @@ struct pcb_option {
   const char *help;           /* '\n' starts another line */
   const char *heading;        /* starts a group of --help */
   void (*action)(void);
+  const char *words;          /* PCB_OPT_WORD: "console,json,csv" */
+  bool (*valid)(const char *value);  /* PCB_OPT_TEXT */
+  /* A Google Benchmark flag: once checked here it is handed to Google
+   * Benchmark as typed (only --benchmark_x=VALUE form); a pass row with
+   * no storage of its own has type WORD, TEXT or REFUSED. */
+  bool pass;
 };
 
 extern const struct pcb_option pcb_options[];

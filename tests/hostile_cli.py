@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""Bad command lines, as a hostile user would type them, through pcbench.
+
+Each must exit 2 with exactly one line on stderr (no usage on stdout, no
+traceback), write no file, and leave the previous results byte-identical.
+The --out targets that are not a regular file or a new name (a directory,
+a FIFO, a symbolic link, a device node made by mknod when running as
+root) are among them: each is refused before anything runs.
+
+usage: hostile_cli.py PCBENCH
+"""
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+
+LONG = "x" * 300
+
+# Each case: the arguments (strings), before --out=<dir>/r.json is added.
+BAD = [
+    # pcbench's own numbers: blanks, signs, hex, words, ranges
+    ["--depths=0"], ["--depths=5000"], ["--depths=+32"], ["--depths= 32"],
+    ["--depths=\t32"], ["--depths=32 "], ["--depths=0x20"], ["--depths=3e1"],
+    ["--depths=32,32"], ["--depths=32,,128"], ["--depths=,32"],
+    ["--depths=32,"], ["--depths="], ["--frames=0"], ["--frames=-1"],
+    ["--threads=-1"], ["--threads=1.5"], ["--threads=99999999999999999999"],
+    ["--min-time=0x1p-4"], ["--min-time=+0.1"], ["--min-time= 0.1"],
+    ["--min-time=\t0.1"], ["--min-time=inf"], ["--min-time=nan"],
+    ["--min-time=-5"], ["--min-time=0.1s"], ["--min-time=1e9"],
+    ["--rate=0"], ["--rate=0x10"], ["--spin-ns=x"], ["--working-set=0"],
+    ["--working-set=-1"], ["--working-set=1099511627776"],
+    ["--repetitions=0"], ["--rounds=5"], ["--storm=-1"], ["--storm=100001"],
+    ["--storm=100000"], ["--workloads=malloc,lock", "--storm=20001"],
+    ["--check-events=0"], ["--latency-events=" + "9" * 400],
+    # names and lists
+    ["--strategies=foo"], ["--strategies=stack,stack"],
+    ["--strategies=" + LONG], ["--workloads=disk"], ["--workloads=Malloc"],
+    ["--placement=cross_core,cross_core"], ["--placement=bogus"],
+    ["--placement=cross_core,bogus"], ["--placement= cross_core"],
+    ["--cache=hot"], ["--unwinder=none"], ["--unwinder="],
+    ["--strategies=" + ",".join(["off"] * 17)],
+    # forms
+    ["--quick=1"], ["--paired=1"], ["--depths"], ["--nonsense"], ["-x"],
+    ["--" + LONG], ["--paired", "--strategies=stack"],
+    ["--paired", "--instructions=100"],
+    ["--workloads=block", "--threads=1"],
+    # Google Benchmark's flags
+    ["--benchmark_format=xml"], ["--benchmark_format="],
+    ["--benchmark_repetitions=0"], ["--benchmark_repetitions=-1"],
+    ["--benchmark_repetitions=1e3"], ["--benchmark_min_time=-5"],
+    ["--benchmark_min_time=0.05s"], ["--benchmark_min_time=0x1p-4"],
+    ["--benchmark_min_warmup_time=-1"], ["--benchmark_out=r2.json"],
+    ["--benchmark_out_format=json"], ["--benchmark_perf_counters=CYCLES"],
+    ["--benchmark_nonsense=1"], ["--benchmark_list_tests=true"],
+    ["--benchmark_list_tests"], ["--benchmark_list_tests=yes"],
+    ["--benchmark_color=blue"], ["--benchmark_time_unit=h"],
+    ["--benchmark_counters_tabular=1"], ["--benchmark_filter="],
+    ["--benchmark_filter=a\nb"], ["--benchmark_context=novalue"],
+    ["--benchmark_context==v"], ["--benchmark_context=k=\"v\""],
+    ["--benchmark_enable_random_interleaving=maybe"],
+    ["--benchmark_format", "json"],
+]
+
+
+def out_targets(d):
+    """--out values that are not a regular file or a new name."""
+    os.mkdir(os.path.join(d, "adir"))
+    os.mkfifo(os.path.join(d, "fifo"))
+    os.symlink("/dev/null", os.path.join(d, "to-null"))
+    os.symlink(os.path.join(d, "prev.json"), os.path.join(d, "to-file"))
+    cases = [["--out=" + os.path.join(d, n)]
+             for n in ("adir", "fifo", "to-null", "to-file", "adir/",
+                       "nodir/r.json", "prev.json/x", ".", "..")]
+    cases += [["--out="], ["--out=" + os.path.join(d, "y" * 300)],
+              ["--out=" + d + "/" + "z/" * 2100 + "r.json"]]
+    node = os.path.join(d, "null-node")
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        cases.append(["--out=" + node])
+    except PermissionError:
+        print("skip: the device-node case needs root (mknod)")
+    return cases
+
+
+def snapshot(d):
+    """Every name under d, with the bytes of the regular files."""
+    seen = {}
+    for root, dirs, files in os.walk(d):
+        for n in dirs + files:
+            p = os.path.join(root, n)
+            st = os.lstat(p)
+            seen[p] = (stat.S_IFMT(st.st_mode), st.st_rdev,
+                       open(p, "rb").read() if stat.S_ISREG(st.st_mode)
+                       else None)
+    return seen
+
+
+def restore(d, before):
+    """Undoes a failed case, so that the next is judged on its own."""
+    for p in sorted(set(snapshot(d)) - set(before), reverse=True):
+        if os.path.isdir(p) and not os.path.islink(p):
+            os.rmdir(p)
+        else:
+            os.unlink(p)
+    with open(os.path.join(d, "prev.json"), "wb") as f:
+        f.write(before[os.path.join(d, "prev.json")][2])
+
+
+def main():
+    pcbench = sys.argv[1]
+    failures = 0
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "prev.json"), "wb") as f:
+            f.write(b'{"previous": true}\n')
+        cases = [a + ["--out=" + os.path.join(d, "r.json")] for a in BAD]
+        cases += out_targets(d)
+        before = snapshot(d)
+        for args in cases:
+            r = subprocess.run([pcbench] + args, cwd=d, capture_output=True,
+                               timeout=60)
+            err = r.stderr.decode(errors="replace")
+            why = []
+            if r.returncode != 2:
+                why.append("exit %d" % r.returncode)
+            if err.count("\n") != 1 or not err.endswith("\n"):
+                why.append("%d stderr lines" % err.count("\n"))
+            if "Traceback" in err or r.stdout:
+                why.append("traceback or stdout")
+            if snapshot(d) != before:
+                why.append("files changed")
+                restore(d, before)
+            if why:
+                failures += 1
+                print("FAIL %r: %s\n%s" % (args, ", ".join(why), err[:600]))
+        print("%d bad command lines, %d failed" % (len(cases), failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
