@@ -235,6 +235,11 @@ int main(int argc, char **argv)
   } else {
     failed_checks = pcb_suites_verdicts();
   }
+  if (status == 0 && pcb_gb_left_out() > 0) {
+    fprintf(stderr, "pcbench: results refused: %lu values were not finite "
+            "numbers (named above)\n", pcb_gb_left_out());
+    status = 1;
+  }
   pcb_progress_clear();  /* the interrupt handler reads it */
   pcb_suites_fini();
   pcb_runner_fini();

@@ -1,43 +1,22 @@
-/* See results.h.  Relies on Google Benchmark's JSON layout: one key per
- * line, and an aggregate's "aggregate_name" before its counters. */
-#include <stdbool.h>
+/* See results.h. */
 #include <stdio.h>
 #include <string.h>
 
 #include "pcbench/error.h"
 #include "results.h"
 
-static bool has_nan(const char *line, const char **at)
-{
-  *at = strstr(line, ": NaN");
-  if (*at == NULL)
-    *at = strstr(line, ": -NaN");
-  return *at != NULL;
-}
-
 static int copy_lines(FILE *in, FILE *out, char *err, size_t errlen)
 {
   char line[4096];
-  bool in_cv = false;
   int lineno = 0;
 
   while (fgets(line, sizeof(line), in)) {
-    const char *at;
-
     lineno++;
-    if (strstr(line, "{") != NULL)
-      in_cv = false;
-    if (strstr(line, "\"aggregate_name\": \"cv\"") != NULL)
-      in_cv = true;
-    if (has_nan(line, &at)) {
-      if (!in_cv) {
-        snprintf(err, errlen, "NaN outside a cv aggregate at line %d",
-                 lineno);
-        return PCB_EINVAL;
-      }
-      fprintf(out, "%.*s: 0%s", (int)(at - line), line,
-              strchr(at, ',') ? ",\n" : "\n");
-      continue;
+    if (strstr(line, ": NaN") != NULL || strstr(line, ": -NaN") != NULL ||
+        strstr(line, ": Infinity") != NULL ||
+        strstr(line, ": -Infinity") != NULL) {
+      snprintf(err, errlen, "a non-finite number at line %d", lineno);
+      return PCB_EINVAL;
     }
     fputs(line, out);
   }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/gbshim.h"
 #include "base/icount.h"
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -384,8 +385,9 @@ void pcb_cli_usage(void)
     print_trailer(o);
   }
   printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
-         "--benchmark_filter)\n\n"
-         "Exit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
+         "--benchmark_filter)\n");
+  pcb_gb_help();
+  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
 }
 
 void pcb_cli_list(void)
