@@ -22,9 +22,7 @@
 #include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
-#ifndef PCB_GIT_COMMIT
-#define PCB_GIT_COMMIT "unknown"
-#endif
+#include "git_commit.h"  /* PCB_GIT_COMMIT, written at build time */
 #ifndef PCB_COMPILER
 #define PCB_COMPILER "unknown"
 #endif
