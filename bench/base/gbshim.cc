@@ -3,7 +3,11 @@
 #include "gbshim.h"
 
 #include <benchmark/benchmark.h>
+#include <regex.h>
 
+#include "base/progress.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +21,8 @@
 namespace benchmark {
 extern std::string FLAGS_benchmark_out;
 extern std::string FLAGS_benchmark_out_format;
+extern int32_t FLAGS_benchmark_repetitions;
+extern bool FLAGS_benchmark_enable_random_interleaving;
 }  // namespace benchmark
 
 namespace {
@@ -66,6 +72,33 @@ class StrictJSONReporter : public benchmark::JSONReporter {
 
 unsigned long StrictJSONReporter::left_out;
 
+// Every registered entry's full name, as --benchmark_filter sees it.
+std::vector<std::string> registered;
+
+// How many registered entries the filter selects, matched as Google
+// Benchmark 1.7.1 matches (an extended regex; "all" or empty: every one;
+// a leading '-': those that do not match).  Only for progress: a count
+// off by a few shows a wrong total, nothing else.
+int matched_entries()
+{
+  std::string spec = benchmark::GetBenchmarkFilter();
+  bool negative = !spec.empty() && spec[0] == '-';
+  regex_t re;
+  int n = 0;
+
+  if (negative)
+    spec = spec.substr(1);
+  if (spec.empty() || spec == "all")
+    spec = ".";
+  if (regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB) != 0)
+    return 0;
+  for (const std::string &name : registered)
+    if ((regexec(&re, name.c_str(), 0, nullptr, 0) == 0) != negative)
+      n++;
+  regfree(&re);
+  return n;
+}
+
 }  // namespace
 
 static benchmark::State &S(pcb_gb_state *st)
@@ -100,6 +133,18 @@ extern "C" void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
   auto *b = benchmark::RegisterBenchmark(name, [fn, arg](benchmark::State &s) {
     fn(reinterpret_cast<pcb_gb_state *>(&s), arg);
   });
+  std::string full(name);
+  char num[64];
+
+  // Google Benchmark appends these to the name, in this order.
+  if (o->min_time > 0 && o->iterations <= 0) {
+    std::snprintf(num, sizeof(num), "/min_time:%0.3f", o->min_time);
+    full += num;
+  }
+  if (o->iterations > 0)
+    full += "/iterations:" + std::to_string(o->iterations);
+  if (o->repetitions > 0)
+    full += "/repeats:" + std::to_string(o->repetitions);
   if (o->real_time)
     b->UseRealTime();
   if (o->manual_time)
@@ -110,6 +155,11 @@ extern "C" void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
     b->Iterations(o->iterations);
   else if (o->min_time > 0)
     b->MinTime(o->min_time);
+  if (o->manual_time)
+    full += "/manual_time";
+  else if (o->real_time)
+    full += "/real_time";
+  registered.push_back(full);
 }
 
 extern "C" void pcb_gb_context(const char *key, const char *value)
@@ -130,6 +180,10 @@ extern "C" unsigned long pcb_gb_run(void)
 
   if (dynamic_cast<benchmark::JSONReporter *>(display) != nullptr)
     display = &display_json;
+  pcb_progress_total(matched_entries() *
+                     (benchmark::FLAGS_benchmark_enable_random_interleaving
+                          ? std::max(1, benchmark::FLAGS_benchmark_repetitions)
+                          : 1));
   if (!benchmark::FLAGS_benchmark_out.empty() &&
       benchmark::FLAGS_benchmark_out_format == "json")
     file = &file_json;
