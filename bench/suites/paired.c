@@ -159,7 +159,10 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
   arm->s = s;
   snprintf(arm->label, sizeof(arm->label), "%s%s", s->name, suffix);
   arm->ns = calloc((size_t)cfg->rounds, sizeof(double));
-  arm->region = aligned_alloc(64, PCB_LAYOUT_SPAN + sizeof(arm->w[0]) + 64);
+  /* C11's aligned_alloc wants a size that is a multiple of the alignment
+   * (ASan refuses any other). */
+  arm->region = aligned_alloc(64, (PCB_LAYOUT_SPAN + sizeof(arm->w[0]) + 64 +
+                                   63) / 64 * 64);
   arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
                                             sizeof(uintptr_t));
   arm->heap = malloc(arm->heap_bytes);
