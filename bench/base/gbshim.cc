@@ -198,7 +198,7 @@ extern "C" unsigned long pcb_gb_left_out(void)
 extern "C" void pcb_gb_help(void)
 {
   std::printf(
-      "\nGoogle Benchmark %s flags (given after pcbench's own):\n"
+      "\nGoogle Benchmark %s flags (anywhere on the command line):\n"
       "  --benchmark_filter=REGEX        entries to run, by name as in the"
       " results\n"
       "  --benchmark_repetitions=N       overrides --repetitions\n"
@@ -206,7 +206,8 @@ extern "C" void pcb_gb_help(void)
       " 0.05)\n"
       "  --benchmark_format=console|json|csv   what stdout shows (json is"
       " strict)\n"
-      "  --benchmark_out=FILE            also write results to FILE\n"
+      "  --benchmark_out=FILE            also write results to FILE (not with\n"
+      "                                  --out, which takes its place)\n"
       "  --benchmark_out_format=json|console|csv\n"
       "  --benchmark_counters_tabular=true|false   one column per counter"
       " (pcbench: true)\n"
