@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test bench bench-ci check-stability report clean
+.PHONY: all deps build test bench bench-ci check-stability report compare clean
 
 all: build
 
@@ -42,6 +42,15 @@ RESULTS ?= results/latest
 
 report: deps
 	scripts/report $(RESULTS) $(REPORT_ARGS)
+
+# Does RESULTS (the last `make bench`) regress against the committed
+# baseline?  Exit 1 if so (scripts/compare --help).  The baseline may lack
+# entries a newer matrix has: those are listed, not refused.
+BASELINE ?= results/baseline.json
+COMPARE_ARGS ?= --allow-missing
+
+compare: deps
+	scripts/compare $(BASELINE) $(RESULTS) $(COMPARE_ARGS)
 
 clean:
 	rm -rf $(BUILD)

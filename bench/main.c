@@ -39,9 +39,7 @@
 #include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
-#ifndef PCB_GIT_COMMIT
-#define PCB_GIT_COMMIT "unknown"
-#endif
+#include "git_commit.h"  /* PCB_GIT_COMMIT, written at build time */
 #ifndef PCB_COMPILER
 #define PCB_COMPILER "unknown"
 #endif
@@ -367,6 +365,11 @@ int main(int argc, char **argv)
     status = 2;
   } else {
     failed_checks = pcb_suites_verdicts();
+  }
+  if (status == 0 && pcb_gb_left_out() > 0) {
+    fprintf(stderr, "pcbench: results refused: %lu values were not finite "
+            "numbers (named above)\n", pcb_gb_left_out());
+    status = 1;
   }
   pcb_progress_clear();  /* the interrupt handler reads it */
   pcb_suites_fini();

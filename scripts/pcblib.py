@@ -297,10 +297,14 @@ def _pairs(pairs):
             if k in seen:
                 dups.append(k)
             seen.add(k)
-        # pcbench's workload counter `threads` repeats Google Benchmark's
-        # own `threads` key in a row; the counter, written last, is kept.
-        if dups != ["threads"]:
+        # Files from before the counter was renamed `workload_threads`
+        # (results/baseline.json among them) repeat Google Benchmark's own
+        # `threads` key in a row: read the counter, written last, as
+        # `workload_threads` and keep the first as GB's.
+        if dups != ["threads"] or "workload_threads" in d:
             raise BadInput(f"key {dups[0][:60]!r} repeated in one object")
+        d["workload_threads"] = d["threads"]
+        d["threads"] = next(v for k, v in pairs if k == "threads")
     return d
 
 

@@ -232,13 +232,18 @@ def heap(run):
 
 
 def _costs(a, b):
-    """Sample a costs more than sample b: medians further apart than the
-    timing tolerance (pcblib, as compare uses) and beyond the noise."""
+    """Does sample a cost more than sample b?  True: medians further apart
+    than the timing tolerance (pcblib, as compare uses) and beyond the
+    noise; False: not; None: cannot tell -- the medians are that far apart
+    but a side has one repetition, with no spread to judge the gap by."""
     if not a or not b:
         return False
     r = M.rel(float(np.median(b)), float(np.median(a)))
-    return r is not None and r > pcblib.BY_NAME["time"].tolerance and \
-        M.same(a, b)[0]
+    if r is None or r <= pcblib.BY_NAME["time"].tolerance:
+        return False
+    if min(len(a), len(b)) < 2:
+        return None
+    return M.same(a, b)[0]
 
 
 def starts(run):
@@ -248,27 +253,47 @@ def starts(run):
     out = []
     for d in sorted({k[1] for k in keys}):
         t0 = run.thread_start.get((M.BASELINE, d))
-        part = []
+        part, unsure = [], []
         for s in candidates(run):
             ts, fe = run.thread_start.get((s, d)), run.first_event.get((s, d))
-            if t0 and ts and _costs(ts["time"], t0["time"]):
+            costs = _costs(ts["time"], t0["time"]) if t0 and ts else False
+            if costs:
                 h = M.med(ts, "heap_bytes_per_thread")
                 extra = M.med(ts, "time") - M.med(t0, "time")
                 part.append(f"{code(s)} pays {M.fmt_dns(extra)} at each "
                             f"thread start over `{M.BASELINE}`" + (
                                 f" and keeps {M.fmt_bytes(h)} per thread"
                                 if h else ""))
-            if fe and _costs(fe["time"], fe.get("warm_event_ns")):
+            elif costs is None:
+                extra = M.med(ts, "time") - M.med(t0, "time")
+                unsure.append(f"{code(s)} at thread start "
+                              f"({M.fmt_dns(extra)} over `{M.BASELINE}`)")
+            first = _costs(fe["time"], fe.get("warm_event_ns")) if fe \
+                else False
+            if first:
                 extra = M.med(fe, "time") - M.med(fe, "warm_event_ns")
                 part.append(f"{code(s)} pays {M.fmt_dns(extra)} on a "
                             "thread's first event over a warm one")
+            elif first is None:
+                extra = M.med(fe, "time") - M.med(fe, "warm_event_ns")
+                unsure.append(f"{code(s)} on a thread's first event "
+                              f"({M.fmt_dns(extra)} over a warm one)")
+        says = []
         if part:
-            out.append(f"At depth {d}, " + "; ".join(part) + "; no other "
-                       "strategy pays measurably more at either point.")
-        else:
+            says.append("; ".join(part))
+        if unsure:
+            says.append("cannot tell whether these cost more: " +
+                        listing(unsure) + ", from one repetition, with no "
+                        "spread to judge the gap by (run --repetitions=9)")
+        if not says:
             out.append(f"At depth {d}, no strategy pays measurably more "
                        f"than `{M.BASELINE}` at thread start or more than a "
                        "warm event on its first event.")
+        elif unsure:
+            out.append(f"At depth {d}, " + "; ".join(says) + ".")
+        else:
+            out.append(f"At depth {d}, " + "; ".join(says) + "; no other "
+                       "strategy pays measurably more at either point.")
     return out
 
 
@@ -544,13 +569,15 @@ def changes(a, b):
            + (f"; {only_a} only in {a.label}" if only_a else "")
            + (f"; {only_b} only in {b.label}" if only_b else "") + "."]
     tol = pcblib.BY_NAME["time"].tolerance
-    moved = []
+    moved, unsure = [], 0
     # heap/ and churn/ times are thread start-ups, not the events compared
     for n in (n for n in names
               if pcblib.parse_name(n).kind not in ("heap", "churn")):
         x, y = a.res.runs[n].get("time"), b.res.runs[n].get("time")
         r = M.rel(M.med(a.res.runs[n], "time"), M.med(b.res.runs[n], "time"))
-        if r is not None and abs(r) > tol and M.same(x, y)[0]:
+        if r is not None and abs(r) > tol and min(len(x), len(y)) < 2:
+            unsure += 1
+        elif r is not None and abs(r) > tol and M.same(x, y)[0]:
             moved.append((abs(r), r, n))
     if moved:
         _, r, n = max(moved)
@@ -561,9 +588,14 @@ def changes(a, b):
                    f"{M.entries(len(moved), 'timed entries')} ({slower} "
                    f"slower); the largest: `{n}` {before} → {after} "
                    f"({M.fmt_rel(r)}).")
-    else:
+    elif not unsure:
         out.append(f"No timed entry moved by more than {tol:.0%} beyond "
                    "the noise.")
+    if unsure:
+        out.append(f"Cannot tell whether {M.entries(unsure, 'timed entries')}"
+                   f" moved: their medians are more than {tol:.0%} apart, "
+                   "but a file has one repetition of them, with no spread "
+                   "to judge the gap by.")
     exact_changed = False
     for fig in (f for f in pcblib.FIGURES if f.kind == "exact"):
         diff = [(n, M.med(a.res.runs[n], fig.name), M.med(b.res.runs[n],

@@ -17,7 +17,7 @@ import sys
 CONTEXT = ["pcbench_version", "git_commit", "compiler", "cflags",
            "hwloc_topology", "cpu_binding", "library_build_type",
            "correctness_check"]
-COUNTERS = ["events", "lost", "checked", "correct", "truncated", "threads",
+COUNTERS = ["events", "lost", "checked", "correct", "truncated", "workload_threads",
             "event_ns_events", "event_ns_p50", "event_ns_p99",
             "event_ns_mean"]
 CONTEXT_REGIMES = ["working_set", "spin_ns_cross_core", "spin_ns_same_core"]

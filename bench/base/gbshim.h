@@ -33,13 +33,21 @@ enum {
 };
 
 /* Parses and removes --benchmark_* flags; false if any are unrecognized
- * (Google Benchmark has then printed which). */
+ * (Google Benchmark has then printed which).  Counters are shown as a
+ * table unless the user says otherwise (flag or environment). */
 bool pcb_gb_init(int *argc, char **argv);
 void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
                      const struct pcb_gb_opts *opts);
 void pcb_gb_context(const char *key, const char *value);
-/* Runs what was registered; returns how many benchmarks ran. */
+/* Runs what was registered; returns how many benchmarks ran.  Every JSON
+ * it writes (stdout, --benchmark_out) is strict: a cv of a value that was
+ * 0 in every repetition is written as 0, and any other non-finite value
+ * is left out, named on stderr and counted by pcb_gb_left_out(). */
 unsigned long pcb_gb_run(void);
+unsigned long pcb_gb_left_out(void);
+/* The main Google Benchmark flags and their environment variables, for
+ * --help. */
+void pcb_gb_help(void);
 void pcb_gb_shutdown(void);
 
 /* In a body: the timing loop, in batches of n iterations (the timer runs

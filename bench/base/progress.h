@@ -7,8 +7,17 @@
 #ifndef PCBENCH_PROGRESS_H
 #define PCBENCH_PROGRESS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How many steps the run has: entries to run, times their repetitions
+ * when those are interleaved (gbshim.cc counts them before the run). */
+void pcb_progress_total(int n);
 /* Names `name` on stderr the first time it runs (each repetition calls
- * again) and remembers it; `name` must outlive the run. */
+ * again) and remembers it; `name` must outlive the run.  With a total,
+ * each new name is one step, shown as "[12/96, ETA 1m05s]": the time left
+ * at the mean pace of the steps so far. */
 void pcb_progress(const char *name);
 /* The same, numbered as the i-th (from 0) of n entries of `group`. */
 void pcb_progress_nth(const char *name, const char *group, int i, int n);
@@ -16,5 +25,9 @@ void pcb_progress_nth(const char *name, const char *group, int i, int n);
  * pointer load. */
 const char *pcb_progress_current(void);
 void pcb_progress_clear(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

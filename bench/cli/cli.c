@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/gbshim.h"
 #include "base/icount.h"
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -496,8 +497,10 @@ void pcb_cli_usage(void)
     }
     print_trailer(o);
   }
-  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad "
-         "usage.\n");
+  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
+         "--benchmark_filter)\n");
+  pcb_gb_help();
+  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
 }
 
 void pcb_cli_list(void)

@@ -402,7 +402,7 @@ void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
     counter(st, "correct", (double)f->ncorrect / (double)f->nchecked);
     counter(st, "truncated", (double)f->ntruncated / (double)f->nchecked);
   }
-  counter(st, "threads", p->threads);
+  counter(st, "workload_threads", p->threads);
   if (f->ns_per_iter > 0 && floor > 0)
     counter(st, "floor_ratio", f->ns_per_iter / floor);
   if (f->stack.ok) {

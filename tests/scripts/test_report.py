@@ -271,6 +271,19 @@ class FindingsFollowTheNumbers(Base):
                                                    1.5}))
         self.assertIn("a real difference by a U test", text)
 
+    def test_one_repetition_cannot_tell(self):
+        # thread pays 16-64 ns more than off at each thread start in the
+        # fixture, but one repetition has no spread to judge that by
+        text = self.findings(F.full(reps=1))
+        self.assertIn("cannot tell whether these cost more: `thread` at "
+                      "thread start", text)
+        self.assertNotIn("no strategy pays measurably more", text)
+        self.assertNotIn("no other strategy pays measurably more", text)
+        self.assertNotIn("`thread` pays", text)
+        three = self.findings(F.full(reps=3))
+        self.assertIn("`thread` pays", three)
+        self.assertNotIn("cannot tell", three)
+
     def test_negative_control_not_caught(self):
         text = self.findings(F.full(storm_control=1.0))
         self.assertIn("`thread_unguarded` stayed at 100%: this storm did not "

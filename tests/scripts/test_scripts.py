@@ -419,5 +419,28 @@ class NameTest(unittest.TestCase):
             "malloc/stack/depth:32/frames:16").params)
 
 
+class ThreadsKeyTest(unittest.TestCase):
+    """The workload's thread count is the counter `workload_threads`; files
+    from before it was renamed repeat GB's `threads` key in a row."""
+
+    ROW = ('{"name": "block/off/depth:8/frames:4/threads:2", "threads": 1, '
+           '%s}')
+
+    def parse(self, extra):
+        return json.loads(self.ROW % extra, object_pairs_hook=pcblib._pairs)
+
+    def test_old_duplicate_read_as_workload_threads(self):
+        row = self.parse('"threads": 2')
+        self.assertEqual((row["threads"], row["workload_threads"]), (1, 2))
+
+    def test_new_row_has_no_duplicate(self):
+        row = self.parse('"workload_threads": 2')
+        self.assertEqual((row["threads"], row["workload_threads"]), (1, 2))
+
+    def test_duplicate_beside_the_new_counter_is_refused(self):
+        with self.assertRaises(pcblib.BadInput):
+            self.parse('"workload_threads": 2, "threads": 2')
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
