@@ -54,29 +54,6 @@ static const char *shown(const char *v)
   return b;
 }
 
-/* "a, b, c": a row's choices, for --help and error lines. */
-static const char *choices_of(const struct pcb_choices *ch)
-{
-  static char buf[512];
-
-  buf[0] = '\0';
-  for (size_t i = 0; i < ch->count(); i++)
-    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-             i ? ", " : "", ch->name_at(i));
-  return buf;
-}
-
-/* The range of a numeric row, as error lines give it. */
-static const char *range_of(const struct pcb_option *o)
-{
-  static char buf[160];
-
-  snprintf(buf, sizeof(buf), "%s %.15g..%.15g%s%s",
-           o->unit ? o->unit : "values", o->lo, o->hi, o->note ? "; " : "",
-           o->note ? o->note : "");
-  return buf;
-}
-
 /*
  * A number of o's type within its range, or false.  Only plain decimal is
  * a number: an optional '-', then a digit, then digits (and for seconds
@@ -146,10 +123,10 @@ static enum pcb_cli_action take_list(const struct pcb_option *o,
 
     if (ch && k < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
-                 ch->what, shown(it[i]), choices_of(ch));
+                 ch->what, shown(it[i]), pcb__cli_choices_of(ch));
     if (!ch && !parse_number(o, it[i], &v))
       return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),
-                 range_of(o));
+                 pcb__cli_range_of(o));
     /* a value twice would make two entries of one name */
     for (int j = 0; j < i; j++)
       if (ch ? strcmp(it[j], it[i]) == 0 : FIELD(c, o, int)[j] == (int)v)
@@ -238,7 +215,8 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
   case PCB_OPT_NAME:
     if ((k = find_choice(o->choices, value)) < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
-                 o->choices->what, shown(value), choices_of(o->choices));
+                 o->choices->what, shown(value),
+                 pcb__cli_choices_of(o->choices));
     o->choices->store((char *)c + o->off, (size_t)k);
     return PCB_CLI_RUN;
   case PCB_OPT_BOOL:
@@ -264,7 +242,7 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
   }
   if (!parse_number(o, value, &v))
     return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(value),
-               range_of(o));
+               pcb__cli_range_of(o));
   if (o->pass)
     return PCB_CLI_RUN;  /* checked; Google Benchmark keeps it */
   if (o->type == PCB_OPT_INT)
@@ -276,7 +254,7 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
   return PCB_CLI_RUN;
 }
 
-static bool takes_value(const struct pcb_option *o)
+bool pcb__cli_takes_value(const struct pcb_option *o)
 {
   return o->type != PCB_OPT_FLAG && o->type != PCB_OPT_PRESET &&
          o->type != PCB_OPT_ACTION;
@@ -297,7 +275,7 @@ static void take_default(const struct pcb_option *o, struct pcb_config *c)
   const struct pcb_choices *ch = o->choices;
   char err[256];
 
-  if (o->def && takes_value(o)) {
+  if (o->def && pcb__cli_takes_value(o)) {
     take(o, o->def, c, err, sizeof(err));  /* the table's own: valid */
     return;
   }
@@ -351,7 +329,7 @@ static enum pcb_cli_action take_arg(int argc, char **argv, int i, int *used,
     c->gb_argv[c->gb_argc++] = argv[i];
     return PCB_CLI_RUN;
   }
-  if (!takes_value(o)) {
+  if (!pcb__cli_takes_value(o)) {
     if (eq)
       return ERR("pcbench: %s takes no value (see pcbench --help)", o->name);
     if (o->type == PCB_OPT_ACTION) {
@@ -441,89 +419,4 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
       return a;
   }
   return check_together(c, err, errlen);
-}
-
-/* A row's allowed values and default, after its help, wrapped. */
-static void print_trailer(const struct pcb_option *o)
-{
-  char buf[640] = "";
-  int col = 80;
-
-  if (o->choices)
-    snprintf(buf, sizeof(buf), "of: %s", choices_of(o->choices));
-  else if (o->type == PCB_OPT_WORD)
-    snprintf(buf, sizeof(buf), "of: %s", o->words);
-  else if (o->type == PCB_OPT_TEXT)
-    snprintf(buf, sizeof(buf), "%s", o->note);
-  else if (takes_value(o) && o->type != PCB_OPT_PATH &&
-           o->type != PCB_OPT_BOOL && o->type != PCB_OPT_REFUSED)
-    snprintf(buf, sizeof(buf), "%s", range_of(o));
-  if (o->def && buf[0])
-    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "; ");
-  if (o->def)
-    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %s",
-             o->type == PCB_OPT_PRESET ? "same as" : "default", o->def);
-  for (char *w = strtok(buf, " "), *first = w; w; w = strtok(NULL, " ")) {
-    if (col + (int)strlen(w) + 2 > 78)
-      col = printf("\n%22s%s", "", w == first ? "(" : "") - 1;
-    else
-      col += printf(" ");
-    col += printf("%s", w);
-  }
-  printf("%s\n", buf[0] ? ")" : "");
-}
-
-void pcb_cli_usage(void)
-{
-  printf("usage: pcbench [options] [--benchmark_*=...]\n\n"
-         "Measures where a profiler should keep the PC buffer it fills when"
-         " it\ncaptures a stack trace, per (workload, strategy, depth, "
-         "frames).\n");
-  for (size_t i = 0; i < pcb_noptions; i++) {
-    const struct pcb_option *o = &pcb_options[i];
-    char left[48];
-
-    if (o->heading)
-      printf("\n%s\n", o->heading);
-    snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? "=" : "",
-             o->arg ? o->arg : "");
-    printf("  %-19s ", left);
-    for (const char *h = o->help, *nl;; h = nl + 1) {
-      nl = strchr(h, '\n');
-      printf("%.*s", nl ? (int)(nl - h) : (int)strlen(h), h);
-      if (nl == NULL)
-        break;
-      printf("\n%22s", "");
-    }
-    print_trailer(o);
-  }
-  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
-         "--benchmark_filter)\n");
-  pcb_gb_help();
-  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
-}
-
-void pcb_cli_list(void)
-{
-  printf("strategies:\n");
-  for (size_t i = 0; i < pcb_strategy_count(); i++) {
-    const struct pcb_strategy *s = pcb_strategy_at(i);
-
-    printf("  %-18s %s%s\n", s->name, s->summary,
-           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
-                                                        : "");
-  }
-  printf("workloads:\n");
-  for (size_t i = 0; i < pcb_workload_count(); i++)
-    printf("  %-18s %s\n", pcb_workload_at(i)->name,
-           pcb_workload_at(i)->summary);
-  printf("unwinders:\n");
-  for (size_t i = 0; i < pcb_unwinder_count(); i++)
-    printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
-           pcb_unwinder_at(i)->summary);
-}
-
-void pcb_cli_version(void)
-{
-  printf("pcbench %s\n", PCB_VERSION);
 }

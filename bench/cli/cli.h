@@ -7,6 +7,7 @@
 #ifndef PCBENCH_CLI_H
 #define PCBENCH_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -19,6 +20,12 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
                                   struct pcb_config *cfg, char *err,
                                   size_t errlen);
 void pcb_cli_usage(void);
+/* Internal to cli/: what the parser and --help share (cli/help.c). */
+struct pcb_option;
+struct pcb_choices;
+const char *pcb__cli_choices_of(const struct pcb_choices *ch);
+const char *pcb__cli_range_of(const struct pcb_option *o);
+bool pcb__cli_takes_value(const struct pcb_option *o);
 void pcb_cli_list(void);
 void pcb_cli_version(void);
 

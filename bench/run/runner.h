@@ -126,6 +126,12 @@ int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
 void pcb_runner_run_arm(const struct pcb_point *p,
                         struct pcb_wl_thread *const *arm, int64_t count,
                         struct pcb_batch_time *batch);
+/* Internal to run/ (run/tally.c): the spin budgets, into the results'
+ * context; thread i's state, the run's shared state, the configuration. */
+void pcb__runner_describe_spin(const struct pcb_config *c);
+struct pcb_wl_thread *pcb__runner_thread(int i);
+const struct pcb_wl_shared *pcb__runner_shared(void);
+const struct pcb_config *pcb__runner_config(void);
 /* ns per counter tick, and the floor of a pair of reads, in ns */
 double pcb_runner_ns_per_tick(void);
 double pcb_runner_clock_floor_ns(void);

@@ -1,0 +1,123 @@
+/*
+ * What pcbench prints of itself: --help (every row of the option table,
+ * with its range and default), --list (the strategy, workload and
+ * unwinder tables) and --version; and the choices and ranges that --help
+ * and the parser's error lines both give.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/gbshim.h"
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "pcbench/strategy.h"
+#include "pcbench/unwind.h"
+#include "workloads/workload.h"
+
+/* "a, b, c": a row's choices, for --help and error lines. */
+const char *pcb__cli_choices_of(const struct pcb_choices *ch)
+{
+  static char buf[512];
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ch->count(); i++)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+             i ? ", " : "", ch->name_at(i));
+  return buf;
+}
+
+/* The range of a numeric row, as error lines give it. */
+const char *pcb__cli_range_of(const struct pcb_option *o)
+{
+  static char buf[160];
+
+  snprintf(buf, sizeof(buf), "%s %.15g..%.15g%s%s",
+           o->unit ? o->unit : "values", o->lo, o->hi, o->note ? "; " : "",
+           o->note ? o->note : "");
+  return buf;
+}
+
+/* A row's allowed values and default, after its help, wrapped. */
+static void print_trailer(const struct pcb_option *o)
+{
+  char buf[640] = "";
+  int col = 80;
+
+  if (o->choices)
+    snprintf(buf, sizeof(buf), "of: %s", pcb__cli_choices_of(o->choices));
+  else if (o->type == PCB_OPT_WORD)
+    snprintf(buf, sizeof(buf), "of: %s", o->words);
+  else if (o->type == PCB_OPT_TEXT)
+    snprintf(buf, sizeof(buf), "%s", o->note);
+  else if (pcb__cli_takes_value(o) && o->type != PCB_OPT_PATH &&
+           o->type != PCB_OPT_BOOL && o->type != PCB_OPT_REFUSED)
+    snprintf(buf, sizeof(buf), "%s", pcb__cli_range_of(o));
+  if (o->def && buf[0])
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "; ");
+  if (o->def)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %s",
+             o->type == PCB_OPT_PRESET ? "same as" : "default", o->def);
+  for (char *w = strtok(buf, " "), *first = w; w; w = strtok(NULL, " ")) {
+    if (col + (int)strlen(w) + 2 > 78)
+      col = printf("\n%22s%s", "", w == first ? "(" : "") - 1;
+    else
+      col += printf(" ");
+    col += printf("%s", w);
+  }
+  printf("%s\n", buf[0] ? ")" : "");
+}
+
+void pcb_cli_usage(void)
+{
+  printf("usage: pcbench [options] [--benchmark_*=...]\n\n"
+         "Measures where a profiler should keep the PC buffer it fills when"
+         " it\ncaptures a stack trace, per (workload, strategy, depth, "
+         "frames).\n");
+  for (size_t i = 0; i < pcb_noptions; i++) {
+    const struct pcb_option *o = &pcb_options[i];
+    char left[48];
+
+    if (o->heading)
+      printf("\n%s\n", o->heading);
+    snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? "=" : "",
+             o->arg ? o->arg : "");
+    printf("  %-19s ", left);
+    for (const char *h = o->help, *nl;; h = nl + 1) {
+      nl = strchr(h, '\n');
+      printf("%.*s", nl ? (int)(nl - h) : (int)strlen(h), h);
+      if (nl == NULL)
+        break;
+      printf("\n%22s", "");
+    }
+    print_trailer(o);
+  }
+  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
+         "--benchmark_filter)\n");
+  pcb_gb_help();
+  printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
+}
+
+void pcb_cli_list(void)
+{
+  printf("strategies:\n");
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+
+    printf("  %-18s %s%s\n", s->name, s->summary,
+           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
+                                                        : "");
+  }
+  printf("workloads:\n");
+  for (size_t i = 0; i < pcb_workload_count(); i++)
+    printf("  %-18s %s\n", pcb_workload_at(i)->name,
+           pcb_workload_at(i)->summary);
+  printf("unwinders:\n");
+  for (size_t i = 0; i < pcb_unwinder_count(); i++)
+    printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
+           pcb_unwinder_at(i)->summary);
+}
+
+void pcb_cli_version(void)
+{
+  printf("pcbench %s\n", PCB_VERSION);
+}
