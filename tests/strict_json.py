@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Every JSON output of pcbench is strict JSON: stdout with
---benchmark_format=json, a user's --benchmark_out, and --out.  Each is read
+--benchmark_format=json, and --out; a user's --benchmark_out is refused
+(exit 2, one line naming --out), so no JSON leaves pcbench that has not
+been through its reporter and its temporary-and-rename.  Each is read
 by Python's json.loads refusing NaN/Infinity and, when node is installed,
 by JavaScript's JSON.parse.  The run has two repetitions, so each entry has
 a cv row, and `lost` is 0 in every repetition: the cv that Google
@@ -55,15 +57,18 @@ def main(pcbench, work):
     bo, out = os.path.join(work, "strict-bo.json"), \
         os.path.join(work, "strict-out.json")
     problems = []
-    p = subprocess.run([pcbench] + RUN + ["--benchmark_format=json",
-                                          "--benchmark_out=" + bo],
+    p = subprocess.run([pcbench] + RUN + ["--benchmark_format=json"],
                        capture_output=True, text=True)
     if p.returncode != 0:
         print(f"strict_json: pcbench exited {p.returncode}: {p.stderr}")
         return 1
     check("stdout (--benchmark_format=json)", p.stdout, problems)
-    with open(bo) as f:
-        check("--benchmark_out", f.read(), problems)
+    p = subprocess.run([pcbench] + RUN + ["--benchmark_out=" + bo],
+                       capture_output=True, text=True)
+    if p.returncode != 2 or len(p.stderr.splitlines()) != 1 or \
+            "--out" not in p.stderr or os.path.exists(bo):
+        problems.append(f"--benchmark_out: expected exit 2, one line naming "
+                        f"--out and no file; got {p.returncode}: {p.stderr}")
     p = subprocess.run([pcbench] + RUN + ["--out=" + out],
                        capture_output=True, text=True)
     if p.returncode != 0:
