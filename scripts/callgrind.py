@@ -46,6 +46,10 @@ PARTS = ("strategy", "unwinder", "consumer", "sampler", "workload")
 # CodSpeed-style CI tools use.  L1 misses are I1mr + D1mr + D1mw; LL misses
 # ILmr + DLmr + DLmw.
 CYCLE_L1, CYCLE_LL = 5, 35
+# The simulated caches: one fixed geometry (size, ways, line), not the
+# host's, so that miss counts are the same on every machine -- the L1s of
+# a common x86-64 core and an 8 MiB last level.
+CACHES = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"]
 SUM_TOLERANCE = 0.01
 
 
