@@ -545,10 +545,10 @@ def anatomy(run, g):
     d, f = max(k[1] for k in keys), None
     f = max(k[2] for k in keys if k[1] == d)
     out = []
-    for s in M.strategies([run]):
+    for s in candidates(run):
         figs = run.matrix[g].get((s, d, f))
         a = M.anatomy(figs)
-        if a is None or s == M.BASELINE:
+        if a is None:
             continue
         total = M.med(figs, "instructions")
         if total is None:
