@@ -72,8 +72,8 @@ loader = importlib.machinery.SourceFileLoader("bench_ci", {bench_ci!r})
 spec = importlib.util.spec_from_loader("bench_ci", loader)
 bc = importlib.util.module_from_spec(spec)
 loader.exec_module(bc)
-sys.exit(bc.pcblib.run("bench-ci", lambda: bc.read_dumps(sys.argv[1],
-                                                         sys.argv[2]) and 0))
+sys.exit(bc.pcblib.run("bench-ci", lambda: [bc.read_dumps(sys.argv[1],
+                                                          sys.argv[2]), 0][1]))
 """
 
 
