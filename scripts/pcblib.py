@@ -162,6 +162,18 @@ FIGURES = [
     _fig("heap_bytes_shared"),  # percpu, pool: one set, any thread count
     _fig("heap_leaked_bytes"),
     _fig("instructions", unit="instructions"),
+    # the anatomy of an event (bench-ci, callgrind with simulated caches):
+    # per event, deterministic for a build; the ir_* parts sum to
+    # instructions (bench-ci refuses a breakdown off by more than 1%).
+    _fig("est_cycles", unit="cycles"),
+    _fig("i1_misses", unit="misses"),
+    _fig("d1_misses", unit="misses"),
+    _fig("ll_misses", unit="misses"),
+    _fig("ir_strategy", unit="instructions"),
+    _fig("ir_unwinder", unit="instructions"),
+    _fig("ir_consumer", unit="instructions"),
+    _fig("ir_sampler", unit="instructions"),
+    _fig("ir_workload", unit="instructions"),
     # fraction of checked events that matched the ground truth: exported
     # as the incorrect fraction (1 - correct) so that smaller is better.
     _fig("correct", worse="lower", unit="fraction",

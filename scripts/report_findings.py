@@ -533,6 +533,36 @@ def warm_cold(run):
     return out
 
 
+# ---- anatomy ----------------------------------------------------------------
+
+def anatomy(run, g):
+    """The strategy's own share of an event's instructions, per strategy at
+    the deepest depth and frames that carry a breakdown."""
+    keys = [k for k, figs in run.matrix.get(g, {}).items()
+            if M.anatomy(figs)]
+    if not keys:
+        return []
+    d, f = max(k[1] for k in keys), None
+    f = max(k[2] for k in keys if k[1] == d)
+    out = []
+    for s in candidates(run):
+        figs = run.matrix[g].get((s, d, f))
+        a = M.anatomy(figs)
+        if a is None:
+            continue
+        total = M.med(figs, "instructions")
+        if total is None:
+            total = sum(a.values())
+        others = listing(f"the {p} {M.fmt_share(a[p], total)}"
+                         for p in M.ANATOMY_PARTS[1:] if a[p])
+        out.append(f"{where(g)}, {code(s)}: the strategy's own work is "
+                   f"{M.fmt_count(a['strategy'])} of {M.fmt_count(total)} "
+                   f"instructions ({M.fmt_share(a['strategy'], total)}) at "
+                   f"depth {d}, {f} frames" + (f"; {others}" if others
+                                               else "") + ".")
+    return out
+
+
 def findings(run):
     """[(topic, [sentences])] for one run."""
     g = primary(run)
@@ -548,6 +578,12 @@ def findings(run):
     for grp in groups:
         lat += latency(run, grp) + tails(run, grp)
     out.append(("Time", lat or [f"Latency: {M.NOT_MEASURED}."]))
+    anat = []
+    for grp in groups:
+        anat += anatomy(run, grp)
+    out.append(("Anatomy of an event", anat or [
+        f"Where an event's instructions go: {M.NOT_MEASURED} (no `ir_*` "
+        "figures; `make bench-ci` writes them)."]))
     wc = warm_cold(run)
     if wc:
         out.append(("Warm vs cold", wc))

@@ -185,6 +185,38 @@ def fmt_paired(r):
     return f"{text} per operation, paired 95% interval: {verdict}"
 
 
+# The anatomy of an event (bench-ci: callgrind, collecting only in the event
+# sites): instructions per event split into these parts, as ir_<part>.
+ANATOMY_PARTS = ("strategy", "unwinder", "consumer", "sampler", "workload")
+ANATOMY_TITLE = "where an event's instructions go"
+
+
+def anatomy(figs):
+    """{part: median instructions per event} of one entry, or None when the
+    entry carries no breakdown (a run without `make bench-ci` figures)."""
+    if not figs or any("ir_" + p not in figs for p in ANATOMY_PARTS):
+        return None
+    return {p: med(figs, "ir_" + p) for p in ANATOMY_PARTS}
+
+
+def has_anatomy(run, group):
+    return any(anatomy(f) for f in run.matrix.get(group, {}).values())
+
+
+def fmt_share(part, total):
+    """part of total as a percentage: 2 significant digits, never 0% or
+    100% for a part that is neither."""
+    if not total:
+        return MISSING
+    x = 100 * part / total
+    if x in (0, 100):
+        return f"{int(x)}%"
+    text = f"{x:.0f}" if x >= 10 else f"{x:.2g}"
+    if float(text) in (0.0, 100.0):
+        text = f"{x:.2f}"
+    return text + "%"
+
+
 def vals(figs, name):
     return None if not figs or name not in figs else figs[name]
 

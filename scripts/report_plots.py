@@ -13,6 +13,9 @@ Strategies keep one colour throughout; negative controls are dashed.
   stack_bytes        stack_bytes per strategy, a bar per depth
   heap_vs_threads    heap_bytes against T threads, a panel per depth,
                      solid at the largest P, dashed at the smallest
+  anatomy            per workload with a breakdown (ir_* from bench-ci):
+                     "where an event's instructions go", one stacked bar
+                     per strategy x depth, a panel per frames value
 """
 import io
 
@@ -242,6 +245,51 @@ def heap_vs_threads(runs):
                  "heap bytes vs threads")
 
 
+PART_COLOURS = {"strategy": "#d62728", "unwinder": "#1f77b4",
+                "consumer": "#2ca02c", "sampler": "#9467bd",
+                "workload": "#7f7f7f"}
+
+
+def anatomy(runs, group):
+    """One stacked bar per strategy x depth: the event's instructions by
+    part (ir_*), a panel per frames value, a row per run."""
+    title = f"{M.group_title(group)}: {M.ANATOMY_TITLE}"
+    keys = sorted({k for r in runs for k, figs in r.matrix.get(group, {})
+                   .items() if M.anatomy(figs)}, key=lambda k: k[1:])
+    if not keys:
+        return Missing(title)
+    order = M.strategies(runs)
+    bars = sorted({(s, d) for s, d, _ in keys},
+                  key=lambda b: (b[1], order.index(b[0])))
+    frames = sorted({f for _, _, f in keys})
+    fig, axes = panels(runs, len(frames), width=max(4.2, 0.45 * len(bars)
+                                                     + 1.5))
+    for i, r in enumerate(runs):
+        m = r.matrix.get(group, {})
+        for j, f in enumerate(frames):
+            ax = axes[i][j]
+            bottom = [0.0] * len(bars)
+            for p in M.ANATOMY_PARTS:
+                h = []
+                for s, d in bars:
+                    a = M.anatomy(m.get((s, d, f)))
+                    h.append(a[p] if a else 0.0)
+                if any(h):
+                    ax.bar(range(len(bars)), h, bottom=bottom, width=0.7,
+                           color=PART_COLOURS[p], label=p)
+                bottom = [b + v for b, v in zip(bottom, h)]
+            ax.set_xticks(range(len(bars)))
+            ax.set_xticklabels([f"{s}\n{d}" for s, d in bars], fontsize=7,
+                               rotation=90)
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}"
+                         f"{f} frames", fontsize=9)
+            ax.set_ylabel("instructions per event")
+            ax.set_xlabel("strategy / depth")
+    finish(axes, fontsize=8, loc="upper left")
+    return Image(f"anatomy-{slug(group)}", title, png(fig),
+                 f"{M.ANATOMY_TITLE} for {group[0]}")
+
+
 def all_plots(runs):
     """{section id: [Image or Missing]}."""
     groups = M.keys_of(runs, "matrix")
@@ -249,5 +297,8 @@ def all_plots(runs):
         [Missing("time per operation against frames")]
     dist = [distribution(runs, g) for g in groups] or \
         [Missing("latency distribution")]
+    anat = [anatomy(runs, g) for g in groups
+            if any(M.has_anatomy(r, g) for r in runs)]
     return {"latency": lat + dist, "stack": [stack_bytes(runs)],
+            "anatomy": anat,
             "heap": [heap_vs_threads(runs)]}

@@ -282,10 +282,34 @@ def churn_table(runs):
                 rows, cols, fn)
 
 
+def anatomy_tables(runs, group):
+    """The breakdown behind the stacked bars, and the cache figures."""
+    g = M.group_title(group)
+    items = _items(runs, "matrix", group)
+    if not any(M.has_anatomy(r, group) for r in runs):
+        return []
+
+    def parts(run, row, col):
+        a = M.anatomy(run.matrix.get(group, {}).get((row[0], row[1], col)))
+        return None if a is None else " / ".join(
+            M.fmt_count(a[p]) for p in M.ANATOMY_PARTS)
+
+    head = (("strategy", "depth"), lambda f: f"{f} frames")
+    rows, cols = sd_rows(runs, items), M.axis(items, 2)
+    return [grid(runs, f"{g}: {M.ANATOMY_TITLE}, instructions per event: "
+                 + " / ".join(M.ANATOMY_PARTS), head, rows, cols, parts),
+            matrix_table(runs, "matrix", group, f"{g}: estimated cycles per "
+                         "event (`est_cycles`)", "est_cycles", M.fmt_count,
+                         "Simulated caches: " + str(runs[-1].context.get(
+                             "est_cycles_formula", "Ir + 5·(L1 misses) + "
+                             "35·(LL misses)")) + ".")]
+
+
 def sections(runs):
     groups = M.keys_of(runs, "matrix")
-    lat, ovh, stk = [], [], []
+    lat, ovh, stk, anat = [], [], [], []
     for g in groups:
+        anat += anatomy_tables(runs, g)
         lat += latency_tables(runs, g)
         ovh += overhead_tables(runs, g)
         stk += stack_tables(runs, g)
@@ -297,6 +321,9 @@ def sections(runs):
                                          if len(runs) > 1 else "") + ".")
     return [Section("latency", "Latency", [intro] + lat),
             Section("overhead", "Overhead", ovh),
+            Section("anatomy", "Anatomy of an event",
+                    anat or [Missing("the anatomy of an event (`ir_*` "
+                                     "figures, written by `make bench-ci`)")]),
             Section("stack", "Stack", stk),
             Section("heap", "Heap", heap_tables(runs)),
             Section("start", "Thread start and first event",

@@ -99,6 +99,23 @@ class Doc:
             self.rows.append(a)
 
 
+# The anatomy of an event (bench-ci's callgrind figures): fixed shares of
+# the instructions, so the parts sum to them exactly; `off` records nothing
+# but the sampling decision and the workload's own work.
+ANATOMY = {"strategy": 0.01, "unwinder": 0.6, "consumer": 0.3,
+           "sampler": 0.05, "workload": 0.04}
+ANATOMY_OFF = {"strategy": 0.0, "unwinder": 0.0, "consumer": 0.0,
+               "sampler": 0.5, "workload": 0.5}
+
+
+def anatomy_counters(s, instructions):
+    share = ANATOMY_OFF if s == "off" else ANATOMY
+    c = {"ir_" + p: v * instructions for p, v in share.items()}
+    c.update(est_cycles=1.25 * instructions, i1_misses=0.0,
+             d1_misses=0.5, ll_misses=0.0)
+    return c
+
+
 def matrix_counters(s, d, f, over):
     sb = stack_bytes(s, d)
     t = malloc_time(s, d, f)
@@ -109,6 +126,7 @@ def matrix_counters(s, d, f, over):
          "p50_ns": t, "p99_ns": 1.5 * t, "p999_ns": 2 * t,
          "stack_bytes": float(sb), "instructions": 10 * t,
          "truncated": 1.0 if s != "off" and f > d else 0.0}
+    c.update(anatomy_counters(s, 10 * t))
     c.update(over.get((s, d, f), {}))
     return c
 

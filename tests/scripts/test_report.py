@@ -39,9 +39,10 @@ import report_model  # noqa: E402
 
 PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "distribution-malloc", "distribution-block-threads2-placecross_core",
-         "stack-bytes", "heap-threads"}
+         "stack-bytes", "heap-threads", "anatomy-malloc",
+         "anatomy-block-threads2-placecross_core"}
 SECTIONS = ["question", "findings", "machine", "method", "latency",
-            "overhead", "stack", "heap", "start", "correctness", "fleet"]
+            "overhead", "anatomy", "stack", "heap", "start", "correctness", "fleet"]
 
 
 def cli_module():
@@ -326,7 +327,7 @@ class MissingFigures(Base):
         self.assertEqual(row.group(2).strip(), "—")
         self.assertEqual(set(os.listdir(os.path.join(d, "report-plots"))),
                          {"latency-malloc.png", "distribution-malloc.png",
-                          "stack-bytes.png"})
+                          "stack-bytes.png", "anatomy-malloc.png"})
 
     def test_file_with_no_pcbench_entries_of_a_kind(self):
         # make_fixtures' base: 4 entries, no latency distribution, no
@@ -337,6 +338,59 @@ class MissingFigures(Base):
         self.assertIn("not measured in this run", md)
         for sid in SECTIONS:
             self.assertIn(f'<a id="{sid}"></a>', md)
+
+
+class Anatomy(Base):
+    """Where an event's instructions go: the stacked bars and the share of
+    the strategy's own work, from the ir_* counters; plainly not measured
+    without them."""
+
+    def test_bars_and_finding(self):
+        code, md, d = self.report(self.fixture("anat.json", F.full()))
+        self.assertEqual(code, 0)
+        self.assertIn("## Anatomy of an event", md)
+        self.assertIn("**`malloc`: where an event's instructions go**", md)
+        self.assertIn("anatomy-malloc.png",
+                      os.listdir(os.path.join(d, "report-plots")))
+        # fixture: 10 instructions per ns; thread at 128/200 takes 1%
+        t = F.malloc_time("thread", 128, 200) * 10
+        self.assertIn(f"`malloc`, `thread`: the strategy's own work is "
+                      f"{report_model.fmt_count(t * 0.01)} of "
+                      f"{report_model.fmt_count(t)} instructions (1%) at "
+                      "depth 128, 200 frames; the unwinder 60%, the "
+                      "consumer 30%, the sampler 5% and the workload 4%.",
+                      md)
+        self.assertNotIn("`thread_unguarded`: the strategy's own", md)
+        self.assertIn("strategy / unwinder / consumer / sampler / "
+                      "workload", md)
+
+    def test_share_follows_the_numbers(self):
+        t = F.malloc_time("lazy", 128, 200) * 10
+        doc = F.full(counters={("lazy", 128, 200): {
+            "ir_strategy": 0.2 * t, "ir_unwinder": 0.41 * t}})
+        self.assertIn("`malloc`, `lazy`: the strategy's own work is "
+                      f"{report_model.fmt_count(0.2 * t)} of "
+                      f"{report_model.fmt_count(t)} instructions (20%)",
+                      self.findings(doc))
+
+    def test_without_anatomy_figures(self):
+        parts = tuple("ir_" + p for p in report_model.ANATOMY_PARTS)
+        code, md, d = self.report(self.fixture(
+            "noanat.json", F.full(drop_counters=parts)))
+        self.assertEqual(code, 0)
+        self.assertIn("Where an event's instructions go: not measured in "
+                      "this run", md)
+        self.assertIn("*the anatomy of an event (`ir_*` figures, written "
+                      "by `make bench-ci`): not measured in this run.*", md)
+        self.assertFalse(any(f.startswith("anatomy-") for f in
+                             os.listdir(os.path.join(d, "report-plots"))))
+
+    def test_loader_refuses_a_negative_part(self):
+        doc = F.full(counters={("thread", 32, 16): {"ir_consumer": -1.0}})
+        with self.assertRaisesRegex(pcblib.BadInput,
+                                    "ir_consumer is -1.0; expected a value "
+                                    ">= 0"):
+            pcblib.load_results(self.fixture("neg.json", doc))
 
 
 class TwoFiles(Base):
