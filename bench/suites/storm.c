@@ -29,8 +29,9 @@
  * one more call and two stores, and the matrix's none.
  *
  * The handler is async-signal-safe: it touches only its thread's own
- * workload state, handed to it when the thread's timer is armed, the
- * lock-free bucket table, and errno, which it saves and restores.
+ * workload state, handed to it when the thread's timer is armed, its
+ * thread's `capturing` flag, the lock-free bucket table, and errno, which
+ * it saves and restores.
  */
 #include <errno.h>
 #include <math.h>
