@@ -2,7 +2,8 @@
 """Checks the hostile-condition entries of a pcbench results file.
 
 storm/: every guarded strategy stays at correct == 1 and the negative
-control falls below it; p50 <= p99 <= p999 <= max on every entry with a
+control falls below it; every entry reports its overlaps, and every entry
+that captures had some; p50 <= p99 <= p999 <= max on every entry with a
 latency distribution.  churn/: nothing leaks; with injected faults, eager
 strategies lose registrations, lazy ones drop events and recover.
 
@@ -33,6 +34,10 @@ def check(b, flags):
             out.append(f"{name}: the negative control was not caught")
         if not control and b["correct"] != 1:
             out.append(f"{name}: correct = {b['correct']}")
+        if "overlaps" not in b:
+            out.append(f"{name}: no overlaps counter")
+        elif strategy != "off" and b["overlaps"] <= 0:
+            out.append(f"{name}: no nested event overlapped a capture")
     if name.startswith("churn/"):
         if b["leaked_bytes"] != 0:
             out.append(f"{name}: leaked {b['leaked_bytes']} bytes")

@@ -205,7 +205,7 @@ static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
   w->consume = consume;
   w->events = w->lost = 0;
   w->seen = w->correct = w->truncated = 0;
-  w->nested = w->nested_lost = 0;
+  w->nested = w->nested_lost = w->overlaps = 0;
 }
 
 void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,

@@ -37,7 +37,7 @@ struct pcb_tally {
   uint64_t events, lost;
   uint64_t main_events;       /* the measuring thread's alone */
   uint64_t correct, truncated;
-  uint64_t nested, nested_lost;
+  uint64_t nested, nested_lost, overlaps;
   uint64_t waits, parked;     /* the ring's, where the workload counts */
 };
 
@@ -53,6 +53,7 @@ struct pcb_point_figs {
   struct pcb_stack_figs stack;
   double ns_per_iter;         /* the last timed run, by the runner's clock */
   uint64_t nested, nested_lost;  /* under a storm */
+  uint64_t overlaps;             /* nested events inside an outer record */
 };
 
 /* An entry of one point: what the matrix and its variants register. */

@@ -26,6 +26,7 @@ struct pcb_tally pcb_runner_tally(const struct pcb_point *p)
     t.truncated += w->truncated;
     t.nested += w->nested;
     t.nested_lost += w->nested_lost;
+    t.overlaps += w->overlaps;
   }
   return t;
 }

@@ -54,8 +54,9 @@ struct pcb_wl_thread {
   uint64_t events, lost;
   uint64_t seen, correct, truncated;
   /* storm: nested events raised by the profiling signal on this thread,
-   * written only by its handler */
-  uint64_t nested, nested_lost;
+   * and those of them that arrived while an outer record call was in
+   * progress on it (overlaps), written only by its handler */
+  uint64_t nested, nested_lost, overlaps;
   /* latency pass only: the record call alone, timed by pcb_wl_record_timed
    * (NULL elsewhere: the timed loop never reads a clock for it) */
   struct pcb_hist *event_hist;
