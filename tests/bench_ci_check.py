@@ -3,10 +3,12 @@
 see work.
 
 Runs scripts/bench-ci twice on a small matrix (counted pass only) and
-fails unless every single-thread entry carries `instructions`, both runs
-agree to the instruction, and capturing 200 frames costs more than
-capturing 16, which costs more than `off` (a counter that saw nothing
-would agree with itself too).
+fails unless every entry -- malloc and lock -- carries `instructions`,
+both runs agree to the instruction, and capturing 200 frames costs more
+than capturing 16, which costs more than `off` (a counter that saw nothing
+would agree with itself too).  Then the gate: a third run with
+--baseline of the first passes (exit 0), and with --baseline of a copy in
+which one entry's `instructions` is 5 lower it fails (exit 1).
 
 usage: bench_ci_check.py BENCH_CI PCBENCH WORKDIR
 """
@@ -16,11 +18,12 @@ import subprocess
 import sys
 
 
+ARGS = ["--no-timed", "--iterations=300", "--strategies=off,stack",
+        "--depths=128", "--workloads=malloc,lock"]
+
+
 def counts(script, binary, out):
-    subprocess.run([script, "--bin", binary, "--no-timed", "--out", out,
-                    "--iterations=300", "--strategies=off,stack",
-                    "--depths=128", "--check-events=10",
-                    "--workloads=malloc"],
+    subprocess.run([script, "--bin", binary, "--out", out] + ARGS,
                    check=True, stdout=subprocess.DEVNULL)
     with open(out) as f:
         rows = json.load(f)["benchmarks"]
@@ -39,12 +42,35 @@ def main(script, binary, workdir):
     if not off < shallow < deep:
         problems.append(f"counts do not rise with work: off {off}, "
                         f"16 frames {shallow}, 200 frames {deep}")
+    problems += gate(script, binary, workdir)
     for p in problems:
         print("bench_ci_check:", p)
     if not problems:
         print(f"bench_ci_check: {len(a)} entries repeat exactly; off {off}, "
               f"stack@16 {shallow}, stack@200 {deep} instructions/event")
     return 1 if problems else 0
+
+
+def gate(script, binary, workdir):
+    base = os.path.join(workdir, "ci-a.json")
+    moved = os.path.join(workdir, "ci-moved.json")
+    with open(base) as f:
+        doc = json.load(f)
+    row = next(r for r in doc["benchmarks"]
+               if r.get("run_type") == "iteration" and "/stack/" in r["name"])
+    row["instructions"] -= 5
+    with open(moved, "w") as f:
+        json.dump(doc, f)
+    out = []
+    for baseline, want in ((base, 0), (moved, 1)):
+        r = subprocess.run([script, "--bin", binary, "--baseline", baseline,
+                            "--out", os.path.join(workdir, "ci-g.json")]
+                           + ARGS, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        if r.returncode != want:
+            out.append(f"--baseline {os.path.basename(baseline)}: exit "
+                       f"{r.returncode}, expected {want}")
+    return out
 
 
 if __name__ == "__main__":
