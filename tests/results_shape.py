@@ -4,7 +4,8 @@ context, every matrix entry present with its counters, strict JSON (no
 NaN), and correct == 1 on every entry of a non-control strategy.
 
 Every matrix entry also carries the event alone (event_ns_p50, _p99,
-_mean); given CACHES (warm,cold), each point has an entry per cache state,
+_mean) and the latency pass's quantile ladder (lat_q0_1_ns ... lat_q1_ns);
+given CACHES (warm,cold), each point has an entry per cache state,
 the cold ones named .../cache:cold, and the context says what working set
 and spin budget were used.
 
@@ -20,6 +21,10 @@ CONTEXT = ["pcbench_version", "git_commit", "compiler", "cflags",
 COUNTERS = ["events", "lost", "checked", "correct", "truncated", "workload_threads",
             "event_ns_events", "event_ns_p50", "event_ns_p99",
             "event_ns_mean"]
+# the latency pass's quantile ladder: lat_q<q, '.' as '_'>_ns
+LAT_LADDER = ["0_1", "0_25", "0_5", "0_75", "0_9", "0_95", "0_99", "0_995",
+              "0_999", "0_9995", "0_9999", "1"]
+COUNTERS += [f"lat_q{q}_ns" for q in LAT_LADDER]
 CONTEXT_REGIMES = ["working_set", "spin_ns_cross_core", "spin_ns_same_core"]
 
 
@@ -65,6 +70,9 @@ def check_entry(name, strategy, b):
     for k, v in b.items():
         if isinstance(v, float) and not math.isfinite(v):
             out.append(f"{name}: {k} is {v}")
+    ladder = [b.get(f"lat_q{q}_ns") for q in LAT_LADDER]
+    if None not in ladder and ladder != sorted(ladder):
+        out.append(f"{name}: lat_q ladder not ascending {ladder}")
     if strategy != "thread_unguarded" and b.get("correct") != 1:
         out.append(f"{name}: correct = {b.get('correct')}")
     if b.get("checked", 0) <= 0:

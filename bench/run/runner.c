@@ -308,6 +308,15 @@ const struct pcb_config *pcb__runner_config(void)
   return H.cfg;
 }
 
+const double pcb_lat_ladder[PCB_LAT_LADDER_N] = {
+  0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 1
+};
+const char *const pcb_lat_ladder_names[PCB_LAT_LADDER_N] = {
+  "lat_q0_1_ns", "lat_q0_25_ns", "lat_q0_5_ns", "lat_q0_75_ns",
+  "lat_q0_9_ns", "lat_q0_95_ns", "lat_q0_99_ns", "lat_q0_995_ns",
+  "lat_q0_999_ns", "lat_q0_9995_ns", "lat_q0_9999_ns", "lat_q1_ns"
+};
+
 /* The calibrated floor of the cycle counter is removed from each value,
  * into a log-linear histogram.  A handler armed by `arm` touches its
  * thread's state, so it is armed only after every thread is reset. */
@@ -337,6 +346,8 @@ void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
   f->p99 = pcb_hist_quantile(&H.hist, 0.99);
   f->p999 = pcb_hist_quantile(&H.hist, 0.999);
   f->max = pcb_hist_quantile(&H.hist, 1);
+  for (int i = 0; i < PCB_LAT_LADDER_N; i++)
+    f->lat_q[i] = pcb_hist_quantile(&H.hist, pcb_lat_ladder[i]);
   f->timed_each = true;
 }
 

@@ -41,12 +41,21 @@ struct pcb_tally {
   uint64_t waits, parked;     /* the ring's, where the workload counts */
 };
 
+/* The quantiles of the latency pass written out whole, as counters
+ * lat_q<q>_ns with q's decimal point as '_' (lat_q0_5_ns, lat_q0_99_ns,
+ * lat_q1_ns = max): enough points for a percentile curve. */
+#define PCB_LAT_LADDER_N 12
+extern const double pcb_lat_ladder[PCB_LAT_LADDER_N];
+extern const char *const pcb_lat_ladder_names[PCB_LAT_LADDER_N];
+
 /* What a point's untimed passes found, reported with every repetition. */
 struct pcb_point_figs {
   bool checked;
   uint64_t nchecked, ncorrect, ntruncated;
   bool timed_each;
   uint64_t p50, p99, p999, max;
+  /* the same distribution at each of PCB_LAT_LADDER's quantiles */
+  uint64_t lat_q[PCB_LAT_LADDER_N];
   /* the record call alone, over the latency pass's events */
   uint64_t event_n, event_p50, event_p99;
   double event_mean;

@@ -90,6 +90,8 @@ void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
     counter(st, "p99_ns", (double)f->p99);
     counter(st, "p999_ns", (double)f->p999);
     counter(st, "max_ns", (double)f->max);
+    for (int i = 0; i < PCB_LAT_LADDER_N; i++)
+      counter(st, pcb_lat_ladder_names[i], (double)f->lat_q[i]);
   }
   if (f->timed_each) {  /* the record call alone, floor removed; 0 with
                           * event_ns_events = 0 when no operation raised an
