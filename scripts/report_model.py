@@ -187,6 +187,11 @@ def fmt_paired(r):
 
 # The anatomy of an event (bench-ci: callgrind, collecting only in the event
 # sites): instructions per event split into these parts, as ir_<part>.
+# The latency pass's quantile ladder (pcbench's lat_q<q>_ns counters, q's
+# decimal point written '_'): (q, counter name)
+LAT_LADDER = tuple((q, "lat_q" + f"{q:g}".replace(".", "_") + "_ns")
+                   for q in (0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995,
+                             0.999, 0.9995, 0.9999, 1.0))
 ANATOMY_PARTS = ("strategy", "unwinder", "consumer", "sampler", "workload")
 ANATOMY_TITLE = "where an event's instructions go"
 

@@ -10,6 +10,9 @@ Strategies keep one colour throughout; negative controls are dashed.
                      error bars), a panel per depth, the floor dotted
   distribution       per workload at the deepest frames: p50, p99, p99.9
                      and max per strategy, log scale, a panel per depth
+  percentiles        per workload at the deepest frames: "latency by
+                     percentile", the lat_q<q>_ns ladder per strategy on
+                     HdrHistogram's 1/(1-q) log axis, a panel per depth
   stack_bytes        stack_bytes per strategy, a bar per depth
   heap_vs_threads    heap_bytes against T threads, a panel per depth,
                      solid at the largest P, dashed at the smallest
@@ -24,6 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.text  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 import report_model as M  # noqa: E402
@@ -165,6 +169,55 @@ def distribution(runs, group):
                  png(fig), f"p50 p99 p99.9 max for {group[0]}")
 
 
+def percentiles(runs, group):
+    """Percentile curves: x = 1/(1-q) on a log scale, labelled as
+    percentiles; y = ns per operation, log.  The max (q = 1) has no place
+    on that axis: it is drawn in the distribution's bars."""
+    title = f"{M.group_title(group)}: latency by percentile"
+    ladder = [(q, k) for q, k in M.LAT_LADDER if q < 1]
+    keys = [k for r in runs for k, figs in r.matrix.get(group, {}).items()
+            if all(name in figs for _, name in ladder)]
+    if not keys:
+        return Missing(title)
+    depths, frames = M.axis(keys, 1), M.axis(keys, 2)
+    f = frames[-1]
+    col = colours(runs)
+    xs = [1 / (1 - q) for q, _ in ladder]
+    ticks = [(0.5, "50%"), (0.9, "90%"), (0.99, "99%"), (0.999, "99.9%"),
+             (0.9999, "99.99%")]
+    fig, axes = panels(runs, len(depths))
+    for i, r in enumerate(runs):
+        m = r.matrix.get(group, {})
+        for j, d in enumerate(depths):
+            ax = axes[i][j]
+            for s in M.strategies(runs):
+                figs = m.get((s, d, f))
+                ys = [M.med(figs, name) for _, name in ladder]
+                pts = [(x, y) for x, y in zip(xs, ys)
+                       if y is not None and y > 0]
+                if not pts:
+                    continue
+                ax.plot([x for x, _ in pts], [y for _, y in pts],
+                        marker=".", ms=4, ls=style(s), color=col[s],
+                        label=s)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.minorticks_off()
+            ax.set_xticks([1 / (1 - q) for q, _ in ticks],
+                          [lab for _, lab in ticks], fontsize=8)
+            ax.set_xlim(xs[0] / 1.2, xs[-1] * 1.2)
+            # plain numbers: mathtext is off (10^{3} would show raw)
+            ax.yaxis.set_major_formatter(
+                matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_title(f"{r.label + ', ' if len(runs) > 1 else ''}depth "
+                         f"{d}, {f} frames")
+            ax.set_xlabel("percentile")
+            ax.set_ylabel("ns per operation")
+    finish(axes, fontsize=8, loc="upper left")
+    return Image(f"percentiles-{slug(group)}", title + f" at {f} frames",
+                 png(fig), f"latency by percentile for {group[0]}")
+
+
 def stack_bytes(runs):
     title = "`stack_bytes` per strategy and depth"
     data = {}  # (run index, group, s, d) -> bytes (largest over frames)
@@ -297,8 +350,10 @@ def all_plots(runs):
         [Missing("time per operation against frames")]
     dist = [distribution(runs, g) for g in groups] or \
         [Missing("latency distribution")]
+    pct = [percentiles(runs, g) for g in groups] or \
+        [Missing("latency by percentile")]
     anat = [anatomy(runs, g) for g in groups
             if any(M.has_anatomy(r, g) for r in runs)]
-    return {"latency": lat + dist, "stack": [stack_bytes(runs)],
+    return {"latency": lat + dist + pct, "stack": [stack_bytes(runs)],
             "anatomy": anat,
             "heap": [heap_vs_threads(runs)]}

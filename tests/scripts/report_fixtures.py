@@ -116,6 +116,18 @@ def anatomy_counters(s, instructions):
     return c
 
 
+# The latency pass's quantile ladder (lat_q<q>_ns), as multiples of p50;
+# it meets p50/p99/p99.9/max at 0.5, 0.99, 0.999 and 1.
+LAT_LADDER = {"0_1": 0.9, "0_25": 0.95, "0_5": 1.0, "0_75": 1.1, "0_9": 1.2,
+              "0_95": 1.3, "0_99": 1.5, "0_995": 1.7, "0_999": 2.0,
+              "0_9995": 2.5, "0_9999": 3.0, "1": 4.0}
+LAT_COUNTERS = tuple(f"lat_q{q}_ns" for q in LAT_LADDER)
+
+
+def lat_ladder(p50):
+    return {f"lat_q{q}_ns": x * p50 for q, x in LAT_LADDER.items()}
+
+
 def matrix_counters(s, d, f, over):
     sb = stack_bytes(s, d)
     t = malloc_time(s, d, f)
@@ -126,6 +138,7 @@ def matrix_counters(s, d, f, over):
          "p50_ns": t, "p99_ns": 1.5 * t, "p999_ns": 2 * t,
          "stack_bytes": float(sb), "instructions": 10 * t,
          "truncated": 1.0 if s != "off" and f > d else 0.0}
+    c.update(lat_ladder(t))
     c.update(anatomy_counters(s, 10 * t))
     c.update(over.get((s, d, f), {}))
     return c
@@ -150,6 +163,7 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
                           headroom_bytes=bc["headroom_bytes"] + 16,
                           p50_ns=18000.0, p99_ns=40000.0, p999_ns=90000.0,
                           max_ns=120000.0, floor_ratio=800.0)
+                bc.update(lat_ladder(18000.0))
                 doc.add(f"block/{s}/depth:{d}/frames:{f}/{BLOCK}/real_time",
                         20000.0 + 10 * min(f, d), bc)
     for d in DEPTHS:

@@ -39,6 +39,7 @@ import report_model  # noqa: E402
 
 PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "distribution-malloc", "distribution-block-threads2-placecross_core",
+         "percentiles-malloc", "percentiles-block-threads2-placecross_core",
          "stack-bytes", "heap-threads", "anatomy-malloc",
          "anatomy-block-threads2-placecross_core"}
 SECTIONS = ["question", "findings", "machine", "method", "latency",
@@ -327,7 +328,25 @@ class MissingFigures(Base):
         self.assertEqual(row.group(2).strip(), "—")
         self.assertEqual(set(os.listdir(os.path.join(d, "report-plots"))),
                          {"latency-malloc.png", "distribution-malloc.png",
+                          "percentiles-malloc.png",
                           "stack-bytes.png", "anatomy-malloc.png"})
+
+    def test_percentile_curves_drawn_or_not_measured(self):
+        code, md, d = self.report(self.fixture("ladder.json", F.full()))
+        self.assertEqual(code, 0)
+        self.assertIn("`malloc`: latency by percentile at 200 frames", md)
+        self.assertIn("](report-plots/percentiles-malloc.png)", md)
+        self.assertIn("percentiles-malloc.png",
+                      os.listdir(os.path.join(d, "report-plots")))
+        doc = F.full(drop_counters=F.LAT_COUNTERS)
+        code, md, d = self.report(self.fixture("no-ladder.json", doc))
+        self.assertEqual(code, 0)
+        self.assertIn("`malloc`: latency by percentile: not measured in "
+                      "this run.", md)
+        self.assertNotIn("percentiles-malloc.png",
+                         os.listdir(os.path.join(d, "report-plots")))
+        self.assertIn("distribution-malloc.png",
+                      os.listdir(os.path.join(d, "report-plots")))
 
     def test_file_with_no_pcbench_entries_of_a_kind(self):
         # make_fixtures' base: 4 entries, no latency distribution, no
