@@ -33,6 +33,12 @@ refused before it starts).
   otherwise "same" ("same (below --min-change)" when the interval excludes
   1 but the shift is smaller than --min-change: real, but tolerated).
 The sign test's two-sided p-value is shown beside it for information.
+
+With --paired, each short run is pcbench --paired over the paired entries
+alone, and each strategy is judged by its time over every other capturing
+strategy timed beside it in the same rounds, which divides out the host's
+state (see scripts/compare_paired.py and docs/ci.md); the absolute
+ratio is printed beside it.
 The difference NEW-OLD in ns per iteration is given the same way.
 
 Refused before anything runs, with one line on stderr and exit status 2:
@@ -55,12 +61,26 @@ import tempfile
 import time
 from fractions import Fraction
 
+import compare_paired
 import pcblib
 
 MIN_ROUNDS = 6  # fewer give no 95% interval of the median at all
 REFUSED = ("--repetitions", "--benchmark_repetitions", "--benchmark_out",
            "--benchmark_format", "--benchmark_list_tests",
            "--benchmark_min_time", "--interleave")
+RULE = ("median NEW/OLD ratio with order-statistic interval at 1 - "
+        "alpha_per_entry; regression: interval above 1 and median above "
+        "1 + min_change")
+RULE_PAIRED = ("per strategy S and every other capturing strategy T, the "
+               "median of (S/T new)/(S/T old) with its order-statistic "
+               "interval at 1 - alpha_per_entry; regression: every interval "
+               "above 1 and every median above 1 + min_change")
+PAIRED_NOTE = ("Per strategy: how its time over each other capturing "
+               "strategy timed beside it moved, NEW/OLD per round, median "
+               "and order-statistic interval (at 1 - alpha/entries, "
+               "Bonferroni); a regression needs every such interval above "
+               "1. The absolute ratio is shown for changes that move every "
+               "strategy alike, which the relative figure cannot see.")
 COLUMNS = ("entry", "old ns", "new ns", "new/old", "interval",
            "diff ns", "sign p", "verdict")
 
@@ -69,6 +89,7 @@ def parse_args(argv):
     p = pcblib.Parser(
         prog="compare --alternate", allow_abbrev=False,
         usage="compare --alternate OLD_BIN NEW_BIN [--rounds N] "
+        "[--paired [--paired-rounds N]] "
         "[--min-time S] [--min-change REL] [--seed N] [--json FILE] "
         "[--markdown FILE] [pcbench options]",
         description=__doc__.split("\n\n")[0],
@@ -95,6 +116,14 @@ def parse_args(argv):
     p.add_argument("--min-change", type=pcblib.rel_arg, default=0.01,
                    metavar="REL", help="smallest median change that counts, "
                    "as 1%% or 0.01 (default 1%%)")
+    p.add_argument("--paired", action="store_true",
+                   help="run the paired entries alone and judge each "
+                   "strategy against the others timed beside it, so that "
+                   "the host's state divides out (see below)")
+    p.add_argument("--paired-rounds", type=pcblib.int_arg(20, 100000),
+                   default=200, metavar="N",
+                   help="with --paired: pcbench --rounds of each short "
+                   "run (default 200)")
     p.add_argument("--seed", type=pcblib.int_arg(0, 2**63 - 1),
                    help="seed of the run order (default: drawn and shown)")
     p.add_argument("--json", metavar="FILE",
@@ -111,6 +140,13 @@ def parse_args(argv):
         if a.split("=")[0] in REFUSED:
             p.error(f"'{a}': --alternate sets how each short run repeats "
                     "and writes; allowed: other pcbench options")
+    if args.paired:
+        for a in rest:
+            if a.split("=")[0] in ("--paired", "--benchmark_filter",
+                                   "--rounds"):
+                p.error(f"'{a}': --alternate --paired sets it (--paired-"
+                        "rounds N for pcbench's --rounds); allowed: other "
+                        "pcbench options")
     args.pcbench = rest
     return args
 
@@ -230,11 +266,18 @@ def summarise(name, old, new, alpha, min_change):
     return row
 
 
+def short_run_args(args):
+    """The options of every short run but --out."""
+    if args.paired:
+        return [*compare_paired.run_args(args.paired_rounds), *args.pcbench]
+    return [f"--repetitions={args.repetitions}",
+            f"--min-time={args.min_time}", *args.pcbench]
+
+
 def one_run(binary, args, out, k, label):
-    """One short pcbench run; {entry: median real time in ns}."""
-    cmd = [binary, f"--repetitions={args.repetitions}",
-           f"--min-time={args.min_time}",
-           f"--out={out}", *args.pcbench]
+    """One short pcbench run: {entry: median real time in ns}; with
+    --paired, the results themselves."""
+    cmd = [binary, f"--out={out}", *short_run_args(args)]
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
     if r.returncode != 0:
@@ -242,7 +285,9 @@ def one_run(binary, args, out, k, label):
         why = lines[-1] if lines else f"exit status {r.returncode}"
         raise pcblib.BadInput(f"round {k}: {label} run of {binary} failed: "
                               f"{why}")
-    res = pcblib.load_results(out)
+    res = pcblib.load_results(out, counters=args.paired)
+    if args.paired:
+        return res
     return {name: statistics.median(figs["time"])
             for name, figs in res.runs.items()}
 
@@ -252,12 +297,32 @@ def fmt_duration(s):
     return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
 
 
+def _take(times, side, names, got, k, label, paired):
+    """Add one short run's figures to times[side]; with --paired, times
+    holds ({(entry, S, T): [..]}, {(entry, S): [..]}) per side."""
+    runs = got.runs if paired else got
+    lost = [n for n in names if n not in runs]
+    if lost:
+        raise pcblib.BadInput(
+            f"round {k}: the {label} run wrote no '{lost[0]}' although it "
+            "lists it; expected every listed entry")
+    if not paired:
+        for n in names:
+            times[n][side].append(got[n])
+        return
+    for i, figs in enumerate(compare_paired.figures(got)):
+        for key, v in figs.items():
+            times[side][i].setdefault(key, []).append(v)
+
+
 def run_rounds(args, names):
-    """Per entry, the per-round times of OLD and NEW: {name: ([..], [..])},
-    and which build ran first in each round ("old" or "new")."""
+    """Per entry, the per-round times of OLD and NEW: {name: ([..], [..])}
+    (with --paired: per side, see _take), and which build ran first in
+    each round ("old" or "new")."""
     old_bin, new_bin = args.alternate
     rng = random.Random(args.seed)
-    times = {n: ([], []) for n in names}
+    times = ([({}, {}), ({}, {})] if args.paired
+             else {n: ([], []) for n in names})
     first = []
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pcb-alternate-") as tmp:
@@ -268,19 +333,21 @@ def run_rounds(args, names):
             for side, binary, label in order:
                 got = one_run(binary, args, os.path.join(tmp, f"{label}.json"),
                               k, label)
-                lost = [n for n in names if n not in got]
-                if lost:
-                    raise pcblib.BadInput(
-                        f"round {k}: the {label} run wrote no '{lost[0]}' "
-                        "although it lists it; expected every listed entry")
-                for n in names:
-                    times[n][side].append(got[n])
+                _take(times, side, names, got, k, label, args.paired)
             spent = time.monotonic() - start
             eta = spent / k * (args.rounds - k)
             sys.stderr.write(f"compare: round {k} of {args.rounds} done "
                              f"({fmt_duration(spent)}, ETA "
                              f"{fmt_duration(eta)})\n")
     return times, first
+
+
+def paired_rows(times, names, alpha, min_change):
+    (rel_old, ns_old), (rel_new, ns_new) = times
+    rows = [(e, s) for e in names for (e2, s) in ns_old if e2 == e]
+    return [compare_paired.summarise(e, s, rel_old, rel_new, ns_old, ns_new,
+                                     median_ci, alpha, min_change)
+            for e, s in rows]
 
 
 def cells(row):
@@ -294,15 +361,24 @@ def cells(row):
             row["verdict"])
 
 
+def _layout(rows):
+    """The columns and row cells: per entry, or per strategy (--paired)."""
+    if rows and "strategy" in rows[0]:
+        return compare_paired.COLUMNS, compare_paired.cells
+    return COLUMNS, cells
+
+
 def text_table(rows):
-    table = [COLUMNS] + [cells(r) for r in rows]
-    widths = [max(len(t[i]) for t in table) for i in range(len(COLUMNS))]
+    columns, cells = _layout(rows)
+    table = [columns] + [cells(r) for r in rows]
+    widths = [max(len(t[i]) for t in table) for i in range(len(columns))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip()
                      for t in table)
 
 
 def md_table(rows):
-    head = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
+    columns, cells = _layout(rows)
+    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
     return head + "".join("| " + " | ".join(
         v.replace("|", "\\|") for v in cells(r)) + " |\n" for r in rows)
 
@@ -323,10 +399,11 @@ def markdown(rows, args, head):
         out += ["### Regressions", "", md_table(bad)]
     out += ["<details><summary>All entries</summary>", "", md_table(rows),
             "</details>", "",
-            "Per entry: the median of the per-round NEW/OLD ratios with "
-            "its order-statistic interval (at 1 - alpha/entries, "
-            "Bonferroni); a regression needs the "
-            f"interval above 1 and the median above 1 + {args.min_change:g}."
+            (PAIRED_NOTE if args.paired else
+             "Per entry: the median of the per-round NEW/OLD ratios with "
+             "its order-statistic interval (at 1 - alpha/entries, "
+             "Bonferroni); a regression needs the interval above 1 and the "
+             f"median above 1 + {args.min_change:g}.") +
             " See `scripts/compare --alternate --help`.", ""]
     return "\n".join(out)
 
@@ -339,41 +416,46 @@ def main(argv):
     for b in args.alternate:
         check_binary(b)
     old_bin, new_bin = args.alternate
-    names = entries(old_bin, args.pcbench)
-    same_entries(old_bin, new_bin, names, entries(new_bin, args.pcbench))
-    alpha = args.alpha / len(names)
+    listing = short_run_args(args)
+    names = entries(old_bin, listing)
+    same_entries(old_bin, new_bin, names, entries(new_bin, listing))
+    m = len(names) * (compare_paired.strategy_count(old_bin, args.pcbench)
+                      if args.paired else 1)
+    alpha = args.alpha / m
     if args.rounds < min_rounds(alpha):
         raise pcblib.BadInput(
             f"--rounds {args.rounds} gives no interval at family-wise alpha "
-            f"{args.alpha:g} over {len(names)} entries ({alpha:.3g} each); "
+            f"{args.alpha:g} over {m} entries ({alpha:.3g} each); "
             f"allowed: --rounds {min_rounds(alpha)} or more, or a larger "
             "--alpha")
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2 ** 63)
-    sys.stderr.write(f"compare: {len(names)} entries, {args.rounds} rounds "
+    sys.stderr.write(f"compare: {m} entries, {args.rounds} rounds "
                      f"of {old_bin} and {new_bin} (seed {args.seed})\n")
     try:
         times, first = run_rounds(args, names)
     except KeyboardInterrupt:
         sys.stderr.write("compare: interrupted; nothing written\n")
         return 130
-    rows = [summarise(n, *times[n], alpha, args.min_change) for n in names]
+    if args.paired:
+        rows = paired_rows(times, names, alpha, args.min_change)
+    else:
+        rows = [summarise(n, *times[n], alpha, args.min_change)
+                for n in names]
     head = (f"OLD `{old_bin}`, NEW `{new_bin}`: {args.rounds} rounds, "
             f"seed {args.seed}, pcbench options "
             f"`{' '.join(args.pcbench) or '(none)'}`")
     print(text_table(rows))
     print(f"intervals: order statistics at {100 * (1 - alpha):.4g}% each "
-          f"(family-wise alpha {args.alpha:g} over {len(names)} entries)")
+          f"(family-wise alpha {args.alpha:g} over {m} entries)")
     print(summary_line(rows))
     if args.json:
         doc = dict(old=old_bin, new=new_bin, rounds=args.rounds,
                    seed=args.seed, first=first, alpha=args.alpha,
                    alpha_per_entry=alpha, min_change=args.min_change,
                    pcbench_options=args.pcbench, min_time=args.min_time,
-                   repetitions=args.repetitions,
-                   rule="median NEW/OLD ratio with order-statistic "
-                   "interval at 1 - alpha_per_entry; regression: interval "
-                   "above 1 and median above 1 + min_change", entries=rows)
+                   repetitions=args.repetitions, paired=args.paired,
+                   rule=RULE_PAIRED if args.paired else RULE, entries=rows)
         pcblib.write_atomic(args.json, json.dumps(doc, indent=1) + "\n")
     if args.markdown:
         pcblib.write_atomic(args.markdown, markdown(rows, args, head))

@@ -70,6 +70,56 @@ with open(out, "w") as f:
 '''
 
 
+# The paired entries' fake: per process a host state drawn from two levels
+# that slow `off` (x1.65) and the capturing strategies (x1.35) unequally,
+# as measured on a shared host; the capturing strategies' ratios to one
+# another carry only 0.2% jitter.  PLANT multiplies a strategy's time.
+POINTS = [f"paired/malloc/depth:{d}/frames:{f}" for d in (32, 128)
+          for f in (16, 200)]
+ARMS = {"off": 12.6, "stack": 94.0, "thread": 94.5, "lazy": 95.0}
+FAKE_PAIRED = r'''#!/usr/bin/python3
+import json, os, random, sys
+POINTS, ARMS, PLANT = %(points)r, %(arms)r, %(plant)r
+here = os.path.dirname(os.path.realpath(__file__))
+args = sys.argv[1:]
+if "--benchmark_list_tests=true" in args:
+    print("\n".join(POINTS))
+    sys.exit(0)
+if "--list" in args:  # lists no strategy
+    sys.exit(0)
+counter = os.path.join(here, "calls")
+n = int(open(counter).read()) if os.path.exists(counter) else 0
+with open(counter, "w") as f:
+    f.write(str(n + 1))
+out = [a[len("--out="):] for a in args if a.startswith("--out=")][0]
+rng = random.Random(n)
+slow = rng.random() < 0.5  # the host's state for this whole process
+rows = []
+for i, p in enumerate(POINTS):
+    t = {a: v * (1 + i / 3) * PLANT.get(a, 1.0) * rng.gauss(1, 0.002)
+         for a, v in ARMS.items()}
+    t["off"] = ARMS["off"] * (1.65 if slow else 1.0) * rng.gauss(1, 0.01)
+    for a in ARMS:
+        if a != "off":
+            t[a] *= 1.35 if slow else 1.0
+    t["stack_twin"] = t["stack"] * rng.gauss(1, 0.002)
+    row = dict(name=p, run_name=p, run_type="iteration", repetitions=1,
+               repetition_index=0, iterations=100, time_unit="ns",
+               real_time=sum(t.values()), cpu_time=sum(t.values()))
+    for a, v in t.items():
+        row[a + "_ns"] = v
+        if a != "off":
+            row[a + "_over_off"] = v / t["off"]
+        if a not in ("off", "stack"):
+            row[a + "_over_stack"] = v / t["stack"]
+    rows.append(row)
+ctx = dict(date="2026-01-01T00:00:00+00:00",
+           strategy_flags="off:no_capture;stack:;thread:guarded;lazy:guarded")
+with open(out, "w") as f:
+    json.dump(dict(context=ctx, benchmarks=rows), f)
+'''
+
+
 def reject(token):
     raise ValueError(f"bare {token} in output")
 
@@ -86,6 +136,14 @@ class Alternate(unittest.TestCase):
         with open(path, "w") as f:
             f.write(FAKE % dict(entries=entries or ENTRIES,
                                 factor=factor or {}, fail_at=fail_at))
+        os.chmod(path, 0o755)
+        return path
+
+    def fake_paired(self, name, plant=None):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(FAKE_PAIRED % dict(points=POINTS, arms=ARMS,
+                                       plant=plant or {}))
         os.chmod(path, 0o755)
         return path
 
@@ -251,6 +309,51 @@ class Decisions(Alternate):
         rows, _ = self.verdicts()
         for n in THREAD:
             self.assertEqual(rows[n]["verdict"], "same (below --min-change)")
+
+    def test_paired_judges_each_strategy_against_the_others(self):
+        # thread +3% in the new build; the host's state moves every
+        # absolute time by 35-65% from process to process
+        old = self.fake_paired("old")
+        new = self.fake_paired("new", plant={"thread": 1.03})
+        p = self.compare(old, new, "--paired", "--rounds", "16",
+                         "--strategies=off,stack,thread,lazy")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        rows, doc = self.verdicts()
+        self.assertTrue(doc["paired"])
+        want = sorted(f"malloc/thread/{q.split('/', 2)[2]}" for q in POINTS)
+        flagged = sorted(n for n, r in rows.items()
+                         if r["verdict"] == "regression")
+        self.assertEqual(flagged, want)
+        self.assertEqual(len(rows), 16)
+        for n in want:
+            self.assertAlmostEqual(rows[n]["ratio"], 1.03, delta=0.005)
+            self.assertEqual(sorted(rows[n]["pairs"]), ["lazy", "stack"])
+            # the absolute ratio cannot tell: the host's state swamps it
+            self.assertLess(rows[n]["abs_lo"], 1.0)
+        for n, r in rows.items():
+            self.assertNotIn("twin", n)
+            if "/thread/" not in n:
+                self.assertNotEqual(r["verdict"], "improvement", n)
+        self.assertIn("relative new/old", p.stdout)
+
+    def test_paired_same_binary_passes(self):
+        old = self.fake_paired("old")
+        p = self.compare(old, old, "--paired", "--rounds", "12",
+                         "--strategies=off,stack,thread,lazy")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        rows, _ = self.verdicts()
+        self.assertFalse([n for n, r in rows.items()
+                          if r["verdict"] in ("regression", "improvement")])
+
+    def test_paired_refuses_what_it_sets(self):
+        # and a binary whose --list names no strategy (the fake's)
+        for opt in ("--benchmark_filter=x", "--rounds=5"):
+            with self.subTest(opt=opt):
+                self.assertRefused(self.compare(
+                    self.fake_paired("old"), self.fake_paired("new"),
+                    "--paired", opt))
+        self.assertRefused(self.compare(
+            self.fake_paired("old"), self.fake_paired("new"), "--paired"))
 
     def test_help_names_the_rule(self):
         for argv in (["--alternate", "--help"], ["--help"]):
