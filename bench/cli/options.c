@@ -172,7 +172,7 @@ const struct pcb_option pcb_options[] = {
             "order, and each one's ratio to off and to stack with a\n"
             "95% interval (the figures to compare strategies by)" },
   { .name = "--rounds", .type = PCB_OPT_INT, .off = AT(rounds),
-    .lo = 20, .hi = 100000, .def = "400", .arg = "N", .unit = "integers",
+    .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of each paired entry: samples of every ratio" },
   { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
     .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
