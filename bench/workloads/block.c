@@ -187,6 +187,7 @@ const struct pcb_workload pcb_workload_block = {
   .summary = "threads hand a token round a ring, spinning before they "
              "park (saveblockevent)",
   .min_threads = 2,
+  .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
   .loop = block_loop,
   .latency_loop = block_latency_loop,
@@ -202,6 +203,7 @@ const struct pcb_workload pcb_workload_mutex = {
   .summary = "threads contend for one mutex, spinning before they park; "
              "contended waits are events",
   .min_threads = 2,
+  .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
   .loop = mutex_loop,
   .latency_loop = mutex_latency_loop,

@@ -102,18 +102,24 @@ struct pcb_batch_time {
   uint64_t t0, t1;
 };
 
+/* What a workload's sampling rate counts (--rate): bytes allocated
+ * between samples (Go's MemProfileRate), or cycles of waiting (Go's
+ * blockprofilerate, in ticks). */
+enum pcb_rate_unit { PCB_RATE_BYTES, PCB_RATE_CYCLES };
+
 struct pcb_workload {
   const char *name;
   const char *summary;
   int min_threads;   /* threads a run needs (block: 2) */
+  enum pcb_rate_unit rate_unit;
   bool real_time;    /* measured in wall time (it blocks) */
   pcb_site_fn loop;  /* int loop(struct pcb_run *) */
   /* The same operations, `count` of them, each timed into run->hist: a
    * separate loop so the timed loop carries no per-event timing. */
   pcb_site_fn latency_loop;
-  /* Optional: the same two loops, each operation preceded by a walk of
-   * the thread's working set (pcb_wl_walk), for cold entries; a workload
-   * without them has no cold entries. */
+  /* Optional: the same two loops with a walk of the thread's working set
+   * (pcb_wl_walk) between two events (pcb_run_loop), for cold entries; a
+   * workload without them has no cold entries, and no rate:go ones. */
   pcb_site_fn cold_loop, cold_latency_loop;
   /* Optional: before a run's threads start (the shared room zeroed,
    * nthreads and spin_ns set), and after the measuring thread's loop
@@ -187,24 +193,44 @@ static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
   pcb_hist_record(r->hist, pcb_clock_ns(r->clock, t1 - t0));
 }
 
+/* Events the thread's sampler has fired since its reset: recorded, or
+ * refused by the strategy.  Under `off` too: its sampler fires and its
+ * record call records nothing, so an `off` entry fires where the others
+ * do. */
+static inline uint64_t pcb_wl_fired(const struct pcb_wl_thread *w)
+{
+  return w->events + w->lost;
+}
+
 /* A workload's loop and latency loop around its one operation
  * op(r, timed) -- timed: the event alone is timed (the latency pass).
  * Always inlined into the workload's own noinline loops, where op and
  * cold are constants: each loop calls (and inlines) its op directly, as
  * if written out, so the loops' frames -- the event sites' callers --
- * keep their shape.  A cold loop walks the thread's working set before
- * each operation, outside the operation's timing.  A partner (role != 0)
- * counts itself started first. */
+ * keep their shape.  A partner (role != 0) counts itself started first.
+ *
+ * A cold loop walks the thread's working set between two events: before
+ * the first operation, and before each operation that follows one whose
+ * sampler fired (pcb_wl_fired), never inside an operation's timing.  At
+ * rate 1 every operation is an event, so every operation follows a walk;
+ * at Go's rates one operation in thousands is, and the walks are as
+ * rare, where a walk per operation would be most of the entry's time.
+ * `off` fires at the same operations as every strategy (the same sampler
+ * and seed), so it walks as often, and its entry's time -- walks
+ * included -- is what the others' are read against. */
 static inline __attribute__((always_inline)) int pcb_run_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   int64_t left = r->count;
+  uint64_t walked_at = UINT64_MAX;  /* none yet: walk first */
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left)) {
-    if (cold)
+    if (cold && pcb_wl_fired(r->w) != walked_at) {
+      walked_at = pcb_wl_fired(r->w);
       pcb_wl_walk(r->w);
+    }
     op(r, false);
   }
   return 0;
@@ -213,11 +239,15 @@ static inline __attribute__((always_inline)) int pcb_run_loop(
 static inline __attribute__((always_inline)) int pcb_run_latency_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
+  uint64_t walked_at = UINT64_MAX;
+
   for (int64_t i = 0; i < r->count; i++) {
     uint64_t t0;
 
-    if (cold)
+    if (cold && pcb_wl_fired(r->w) != walked_at) {
+      walked_at = pcb_wl_fired(r->w);
       pcb_wl_walk(r->w);
+    }
     t0 = pcb_clock_read();
     op(r, true);
     pcb_run_timed(r, t0);
