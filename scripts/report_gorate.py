@@ -4,12 +4,15 @@ A rate:go entry (pcbench --rate=...,go) runs its workload at Go's default
 rate -- malloc one sample per MemProfileRate bytes, block a wait sampled
 per 10 µs of waiting -- with caches cold between two events: each thread
 walks its working set after an operation whose sampler fired, and `off`
-fires and walks at the same operations.  The entry's time is therefore
-the operation, a share of the walks, and the share of the events; the
-matching `off` entry (same rate, same working set) holds the first two,
-so entry minus `off` is what profiling adds per operation: what a Go user
-would see.  Beside it, the same difference at rate 1, cold (every
-operation an event), which is the event's own cost.
+fires and walks at the same operations where the rate counts bytes.  The
+entry's time is the operation, a share of the walks, and the share of the
+events; pcbench times the walks on the measuring thread's path (its own,
+and other threads' during its waits) as `walk_ns` per operation, and
+without them the entry is the operation and the events alone.  Entry
+minus the matching `off` entry (same rate, same working set), walks taken
+out of both where both carry `walk_ns`, is what profiling adds per
+operation: what a Go user would see.  Beside it, the same difference at
+rate 1, cold (every operation an event), which is the event's own cost.
 
 Every number comes from the results: the groups are whatever rate:go
 entries the file holds, the rates are the context's go_rate_* values,
@@ -68,22 +71,41 @@ def _verdict(a, b):
     return M.same(a, b)[1]
 
 
+def op_times(figs):
+    """An entry's time per operation, each repetition's own `walk_ns` (the
+    measuring thread's walking, and waiting on another's walk) taken out
+    when the entry has it; else its time.  (times, walks excluded?)"""
+    t, w = M.vals(figs, "time"), M.vals(figs, "walk_ns")
+    if t and w and len(w) == len(t):
+        return [a - b for a, b in zip(t, w)], True
+    return t, False
+
+
 def overheads(run, g, d, f, strategies):
     """{s: (ns over off, fraction of off, verdict)} at (d, f) of group g,
-    and off's median time; ({}, None) when off or every strategy is
+    off's median time, and whether walks were excluded (from both sides,
+    or else from neither); ({}, None, False) when off or every strategy is
     missing."""
     m = run.matrix.get(g, {})
-    base = M.vals(m.get((M.BASELINE, d, f)), "time")
+    base, bw = op_times(m.get((M.BASELINE, d, f)))
     if not base:
-        return {}, None
-    b = M.med(m[(M.BASELINE, d, f)], "time")
+        return {}, None, False
+    got = {s: op_times(m.get((s, d, f))) for s in strategies}
+    got = {s: v for s, v in got.items() if v[0]}
+    walks = bw and all(w for _, w in got.values())
+    if not walks:
+        base = M.vals(m[(M.BASELINE, d, f)], "time")
+        got = {s: (M.vals(m[(s, d, f)], "time"), False) for s in got}
+    b = M.med({"x": base}, "x")
     out = {}
-    for s in strategies:
-        t = M.vals(m.get((s, d, f)), "time")
-        if t:
-            x = M.med(m[(s, d, f)], "time")
-            out[s] = (x - b, M.rel(b, x), _verdict(t, base))
-    return out, b
+    for s, (t, _) in got.items():
+        x = M.med({"x": t}, "x")
+        out[s] = (x - b, M.rel(b, x), _verdict(t, base))
+    return out, b, walks
+
+
+def _walks(excluded):
+    return "walks excluded" if excluded else "walks included"
 
 
 def _figures(over):
@@ -142,7 +164,7 @@ def go_rates(run, strategies):
     for g, g1 in go_groups(run):
         keys = list(run.matrix[g])
         d, f = max(M.axis(keys, 1)), max(M.axis(keys, 2))
-        over, b = overheads(run, g, d, f, strategies)
+        over, b, wx = overheads(run, g, d, f, strategies)
         head = (f"{M.group_title(g)}, at Go's default rate "
                 f"({_rate_text(run, g[0])}), caches cold between events, "
                 f"depth {d}, {f} frames")
@@ -151,8 +173,8 @@ def go_rates(run, strategies):
                        f"{M.NOT_MEASURED}.")
             continue
         out.append(f"{head}: what profiling adds per operation over "
-                   f"`{M.BASELINE}` ({M.fmt_ns(b)} per operation, walks "
-                   "included) is " + _figures(over) +
+                   f"`{M.BASELINE}` ({M.fmt_ns(b)} per operation, "
+                   f"{_walks(wx)}) is " + _figures(over) +
                    _events_per_op(run, g, d, f, over) + ".")
         alone = _event_alone(run, g, g1, d, f, over)
         if alone:
@@ -176,14 +198,18 @@ def go_rates(run, strategies):
                                ".3g") for s in apart) +
                        ": a rate in time samples the waits that happen to "
                        "be long, so the walks did not fall on the same "
-                       "operations, and the difference of the entries "
-                       "holds walks as well as events.")
-        over1, b1 = overheads(run, g1, d, f, strategies)
+                       "operations" + (
+                           "; they are left out of both sides (`walk_ns`), "
+                           "and the difference holds the events and the "
+                           "waits they lengthened." if wx else
+                           ", and the difference of the entries holds walks "
+                           "as well as events."))
+        over1, b1, wx1 = overheads(run, g1, d, f, strategies)
         if b1 is None or not over1:
             out.append(f"At rate 1, cold ({M.group_title(g1)}): "
                        f"{M.NOT_MEASURED}.")
         else:
             out.append(f"At rate 1, cold, every operation an event "
-                       f"(`{M.BASELINE}` {M.fmt_ns(b1)}): " +
+                       f"(`{M.BASELINE}` {M.fmt_ns(b1)}, {_walks(wx1)}): " +
                        _figures(over1) + ".")
     return out

@@ -11,7 +11,8 @@ and spin budget were used.  Given RATES (1,go), each point also has an
 entry per rate: rate 1 with no rate part in its name (the names written
 before the rate axis), a rate N ending in /rate:N, and `go` a cold entry
 ending in /cache:cold/rate:go whatever CACHES holds, with Go's default
-rates as this machine resolved them in the context.
+rates as this machine resolved them in the context.  Every cold entry
+carries walk_ns, its walking per operation.
 
 usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES
                         [CACHES [RATES]]
@@ -107,6 +108,8 @@ def check_rate(prefix, hits, rate, caches):
 
 def check_entry(name, strategy, b):
     out = [f"{name}: lacks counter {c}" for c in COUNTERS if c not in b]
+    if "/cache:cold" in name and not b.get("walk_ns", -1) >= 0:
+        out.append(f"{name}: a cold entry without walk_ns >= 0")
     for k, v in b.items():
         if isinstance(v, float) and not math.isfinite(v):
             out.append(f"{name}: {k} is {v}")

@@ -210,6 +210,7 @@ static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
   w->events = w->lost = 0;
   w->seen = w->correct = w->truncated = 0;
   w->nested = w->nested_lost = w->overlaps = 0;
+  w->walk_cycles = 0;
 }
 
 uint64_t pcb_go_block_cycles(uint64_t ns, double ns_per_tick)
@@ -262,6 +263,12 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   atomic_store(&sh->started, 0);
   sh->spin_ns = pcb_runner_spin_ns(p);
   sh->waits = sh->parked = 0;
+  sh->cold = p->cache == PCB_CACHE_COLD;
+  atomic_flag_clear(&sh->walks.lock);
+  atomic_store(&sh->walks.seq, 0);
+  atomic_store(&sh->walks.done, 0);
+  atomic_store(&sh->walks.since_sum, 0);
+  atomic_store(&sh->walks.walking, 0);
   if (p->wl->begin)
     p->wl->begin(sh);
   for (int i = 0; i < p->threads; i++)

@@ -55,6 +55,8 @@ struct pcb_tally {
   uint64_t correct, truncated;
   uint64_t nested, nested_lost, overlaps;
   uint64_t waits, parked;     /* the ring's, where the workload counts */
+  uint64_t main_walk_cycles;  /* cold: walking on the measuring thread's
+                               * path (struct pcb_wl_thread) */
 };
 
 /* The quantiles of the latency pass written out whole, as counters

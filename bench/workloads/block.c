@@ -80,14 +80,36 @@ static inline __attribute__((always_inline)) void event(
     block_event(w, cycles);
 }
 
-/* Waits for the token, passes it on; returns the cycles waited. */
-static int64_t hand_off(struct pcb_wl_shared *sh, int me)
+/* Waits for the token, passes it on; returns the cycles waited.  In a
+ * cold run the other threads' walks during the wait are left out of it
+ * and put in the thread's walk_cycles: a walk stands for other memory
+ * traffic between two events, not for waiting, and left in it would make
+ * every wait after a walk long enough to be sampled at any rate. */
+static int64_t hand_off(struct pcb_wl_shared *sh, struct pcb_wl_thread *w,
+                        int me)
 {
   struct pcb_handoff *h = &ring_of(sh)->token;
-  uint64_t t0 = pcb_cycles();
-  bool mine = pcb_handoff_wait(h, me);
-  int64_t waited = (int64_t)(pcb_cycles() - t0);
+  uint64_t t0, t1, w0 = 0, w1 = 0;
+  bool mine;
+  int64_t waited;
 
+  if (sh->cold)
+    w0 = pcb_wl_walked(sh, &t0);
+  else
+    t0 = pcb_cycles();
+  mine = pcb_handoff_wait(h, me);
+  if (sh->cold)
+    w1 = pcb_wl_walked(sh, &t1);
+  else
+    t1 = pcb_cycles();
+  waited = (int64_t)(t1 - t0);
+  if (w1 > w0) {
+    int64_t walked = (int64_t)(w1 - w0) < waited ? (int64_t)(w1 - w0)
+                                                 : waited;
+
+    waited -= walked;
+    w->walk_cycles += (uint64_t)walked;
+  }
   if (mine)
     pcb_handoff_pass(h, me);
   return waited;
@@ -110,7 +132,7 @@ static void block_end(struct pcb_wl_shared *sh)
 static inline __attribute__((always_inline)) void block_op(struct pcb_run *r,
                                                            bool timed)
 {
-  event(r->w, hand_off(r->sh, r->role), timed);
+  event(r->w, hand_off(r->sh, r->w, r->role), timed);
 }
 
 /* Trylocks for up to the spin budget, then the blocking lock (Go's

@@ -62,10 +62,29 @@ struct pcb_wl_thread {
   struct pcb_hist *event_hist;
   const struct pcb_clock *event_clock;
   uint64_t event_ns_sum;
-  /* cold entries: this thread's own working set, walked between events */
+  /* cold entries: this thread's own working set, walked between events,
+   * and the cycles of walking on this thread's path since its reset: its
+   * own walks, and other threads' walks during its waits (which a wait
+   * workload leaves out of the wait it samples: pcb_wl_walked) */
   unsigned char *ws;
   size_t ws_bytes;
+  uint64_t walk_cycles;
   _Alignas(16) unsigned char own[PCB_WL_OWN_BYTES];  /* the workload's */
+};
+
+/* The walks of a cold run's threads as one clock: W(t), the cycles that
+ * all the run's threads together had spent walking their working sets by
+ * time t -- walks done, and the part so far of those in progress.  A wait
+ * from t0 to t1 overlapped W(t1) - W(t0) cycles of other threads' walks
+ * (a thread never walks while it waits).  A seqlock: a walker (one per
+ * event, rare) takes `lock` and makes `seq` odd while it updates; a reader
+ * retries until it read an even, unchanged `seq`. */
+struct pcb_walk_clock {
+  atomic_flag lock;
+  atomic_uint seq;
+  _Atomic uint64_t done;       /* cycles of walks finished */
+  _Atomic uint64_t since_sum;  /* start times of the walks in progress */
+  atomic_int walking;          /* walks in progress */
 };
 
 /* State shared by the threads of one run of a workload. */
@@ -79,6 +98,8 @@ struct pcb_wl_shared {
                           * once), chosen per placement by the runner */
   uint64_t waits, parked;  /* a workload's own account of its waits, for
                             * the `parked` counter (0: none kept) */
+  bool cold;             /* a cold run: its threads walk between events */
+  struct pcb_walk_clock walks;  /* cold: the threads' walks, for waits */
   /* the workload's, zeroed before each run */
   _Alignas(16) unsigned char own[PCB_WL_SHARED_OWN_BYTES];
 };
@@ -157,6 +178,15 @@ int pcb_wl_record_timed(struct pcb_wl_thread *w, const struct pcb_event *ev);
  * it is no part of the loop's frame. */
 void pcb_wl_walk(struct pcb_wl_thread *w);
 
+/* A walk between two events on r's thread (pcb_wl_walk), timed, into the
+ * run's walk clock and the thread's walk_cycles.  Noinline. */
+void pcb_wl_walk_between(struct pcb_run *r);
+
+/* The run's walk clock W(now) (struct pcb_walk_clock), *now read with it
+ * from pcb_cycles: a wait brackets itself with two reads and leaves the
+ * difference of W out of the wait it samples. */
+uint64_t pcb_wl_walked(struct pcb_wl_shared *sh, uint64_t *now);
+
 /* A cheap cycle counter for block times (rdtsc on x86-64). */
 uint64_t pcb_cycles(void);
 
@@ -215,9 +245,12 @@ static inline uint64_t pcb_wl_fired(const struct pcb_wl_thread *w)
  * rate 1 every operation is an event, so every operation follows a walk;
  * at Go's rates one operation in thousands is, and the walks are as
  * rare, where a walk per operation would be most of the entry's time.
- * `off` fires at the same operations as every strategy (the same sampler
- * and seed), so it walks as often, and its entry's time -- walks
- * included -- is what the others' are read against. */
+ * `off` fires at the same operations as every strategy where the rate
+ * counts bytes (malloc: the same sampler and seed), so it walks as often,
+ * and its entry's time -- walks included -- is what the others' are read
+ * against.  Where the rate is in time (block) the fired operations depend
+ * on the waits, so each walk is timed (walk_cycles, the walk_ns counter)
+ * for the entry's time to be read without them. */
 static inline __attribute__((always_inline)) int pcb_run_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
@@ -229,7 +262,7 @@ static inline __attribute__((always_inline)) int pcb_run_loop(
   while (pcb_run_more(r, &left)) {
     if (cold && pcb_wl_fired(r->w) != walked_at) {
       walked_at = pcb_wl_fired(r->w);
-      pcb_wl_walk(r->w);
+      pcb_wl_walk_between(r);
     }
     op(r, false);
   }
@@ -246,7 +279,7 @@ static inline __attribute__((always_inline)) int pcb_run_latency_loop(
 
     if (cold && pcb_wl_fired(r->w) != walked_at) {
       walked_at = pcb_wl_fired(r->w);
-      pcb_wl_walk(r->w);
+      pcb_wl_walk_between(r);
     }
     t0 = pcb_clock_read();
     op(r, true);

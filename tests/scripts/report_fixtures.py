@@ -23,9 +23,10 @@ a simple model so that tests know what the report must say:
   storm            guarded strategies correct = 1, the control 0.99
   churn (faults)   thread loses 100 registrations, lazy drops and recovers
   go (go=True)     malloc cold at rate 1 (off 1000 ns, the others + 500 +
-                   2.5 * min(frames, depth)) and at rate:go (GO_TIMES, one
-                   event per 8192 operations, event_ns_mean 2000 ns, off
-                   100 ns), no noise; Go's rates in the context
+                   2.5 * min(frames, depth); walk_ns 900) and at rate:go
+                   (GO_TIMES, walk_ns 40, one event per 8192 operations,
+                   event_ns_mean 2000 ns, off 100 ns), no noise; Go's rates
+                   in the context
 
 Keyword arguments change one thing each (see full()); tests use them to
 check that the report's findings follow the numbers.
@@ -162,11 +163,12 @@ def add_go(doc, strategies, go_times):
             for f in FRAMES:
                 c = matrix_counters(s, d, f, {})
                 c.update(event_ns_mean=100.0 if s == "off" else 2000.0,
-                         event_ns_events=200.0)
+                         event_ns_events=200.0, walk_ns=900.0)
                 one = 1000.0 + (0 if s == "off" else 500 + 2.5 * min(f, d))
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold", one,
                         c, noise=0)
-                c = dict(c, events_per_iter=1 / 8192, event_ns_events=0.0)
+                c = dict(c, events_per_iter=1 / 8192, event_ns_events=0.0,
+                         walk_ns=40.0)
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold/"
                         "rate:go", go_times.get(s, 50.0) * (d + f) / 328,
                         c, noise=0)

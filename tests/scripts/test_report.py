@@ -146,24 +146,31 @@ class GoRatesTest(Base):
                       "(MemProfileRate, one sample per 524,288 bytes "
                       "allocated), caches cold between events, depth 128, "
                       "200 frames", text)
-        self.assertIn("over `off` (50 ns per operation, walks included) is "
-                      "`stack` +10 ns (+20%), `thread` +5 ns (+10%) and "
-                      "`lazy` +2.5 ns (+5%) (beyond the spread of 3 "
+        self.assertIn("over `off` (10 ns per operation, walks excluded) is "
+                      "`stack` +10 ns (+100%), `thread` +5 ns (+50%) and "
+                      "`lazy` +2.5 ns (+25%) (beyond the spread of 3 "
                       "repetitions", text)
         self.assertIn("one event per 8,192 operations", text)
         # 1900 ns more per event, one event per 8192 operations
         self.assertIn("account for `stack` +0.232 ns", text)
         self.assertIn("At rate 1, cold, every operation an event (`off` "
-                      "1 µs): `stack` +820 ns (+82%)", text)
+                      "100 ns, walks excluded): `stack` +820 ns (+820%)", text)
+
+    def test_without_walk_figures(self):
+        # files without walk_ns: the entries' times, walks included
+        text = self.findings(F.full(go=True, drop_counters=("walk_ns",)))
+        self.assertIn("over `off` (50 ns per operation, walks included) is "
+                      "`stack` +10 ns (+20%), `thread` +5 ns (+10%) and "
+                      "`lazy` +2.5 ns (+5%)", text)
 
     def test_follows_the_numbers(self):
         text = self.findings(F.full(go=True, go_times=dict(
             F.GO_TIMES, stack=75.0)))
-        self.assertIn("`stack` +25 ns (+50%)", text)
+        self.assertIn("`stack` +25 ns (+250%)", text)
 
     def test_one_repetition_cannot_tell(self):
         text = self.findings(F.full(go=True, reps=1))
-        self.assertIn("`lazy` +2.5 ns (+5%) (cannot tell: one repetition",
+        self.assertIn("`lazy` +2.5 ns (+25%) (cannot tell: one repetition",
                       text)
 
     def test_missing(self):
