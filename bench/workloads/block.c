@@ -80,6 +80,40 @@ static inline __attribute__((always_inline)) void event(
     block_event(w, cycles);
 }
 
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static bool token_here(const struct pcb_handoff *h, int me)
+{
+  return atomic_load(&h->turn) == me || atomic_load(&h->stop);
+}
+
+/* Cold, where spinning can pay: a waiter keeps spinning while another
+ * thread walks, and for sh->spin_ns after the last walk ended, before the
+ * ring's own wait (which may park).  A walk stands for other memory
+ * traffic, not for a partner that went to sleep: a waiter parked through
+ * it would pay a futex wake-up (tens of microseconds on a VM) per walk,
+ * more than the event the entry measures. */
+static void wait_out_walks(struct pcb_wl_shared *sh, int me)
+{
+  struct pcb_handoff *h = &ring_of(sh)->token;
+  uint64_t quiet = pcb_clock_read_mono();
+
+  while (!token_here(h, me)) {
+    uint64_t now = pcb_clock_read_mono();
+
+    if (atomic_load_explicit(&sh->walks.walking, memory_order_relaxed) > 0)
+      quiet = now;
+    else if (now - quiet >= sh->spin_ns)
+      return;
+    relax();
+  }
+}
+
 /* Waits for the token, passes it on; returns the cycles waited.  In a
  * cold run the other threads' walks during the wait are left out of it
  * and put in the thread's walk_cycles: a walk stands for other memory
@@ -97,6 +131,8 @@ static int64_t hand_off(struct pcb_wl_shared *sh, struct pcb_wl_thread *w,
     w0 = pcb_wl_walked(sh, &t0);
   else
     t0 = pcb_cycles();
+  if (sh->cold && sh->spin_ns > 0)
+    wait_out_walks(sh, me);
   mine = pcb_handoff_wait(h, me);
   if (sh->cold)
     w1 = pcb_wl_walked(sh, &t1);
