@@ -180,7 +180,8 @@ def go_rates(run, strategies):
         if alone:
             out.append("The events alone (the record call's mean time × "
                        "events per operation, over `off`'s) account for " +
-                       _listing(f"{_code(s)} {M.fmt_dns(v)}"
+                       _listing(f"{_code(s)} {M.fmt_dns(v)} "
+                                f"({M.fmt_rel(M.rel(b, b + v))})"
                                 for s, v in alone.items()) +
                        " per operation: a difference of the entries well "
                        "beyond that is the walks' and the machine's noise.")

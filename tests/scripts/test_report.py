@@ -152,7 +152,7 @@ class GoRatesTest(Base):
                       "repetitions", text)
         self.assertIn("one event per 8,192 operations", text)
         # 1900 ns more per event, one event per 8192 operations
-        self.assertIn("account for `stack` +0.232 ns", text)
+        self.assertIn("account for `stack` +0.232 ns (+2.3%)", text)
         self.assertIn("At rate 1, cold, every operation an event (`off` "
                       "100 ns, walks excluded): `stack` +820 ns (+820%)", text)
 
