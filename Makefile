@@ -18,9 +18,11 @@ test: build
 	ctest --test-dir $(BUILD) --output-on-failure
 
 # The default matrix with enough repetitions for compare.py's U test, warm
-# and cold (each thread walks twice its L2 between two events), and the
-# paired entries that strategies are compared by.
-BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold --paired
+# and cold (each thread walks twice its L2 between two events), at rate 1
+# and at Go's default rates (rate:go entries, always cold), and the paired
+# entries that strategies are compared by.
+BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold --rate=1,go \
+	--paired
 
 bench: build
 	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)

@@ -35,6 +35,12 @@ static inline const char *pcb_cache_name(enum pcb_cache c)
   return c == PCB_CACHE_COLD ? "cold" : "warm";
 }
 
+/* The rate axis: an item of --rate that means Go's default rates (0 is
+ * no rate a user can give: rates are >= 1), and the rate a suite passes
+ * to mean "the prepared point's" (see `rate` below). */
+#define PCB_RATE_GO 0
+#define PCB_RATE_POINT UINT64_MAX
+
 struct pcb_workload;
 struct pcb_strategy;
 struct pcb_unwinder;
@@ -54,7 +60,15 @@ struct pcb_config {
                           * sets twice the L2 that hwloc reports */
   const struct pcb_unwinder *unwinder;  /* for every event of the run */
   int threads;        /* 0: each workload's minimum */
-  uint64_t rate;      /* malloc: mean bytes between samples; block: cycles */
+  /* --rate, an axis of the matrix: each item a rate (malloc: mean bytes
+   * between samples; block, mutex, lock: cycles of waiting) or
+   * PCB_RATE_GO, each workload at Go's default (run/runner.h) */
+  uint64_t rates[PCB_LIST_MAX];
+  int nrates;
+  /* What a suite that passes the configuration's rate to the runner gets
+   * (the paired suite's arms): always PCB_RATE_POINT, the prepared
+   * point's own rate, since the rate is a point's, not the run's. */
+  uint64_t rate;
   uint64_t spin_ns;   /* block, mutex: spin before parking (0: park at once) */
   int repetitions;
   double min_time;

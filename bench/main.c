@@ -177,7 +177,16 @@ static void describe_machine(const struct pcb_config *c)
            "events of a cold entry (L2 seen by hwloc: %llu bytes)",
            (unsigned long long)c->working_set, pcb_topo_l2_bytes());
   pcb_gb_context("working_set", buf);
-  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->rate);
+  buf[0] = '\0';
+  for (int i = 0; i < c->nrates; i++) {  /* --rate as given: "1,go" */
+    size_t at = strlen(buf);
+
+    if (c->rates[i] == PCB_RATE_GO)
+      snprintf(buf + at, sizeof(buf) - at, "%sgo", i ? "," : "");
+    else
+      snprintf(buf + at, sizeof(buf) - at, "%s%llu", i ? "," : "",
+               (unsigned long long)c->rates[i]);
+  }
   pcb_gb_context("rate", buf);
   pcb_gb_context("repetition_order",
                  c->interleave ? "random interleaving of all entries"

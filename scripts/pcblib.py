@@ -120,6 +120,13 @@ def cache_of(name):
     return parse_name(name).params.get("cache", "warm")
 
 
+def rate_of(name):
+    """An entry's sampling rate: "go" (Go's default rates) for a name ending
+    in rate:go, N for rate:N, else 1: rate-1 entries carry no rate part, so
+    names written before the rate axis existed read as rate 1."""
+    return parse_name(name).params.get("rate", 1)
+
+
 def strategy_flags(context):
     """{strategy: set of flags} from the results' context (pcbench writes
     "off:no_capture;stack:;thread:guarded;..."), or, for older files, the
@@ -425,7 +432,8 @@ CONTEXT_TYPES = dict.fromkeys(
      "pcbench_version", "git_commit", "compiler", "cflags", "hwloc_topology",
      "cpu_binding", "unwinder", "rate", "correctness_check", "latency_timer",
      "timer_floor_ns", "repetition_order", "instruction_mode",
-     "instruction_counter"), _STR)
+     "instruction_counter", "go_rate_malloc_bytes", "go_rate_block_ns",
+     "go_rate_block_cycles"), _STR)
 CONTEXT_TYPES.update(num_cpus=_INT, mhz_per_cpu=_NUM,
                      cpu_scaling_enabled=_BOOL, caches=_LIST, load_avg=_LIST)
 

@@ -23,7 +23,10 @@ MACHINE = [
     ("compiler", "compiler"), ("cflags", "flags"),
     ("library_build_type", "Google Benchmark library build"),
     ("timer_floor_ns", "timer floor (ns)"), ("latency_timer", "latency timer"),
-    ("unwinder", "unwinder"), ("rate", "sampling rate"),
+    ("unwinder", "unwinder"), ("rate", "sampling rates"),
+    ("go_rate_malloc_bytes", "Go's malloc rate (bytes)"),
+    ("go_rate_block_ns", "Go's block rate (ns)"),
+    ("go_rate_block_cycles", "Go's block rate here (cycles)"),
     ("correctness_check", "correctness check"),
     ("instruction_counter", "instruction counter"),
     ("instruction_mode", "instruction counting"),
@@ -86,7 +89,8 @@ def question(runs):
 
 
 # rows shown only when a run recorded them (make bench-ci adds these)
-OPTIONAL = ("instruction_counter", "instruction_mode")
+OPTIONAL = ("instruction_counter", "instruction_mode", "go_rate_malloc_bytes",
+            "go_rate_block_ns", "go_rate_block_cycles")
 
 
 def machine(runs):

@@ -12,6 +12,7 @@ controls; controls appear only in the correctness findings.
 import numpy as np
 
 import pcblib
+import report_gorate
 import report_model as M
 
 
@@ -486,12 +487,14 @@ def answer(run):
 # ---- warm vs cold -----------------------------------------------------------
 
 def _cold_pairs(run):
-    """[(warm group, cold group)]: the same workload and variant, the cold
-    one's variant ending in cache:cold (pcblib.cache_of)."""
+    """[(warm group, cold group)]: the same workload and variant (rate
+    included), the cold one's variant holding cache:cold (pcblib.cache_of);
+    rate:go groups, cold only, have no warm one."""
     out = []
     for g in run.matrix:
-        if g[1].endswith("cache:cold"):
-            warm = g[1][:-len("cache:cold")].rstrip("/")
+        parts = g[1].split("/")
+        if "cache:cold" in parts:  # at any rate: .../cache:cold/rate:N
+            warm = "/".join(p for p in parts if p != "cache:cold")
             if (g[0], warm) in run.matrix:
                 out.append(((g[0], warm), g))
     return out
@@ -587,6 +590,9 @@ def findings(run):
     wc = warm_cold(run)
     if wc:
         out.append(("Warm vs cold", wc))
+    go = report_gorate.go_rates(run, candidates(run))
+    if go:
+        out.append((report_gorate.TOPIC, go))
     out.append(("Heap and thread life", heap(run) + starts(run)))
     out.append(("Correctness", checked(run) + truncation(run) + storm(run)
                 + churn(run)))

@@ -11,7 +11,8 @@ for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
            --rounds=5 --paired=1 "--paired --strategies=stack" \
            "--paired --instructions=100" \
            --cache=hot --working-set=0 --working-set=-1 \
-           --working-set=1099511627776 --spin-ns=x; do
+           --working-set=1099511627776 --spin-ns=x --rate=0 --rate=x \
+           --rate=1,,2 --rate=4096,4096 --rate=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17; do
   # shellcheck disable=SC2086  # a case may be two options
   "$bin" $arg --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?

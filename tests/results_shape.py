@@ -7,9 +7,15 @@ Every matrix entry also carries the event alone (event_ns_p50, _p99,
 _mean) and the latency pass's quantile ladder (lat_q0_1_ns ... lat_q1_ns);
 given CACHES (warm,cold), each point has an entry per cache state,
 the cold ones named .../cache:cold, and the context says what working set
-and spin budget were used.
+and spin budget were used.  Given RATES (1,go), each point also has an
+entry per rate: rate 1 with no rate part in its name (the names written
+before the rate axis), a rate N ending in /rate:N, and `go` a cold entry
+ending in /cache:cold/rate:go whatever CACHES holds, with Go's default
+rates as this machine resolved them in the context.  Every cold entry
+carries walk_ns, its walking per operation.
 
-usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES [CACHES]
+usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES
+                        [CACHES [RATES]]
 """
 import json
 import math
@@ -26,13 +32,31 @@ LAT_LADDER = ["0_1", "0_25", "0_5", "0_75", "0_9", "0_95", "0_99", "0_995",
               "0_999", "0_9995", "0_9999", "1"]
 COUNTERS += [f"lat_q{q}_ns" for q in LAT_LADDER]
 CONTEXT_REGIMES = ["working_set", "spin_ns_cross_core", "spin_ns_same_core"]
+CONTEXT_GO = ["go_rate_malloc_bytes", "go_rate_block_ns",
+              "go_rate_block_cycles"]
 
 
 def no_nan(token):
     raise ValueError("non-JSON number " + token)
 
 
-def main(path, workloads, strategies, depths, frames, caches="warm"):
+def rate_of(name):
+    """The rate part of an entry name: "1" when it has none."""
+    parts = [p for p in name.split("/") if p.startswith("rate:")]
+    return parts[0][len("rate:"):] if parts else "1"
+
+
+def go_context(ctx):
+    out = []
+    for k in CONTEXT_GO:
+        v = ctx.get(k)
+        if not (isinstance(v, str) and v.isdigit() and int(v) > 0):
+            out.append(f"context {k} is {v!r}, not a positive integer")
+    return out
+
+
+def main(path, workloads, strategies, depths, frames, caches="warm",
+         rates="1"):
     try:
         with open(path) as f:
             doc = json.load(f, parse_constant=no_nan)
@@ -41,6 +65,8 @@ def main(path, workloads, strategies, depths, frames, caches="warm"):
         return 2
     problems = [f"context lacks {k}" for k in CONTEXT + CONTEXT_REGIMES
                 if k not in doc["context"]]
+    if "go" in rates.split(","):
+        problems += go_context(doc["context"])
     runs = {}
     for b in doc["benchmarks"]:
         if b.get("run_type") == "iteration":
@@ -52,11 +78,8 @@ def main(path, workloads, strategies, depths, frames, caches="warm"):
                     prefix = f"{w}/{s}/depth:{d}/frames:{fr}"
                     hits = [n for n in runs if n == prefix or
                             n.startswith(prefix + "/")]
-                    for cache in caches.split(","):
-                        cold = [n for n in hits if "/cache:cold" in n]
-                        if not (cold if cache == "cold" else
-                                [n for n in hits if n not in cold]):
-                            problems.append(f"missing {cache} entry {prefix}")
+                    for rate in rates.split(","):
+                        problems += check_rate(prefix, hits, rate, caches)
                     for name in hits:
                         for b in runs[name]:
                             problems += check_entry(name, s, b)
@@ -65,8 +88,28 @@ def main(path, workloads, strategies, depths, frames, caches="warm"):
     return 1 if problems else 0
 
 
+def check_rate(prefix, hits, rate, caches):
+    """Entries of one point at one rate: per cache state, or for `go` the
+    one cold entry, its name ending in cache:cold/rate:go."""
+    at = [n for n in hits if rate_of(n) == rate]
+    if rate == "go":
+        if not [n for n in at if n.split("/real_time")[0].endswith(
+                "/cache:cold/rate:go")]:
+            return [f"missing entry {prefix}/.../cache:cold/rate:go"]
+        return []
+    out = []
+    for cache in caches.split(","):
+        cold = [n for n in at if "/cache:cold" in n]
+        if not (cold if cache == "cold" else [n for n in at if n not in cold]):
+            out.append(f"missing {cache} entry {prefix}" +
+                       ("" if rate == "1" else f" at rate {rate}"))
+    return out
+
+
 def check_entry(name, strategy, b):
     out = [f"{name}: lacks counter {c}" for c in COUNTERS if c not in b]
+    if "/cache:cold" in name and not b.get("walk_ns", -1) >= 0:
+        out.append(f"{name}: a cold entry without walk_ns >= 0")
     for k, v in b.items():
         if isinstance(v, float) and not math.isfinite(v):
             out.append(f"{name}: {k} is {v}")

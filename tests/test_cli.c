@@ -48,7 +48,26 @@ static void defaults_are_the_matrix(void **state)
   assert_int_equal(cfg.caches[0], PCB_CACHE_WARM);
   assert_int_equal(cfg.working_set, 0);  /* main sets twice L2 */
   assert_int_equal(cfg.spin_ns, 50000);
+  assert_int_equal(cfg.nrates, 1);  /* every event: names carry no rate */
+  assert_int_equal(cfg.rates[0], 1);
   assert_int_equal(cfg.gb_argc, 1);
+}
+
+/* --rate is a list of numbers and the word go, kept in order. */
+static void rate_axis_forms(void **state)
+{
+  const char *argv[] = { "pcbench", "--rate=go,1,524288" };
+  const char *quick[] = { "pcbench", "--quick", "--rate=1,go" };
+
+  (void)state;
+  assert_int_equal(parse(2, argv), PCB_CLI_RUN);
+  assert_int_equal(cfg.nrates, 3);
+  assert_true(cfg.rates[0] == PCB_RATE_GO);
+  assert_int_equal(cfg.rates[1], 1);
+  assert_int_equal(cfg.rates[2], 524288);
+  assert_int_equal(parse(3, quick), PCB_CLI_RUN);  /* given beside it: wins */
+  assert_int_equal(cfg.nrates, 2);
+  assert_true(cfg.rates[1] == PCB_RATE_GO);
 }
 
 static void cache_axis_forms(void **state)
@@ -79,7 +98,9 @@ static void accepted_forms(void **state)
   assert_int_equal(cfg.depths[1], 1024);
   assert_int_equal(cfg.frames[0], 7);
   assert_int_equal(cfg.threads, 3);
-  assert_int_equal(cfg.rate, 512);
+  assert_int_equal(cfg.nrates, 1);
+  assert_int_equal(cfg.rates[0], 512);
+  assert_true(cfg.rate == PCB_RATE_POINT);  /* a rate is a point's */
   assert_int_equal(cfg.nplaces, 2);
   assert_int_equal(cfg.gb_argc, 2);
   assert_string_equal(cfg.gb_argv[1], "--benchmark_filter=x");
@@ -102,7 +123,17 @@ static const struct reject rejects[] = {
   { "--frames=2001", "1..2000" },
   { "--threads=-1", "--threads: '-1' (allowed: integers 1..64)" },
   { "--threads=65", "--threads" },
-  { "--rate=0", "--rate" },
+  { "--rate=0", "--rate: '0' (allowed: integers 1..1099511627776; or go" },
+  { "--rate=x", "--rate: 'x' (allowed: integers 1.." },
+  { "--rate=GO", "--rate: 'GO' (allowed:" },
+  { "--rate=1,,2", "--rate: '1,,2' has an empty item (allowed: 1..16 "
+                   "comma-separated values)" },
+  { "--rate=,go", "has an empty item" },
+  { "--rate=4096,4096", "--rate: '4096' given twice (allowed: each value "
+                        "once)" },
+  { "--rate=go,1,go", "'go' given twice" },
+  { "--rate=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
+    "--rate: more than 16 values (allowed: 1..16 comma-separated values)" },
   { "--repetitions=0", "--repetitions" },
   { "--min-time=0", "--min-time" },
   { "--min-time=abc", "--min-time" },
@@ -150,6 +181,8 @@ static void quick_is_a_preset(void **state)
   assert_true(cfg.min_time == 0.5);
   assert_int_equal(cfg.ncaches, 1);  /* warm only */
   assert_int_equal(cfg.caches[0], PCB_CACHE_WARM);
+  assert_int_equal(cfg.nrates, 1);   /* rate 1 only */
+  assert_int_equal(cfg.rates[0], 1);
 }
 
 /* Every row of the option table is whole, and its default, typed on the
@@ -186,6 +219,7 @@ int main(void)
     cmocka_unit_test(defaults_are_the_matrix),
     cmocka_unit_test(accepted_forms),
     cmocka_unit_test(cache_axis_forms),
+    cmocka_unit_test(rate_axis_forms),
     cmocka_unit_test(rejections),
     cmocka_unit_test(quick_is_a_preset),
     cmocka_unit_test(table_rows_parse),

@@ -10,7 +10,10 @@
  * parameters give its point (a value may carry a unit: profiling:1%); a
  * word after them is a flag (churn's `faults`).  A matrix entry of a cold
  * cache state ends in cache:cold; a warm one has no cache part, so warm
- * names are those written before the cache axis existed.  Google Benchmark appends
+ * names are those written before the cache axis existed.  Last, its rate:
+ * rate:N for a rate other than 1, rate:go at Go's default rates (always
+ * after cache:cold); none at rate 1, the names before the rate axis.
+ * Google Benchmark appends
  * its own (/iterations:N, /repeats:N, /real_time...).
  * scripts/pcblib.py (parse_name) reads names by the same grammar.
  */

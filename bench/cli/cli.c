@@ -86,8 +86,11 @@ static int find_choice(const struct pcb_choices *ch, const char *name)
   return -1;
 }
 
-/* Splits a comma list in place; the number of items, or -1 if the list
- * or any item is empty or there are more than PCB_LIST_MAX. */
+/* Splits a comma list in place; the number of items, or SPLIT_EMPTY if
+ * the list or an item is empty, SPLIT_MANY if there are more than
+ * PCB_LIST_MAX. */
+enum { SPLIT_EMPTY = -1, SPLIT_MANY = -2 };
+
 static int split(char *value, char **items)
 {
   int n = 0;
@@ -95,8 +98,10 @@ static int split(char *value, char **items)
   for (char *it = value;; it++) {
     char *comma = strchr(it, ',');
 
-    if (n == PCB_LIST_MAX || (comma ? comma == it : *it == '\0'))
-      return -1;
+    if (comma ? comma == it : *it == '\0')
+      return SPLIT_EMPTY;
+    if (n == PCB_LIST_MAX)
+      return SPLIT_MANY;
     items[n++] = it;
     if (comma == NULL)
       return n;
@@ -105,37 +110,75 @@ static int split(char *value, char **items)
   }
 }
 
+/* Item s of a PCB_OPT_RATES list: a number in range, or o's one word
+ * (PCB_RATE_GO). */
+static bool parse_rate(const struct pcb_option *o, const char *s, uint64_t *v)
+{
+  double d;
+
+  if (strcmp(s, o->words) == 0) {
+    *v = PCB_RATE_GO;
+    return true;
+  }
+  if (!parse_number(o, s, &d))
+    return false;
+  *v = (uint64_t)d;
+  return true;
+}
+
+/* Item i of a parsed list equals an earlier one: a value twice would make
+ * two entries of one name. */
+static bool given_before(const struct pcb_option *o, const struct pcb_config *c,
+                         char **it, int i)
+{
+  for (int j = 0; j < i; j++)
+    if (o->choices ? strcmp(it[j], it[i]) == 0 :
+        o->type == PCB_OPT_RATES ? FIELD(c, o, uint64_t)[j] ==
+                                       FIELD(c, o, uint64_t)[i]
+                                 : FIELD(c, o, int)[j] == FIELD(c, o, int)[i])
+      return true;
+  return false;
+}
+
 static enum pcb_cli_action take_list(const struct pcb_option *o,
                                      const char *value, struct pcb_config *c,
                                      char *err, size_t errlen)
 {
   char copy[512], *it[PCB_LIST_MAX];
   int n = snprintf(copy, sizeof(copy), "%s", value) < (int)sizeof(copy)
-              ? split(copy, it) : -1;
+              ? split(copy, it) : SPLIT_MANY;
   const struct pcb_choices *ch = o->choices;
 
+  if (n == SPLIT_EMPTY)
+    return ERR("pcbench: %s: '%s' has an empty item (allowed: 1..%d "
+               "comma-separated values)", o->name, shown(value), PCB_LIST_MAX);
   if (n < 0)
-    return ERR("pcbench: %s: give 1..%d comma-separated values", o->name,
-               PCB_LIST_MAX);
+    return ERR("pcbench: %s: more than %d values (allowed: 1..%d "
+               "comma-separated values)", o->name, PCB_LIST_MAX, PCB_LIST_MAX);
   for (int i = 0; i < n; i++) {
     double v;
+    uint64_t r;
     int k = ch ? find_choice(ch, it[i]) : 0;
 
     if (ch && k < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
                  ch->what, shown(it[i]), pcb__cli_choices_of(ch));
-    if (!ch && !parse_number(o, it[i], &v))
-      return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),
-                 pcb__cli_range_of(o));
-    /* a value twice would make two entries of one name */
-    for (int j = 0; j < i; j++)
-      if (ch ? strcmp(it[j], it[i]) == 0 : FIELD(c, o, int)[j] == (int)v)
-        return ERR("pcbench: %s: '%s' given twice (allowed: each %s once)",
-                   o->name, shown(it[i]), ch ? ch->what : "value");
-    if (ch)
+    if (o->type == PCB_OPT_RATES) {
+      if (!parse_rate(o, it[i], &r))
+        return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),
+                   pcb__cli_range_of(o));
+      FIELD(c, o, uint64_t)[i] = r;
+    } else if (ch) {
       ch->store((char *)c + o->off + (size_t)i * ch->slot_size, (size_t)k);
-    else
+    } else {
+      if (!parse_number(o, it[i], &v))
+        return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),
+                   pcb__cli_range_of(o));
       FIELD(c, o, int)[i] = (int)v;
+    }
+    if (given_before(o, c, it, i))
+      return ERR("pcbench: %s: '%s' given twice (allowed: each %s once)",
+                 o->name, shown(it[i]), ch ? ch->what : "value");
   }
   *COUNT(c, o) = n;
   return PCB_CLI_RUN;
@@ -208,6 +251,7 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
 
   switch (o->type) {
   case PCB_OPT_INTS:
+  case PCB_OPT_RATES:
   case PCB_OPT_NAMES:
     return take_list(o, value, c, err, errlen);
   case PCB_OPT_PATH:
@@ -399,6 +443,7 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
                                   char *err, size_t errlen)
 {
   memset(c, 0, sizeof(*c));
+  c->rate = PCB_RATE_POINT;  /* see config.h: a rate is a point's */
   for (size_t k = 0; k < pcb_noptions; k++)
     take_default(&pcb_options[k], c);
   c->gb_argv[c->gb_argc++] = argv[0];

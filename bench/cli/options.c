@@ -120,6 +120,15 @@ const struct pcb_option pcb_options[] = {
     .help = "warm: operations back to back; cold: each thread walks\n"
             "--working-set bytes of its own between two events\n"
             "(malloc, block; names gain /cache:cold)" },
+  { .name = "--rate", .type = PCB_OPT_RATES, .off = AT(rates),
+    .n_off = AT(nrates), .lo = 1, .hi = 1099511627776.0, .def = "1",
+    .arg = "LIST", .unit = "integers", .words = "go",
+    .note = "or go: Go's defaults",
+    .help = "malloc: mean bytes between samples; block, mutex,\n"
+            "lock: cycles of waiting (Go's rates); 1 = every event;\n"
+            "go: malloc 524288 B (MemProfileRate), the others 10 us\n"
+            "of waiting in cycles, always cold (names gain /rate:N,\n"
+            "/rate:go)" },
   { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
     .choices = &unwinders, .def = "fp", .arg = "NAME",
     .help = "how every event captures" },
@@ -129,10 +138,6 @@ const struct pcb_option pcb_options[] = {
     .help = "malloc: threads allocating at once; block, mutex,\n"
             "lock: threads in the ring, 2 or more (default: the\n"
             "workload's minimum)" },
-  { .name = "--rate", .type = PCB_OPT_U64, .off = AT(rate), .lo = 1,
-    .hi = 1099511627776.0, .def = "1", .arg = "N", .unit = "integers",
-    .help = "malloc: mean bytes between samples; block, mutex,\n"
-            "lock: cycles (Go's rates); 1 = every event" },
   { .name = "--spin-ns", .type = PCB_OPT_U64, .off = AT(spin_ns), .lo = 0,
     .hi = 1000000000, .def = "50000", .arg = "NS", .unit = "nanoseconds",
     .note = "0 = park at once",
@@ -160,7 +165,8 @@ const struct pcb_option pcb_options[] = {
     .help = "operations per entry timed one by one for p50, p99,\n"
             "p999 and max, in an untimed pass" },
   { .name = "--quick", .type = PCB_OPT_PRESET, .off = AT(quick),
-    .def = "--frames=16,200 --min-time=0.02 --rounds=100 --cache=warm",
+    .def = "--frames=16,200 --min-time=0.02 --rounds=100 --cache=warm "
+           "--rate=1",
     .help = "a subset that runs in well under a minute; options given\n"
             "beside it win" },
   { .name = "--interleave", .type = PCB_OPT_FLAG, .off = AT(interleave),

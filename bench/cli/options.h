@@ -15,6 +15,8 @@ enum pcb_opt_type {
   PCB_OPT_U64,      /* uint64_t in [lo, hi] */
   PCB_OPT_SECONDS,  /* double in [lo, hi] */
   PCB_OPT_INTS,     /* comma list of ints in [lo, hi]; its count at n_off */
+  PCB_OPT_RATES,    /* comma list of uint64_t in [lo, hi] or the one word
+                     * `words` (stored as PCB_RATE_GO); count at n_off */
   PCB_OPT_NAMES,    /* comma list of distinct `choices`; count at n_off */
   PCB_OPT_NAME,     /* one of `choices` */
   PCB_OPT_PATH,     /* an output file in a writable directory */

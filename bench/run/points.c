@@ -20,10 +20,19 @@ static bool has_cache(const struct pcb_workload *wl, enum pcb_cache cache)
   return cache == PCB_CACHE_WARM || wl->cold_loop != NULL;
 }
 
-/* The points of workload wl, cache state k: strategy, depth, frames,
- * placement. */
+static bool has_go(const struct pcb_config *c)
+{
+  for (int r = 0; r < c->nrates; r++)
+    if (c->rates[r] == PCB_RATE_GO)
+      return true;
+  return false;
+}
+
+/* The points of workload wl, cache state k, rate: strategy, depth,
+ * frames, placement. */
 static int points_of(const struct pcb_config *c, const struct pcb_workload *wl,
-                     enum pcb_cache k, pcb_point_fn fn, void *arg)
+                     enum pcb_cache k, uint64_t rate, pcb_point_fn fn,
+                     void *arg)
 {
   int err = 0;
 
@@ -33,34 +42,53 @@ static int points_of(const struct pcb_config *c, const struct pcb_workload *wl,
         for (int i = 0; i < places_of(c, wl) && !err; i++) {
           struct pcb_point p = {
             wl, c->strategies[s], c->depths[d], c->frames[f],
-            c->threads ? c->threads : wl->min_threads, c->places[i], k };
+            c->threads ? c->threads : wl->min_threads, c->places[i], k,
+            rate };
 
           err = fn(&p, arg);
         }
   return err;
 }
 
-/* Warm entries first, as before the cache axis; then the cold ones. */
+/*
+ * Warm entries first, as before the cache axis; then the cold ones; each
+ * cache state at every numeric rate of --rate, in its order.  Last, the
+ * rate:go points, always cold, whatever --cache lists: Go's default rate
+ * models a real program, which touches other memory between two sampled
+ * events, so Go's rates meet caches the way a cold entry does.  They
+ * exist for the workloads with cold loops alone.
+ */
 int pcb_points_each(const struct pcb_config *c, pcb_point_fn fn, void *arg)
 {
   int err = 0;
 
   for (int k = 0; k < c->ncaches && !err; k++)
     for (int w = 0; w < c->nworkloads && !err; w++)
-      if (has_cache(c->workloads[w], c->caches[k]))
-        err = points_of(c, c->workloads[w], c->caches[k], fn, arg);
+      for (int r = 0; r < c->nrates && !err; r++)
+        if (c->rates[r] != PCB_RATE_GO && has_cache(c->workloads[w],
+                                                    c->caches[k]))
+          err = points_of(c, c->workloads[w], c->caches[k], c->rates[r], fn,
+                          arg);
+  for (int w = 0; w < c->nworkloads && !err && has_go(c); w++)
+    if (has_cache(c->workloads[w], PCB_CACHE_COLD))
+      err = points_of(c, c->workloads[w], PCB_CACHE_COLD, PCB_RATE_GO, fn,
+                      arg);
   return err;
+}
+
+static int count_one(const struct pcb_point *p, void *arg)
+{
+  (void)p;
+  ++*(int *)arg;
+  return 0;
 }
 
 int pcb_points_count(const struct pcb_config *c)
 {
   int n = 0;
 
-  for (int k = 0; k < c->ncaches; k++)
-    for (int w = 0; w < c->nworkloads; w++)
-      if (has_cache(c->workloads[w], c->caches[k]))
-        n += places_of(c, c->workloads[w]);
-  return n * c->nstrategies * c->ndepths * c->nframes;
+  pcb_points_each(c, count_one, &n);
+  return n;
 }
 
 static struct pcb_point_set *sets;  /* every set made, newest first */
@@ -84,6 +112,9 @@ int pcb_point_name(char *buf, size_t len, const char *kind,
                       pcb_place_name(p->place)),
       PCB_NAME_STR_IF(p->cache == PCB_CACHE_COLD, "cache",
                       pcb_cache_name(p->cache)),
+      PCB_NAME_STR_IF(p->rate == PCB_RATE_GO, "rate", "go"),
+      PCB_NAME_INT_IF(p->rate != PCB_RATE_GO && p->rate != 1, "rate",
+                      (long long)p->rate),
       { NULL, NULL, 0, "", false } });
 }
 

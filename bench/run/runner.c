@@ -44,6 +44,8 @@ static struct {
   int reg_depth, reg_threads;
   struct pcb_wl_shared sh;
   struct pcb_clock clock;
+  uint64_t go_block_cycles;  /* PCB_GO_BLOCK_NS in this machine's cycles */
+  struct pcb_point prepared;  /* the last point prepared */
   struct pcb_hist hist;
   struct pcb_hist event_hist;  /* the latency pass's record calls */
 } H;
@@ -181,6 +183,8 @@ bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st)
 {
   int err = place_partners(p);
 
+  H.prepared = *p;
+
   if (err == 0 && p->cache == PCB_CACHE_COLD)
     err = ensure_working_sets(p);
   if (err == 0)
@@ -206,11 +210,30 @@ static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
   w->events = w->lost = 0;
   w->seen = w->correct = w->truncated = 0;
   w->nested = w->nested_lost = w->overlaps = 0;
+  w->walk_cycles = 0;
+}
+
+uint64_t pcb_go_block_cycles(uint64_t ns, double ns_per_tick)
+{
+  double ticks_per_second = 1e9 / ns_per_tick;
+  uint64_t r = (uint64_t)((double)ns * ticks_per_second / 1e9);
+
+  return r ? r : 1;
+}
+
+uint64_t pcb_runner_rate(const struct pcb_point *p)
+{
+  if (p->rate != PCB_RATE_GO)
+    return p->rate;
+  return p->wl->rate_unit == PCB_RATE_CYCLES ? H.go_block_cycles
+                                             : PCB_GO_MEM_PROFILE_RATE;
 }
 
 void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
                       pcb_consume_fn consume)
 {
+  if (rate == PCB_RATE_POINT)
+    rate = pcb_runner_rate(p);
   for (int i = 0; i < p->threads; i++)
     reset_thread(&H.w[i], i, rate, consume);
 }
@@ -240,6 +263,12 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   atomic_store(&sh->started, 0);
   sh->spin_ns = pcb_runner_spin_ns(p);
   sh->waits = sh->parked = 0;
+  sh->cold = p->cache == PCB_CACHE_COLD;
+  atomic_flag_clear(&sh->walks.lock);
+  atomic_store(&sh->walks.seq, 0);
+  atomic_store(&sh->walks.done, 0);
+  atomic_store(&sh->walks.since_sum, 0);
+  atomic_store(&sh->walks.walking, 0);
   if (p->wl->begin)
     p->wl->begin(sh);
   for (int i = 0; i < p->threads; i++)
@@ -290,6 +319,8 @@ void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
   struct pcb_oracle *oracle = H.w[i].oracle;
 
   *w = (struct pcb_wl_thread){ .oracle = oracle };
+  if (rate == PCB_RATE_POINT)
+    rate = pcb_runner_rate(&H.prepared);
   reset_thread(w, i, rate, pcb_wl_consume_timed);
 }
 
@@ -326,7 +357,7 @@ void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
   struct pcb_wl_thread *w0 = &H.w[0];
   bool armed;
 
-  pcb_runner_reset(p, H.cfg->rate, pcb_wl_consume_timed);
+  pcb_runner_reset(p, PCB_RATE_POINT, pcb_wl_consume_timed);
   pcb_hist_reset(&H.hist);
   pcb_hist_reset(&H.event_hist);
   w0->event_hist = &H.event_hist;
@@ -376,6 +407,21 @@ static void describe_clock(void)
   pcb_gb_context("timer_floor_ns", buf);
 }
 
+/* Go's default rates as this machine resolves them (see runner.h). */
+static void describe_go_rates(void)
+{
+  char buf[32];
+
+  H.go_block_cycles = pcb_go_block_cycles(PCB_GO_BLOCK_NS,
+                                          H.clock.ns_per_tick);
+  snprintf(buf, sizeof(buf), "%d", PCB_GO_MEM_PROFILE_RATE);
+  pcb_gb_context("go_rate_malloc_bytes", buf);
+  snprintf(buf, sizeof(buf), "%d", PCB_GO_BLOCK_NS);
+  pcb_gb_context("go_rate_block_ns", buf);
+  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)H.go_block_cycles);
+  pcb_gb_context("go_rate_block_cycles", buf);
+}
+
 double pcb_runner_ns_per_tick(void)
 {
   return H.clock.ns_per_tick;
@@ -398,6 +444,7 @@ int pcb_runner_init(const struct pcb_config *c)
   if (err)
     return err;
   describe_clock();
+  describe_go_rates();
   pcb__runner_describe_spin(c);
   pthread_mutex_init(&H.sh.mu, NULL);
   pthread_cond_init(&H.sh.cv, NULL);

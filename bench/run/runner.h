@@ -28,7 +28,23 @@ struct pcb_point {
   int depth, frames, threads;
   enum pcb_place place;
   enum pcb_cache cache;
+  uint64_t rate;  /* an item of --rate: >= 1, or PCB_RATE_GO */
 };
+
+/* Go's default rates, which a rate:go point samples at: malloc at Go's
+ * MemProfileRate; block, mutex and lock at PCB_GO_BLOCK_NS of waiting,
+ * converted to cycles of the counter the workloads time waits with, as
+ * Go's SetBlockProfileRate converts ns to ticks (Go has no default block
+ * rate: its block profile is off until a program sets one; 10 us is what
+ * a continuous profiler has set in production). */
+#define PCB_GO_MEM_PROFILE_RATE 524288
+#define PCB_GO_BLOCK_NS 10000
+/* The rate p's threads sample at, in its workload's unit: its --rate
+ * item, or for rate:go, Go's default (needs pcb_runner_init). */
+uint64_t pcb_runner_rate(const struct pcb_point *p);
+/* Go's SetBlockProfileRate(ns): int64(ns * ticks per second / 1e9), at
+ * least 1, for a counter of ns_per_tick. */
+uint64_t pcb_go_block_cycles(uint64_t ns, double ns_per_tick);
 
 /* What the threads recorded since their last reset, summed.  A thread's
  * events are correct when its checking consumer saw exactly one capture
@@ -39,6 +55,8 @@ struct pcb_tally {
   uint64_t correct, truncated;
   uint64_t nested, nested_lost, overlaps;
   uint64_t waits, parked;     /* the ring's, where the workload counts */
+  uint64_t main_walk_cycles;  /* cold: walking on the measuring thread's
+                               * path (struct pcb_wl_thread) */
 };
 
 /* The quantiles of the latency pass written out whole, as counters
@@ -110,7 +128,8 @@ struct pcb_bucket_table *pcb_runner_buckets(void);
 /* Placement and registration for p; false (Google Benchmark told why)
  * if the point cannot run. */
 bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st);
-/* Every thread of p: counters cleared, sampling at `rate`, `consume`. */
+/* Every thread of p: counters cleared, sampling at `rate` (PCB_RATE_POINT:
+ * at p's own, pcb_runner_rate), `consume`. */
 void pcb_runner_reset(const struct pcb_point *p, uint64_t rate,
                       pcb_consume_fn consume);
 /* One run of p on all its threads: Google Benchmark's loop when st, else
@@ -126,7 +145,8 @@ int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
 
 /* Paired timing's arms: states of their own on the same threads.
  * arm_state: thread i's state for an arm, unregistered, its oracle the
- * thread's, sampling at `rate` into the bucket table.  call_on: fn(w, arg)
+ * thread's, sampling at `rate` (PCB_RATE_POINT: the rate of the point
+ * last prepared) into the bucket table.  call_on: fn(w, arg)
  * on thread i (prepared by pcb_runner_prepare).  run_arm: `count`
  * operations of the measuring thread with thread i's state arm[i], the
  * batch's first and last counter reads in *batch. */
@@ -147,7 +167,7 @@ double pcb_runner_ns_per_tick(void);
 double pcb_runner_clock_floor_ns(void);
 
 /* The passes.  check: --check-events events at rate 1 with the checking
- * consumer.  latency: --latency-events operations at the configured rate,
+ * consumer.  latency: --latency-events operations at the point's rate,
  * each timed, with `arm(p, true)` before and `arm(p, false)` after when
  * arm is given (it may refuse: the pass then runs without).  stack: the
  * three stack figures of one event. */

@@ -14,7 +14,8 @@ struct pcb_tally pcb_runner_tally(const struct pcb_point *p)
 {
   bool none = p->s->flags & PCB_F_NO_CAPTURE;
   struct pcb_tally t = { .main_events = pcb__runner_thread(0)->events,
-                          .waits = pcb__runner_shared()->waits, .parked = pcb__runner_shared()->parked };
+                          .waits = pcb__runner_shared()->waits, .parked = pcb__runner_shared()->parked,
+                          .main_walk_cycles = pcb__runner_thread(0)->walk_cycles };
 
   for (int i = 0; i < p->threads; i++) {
     const struct pcb_wl_thread *w = pcb__runner_thread(i);
@@ -103,6 +104,13 @@ void pcb_runner_counters(pcb_gb_state *st, const struct pcb_point *p,
   }
   if (t->waits > 0)
     counter(st, "parked", (double)t->parked / (double)t->waits);
+  /* cold: ns per iteration the measuring thread spent walking, or waiting
+   * on another thread's walk; the entry's time without them is the
+   * operations and the events, whatever the walks cost or how often the
+   * sampler fired */
+  if (p->cache == PCB_CACHE_COLD && iters > 0)
+    counter(st, "walk_ns", (double)t->main_walk_cycles *
+                           pcb_runner_ns_per_tick() / (double)iters);
 }
 
 /* Per placement, the spin budget block and mutex waits get, and why. */

@@ -45,7 +45,7 @@ static void matrix_body(pcb_gb_state *st, void *arg)
   pcb_progress_nth(e->name, "matrix", e->index, set->n);
   if (!pcb_runner_prepare(&e->p, st))
     return;
-  pcb_runner_reset(&e->p, cfg->rate, pcb_wl_consume_timed);
+  pcb_runner_reset(&e->p, PCB_RATE_POINT, pcb_wl_consume_timed);
   if (cfg->instructions) {  /* under callgrind: the probe's events alone */
     while (pcb_gb_keep_running_batch(st, ICOUNT_LOOP))
       continue;

@@ -166,9 +166,9 @@ static void storm_body(pcb_gb_state *st, void *arg)
   pcb_progress_nth(e->name, "storm", e->index, set->n);
   if (!pcb_runner_prepare(&e->p, st))
     return;
-  pcb_runner_reset(&e->p, cfg->rate, pcb_wl_consume_timed);
+  pcb_runner_reset(&e->p, PCB_RATE_POINT, pcb_wl_consume_timed);
   pcb_runner_run(&e->p, NULL, 100, false);
-  pcb_runner_reset(&e->p, cfg->rate, pcb_wl_consume_check);
+  pcb_runner_reset(&e->p, PCB_RATE_POINT, pcb_wl_consume_check);
   if (arm(&e->p, true) != 0) {
     pcb_gb_skip_with_error(st, "set-up failed: the profiling timer could "
                                "not be armed");

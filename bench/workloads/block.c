@@ -80,14 +80,72 @@ static inline __attribute__((always_inline)) void event(
     block_event(w, cycles);
 }
 
-/* Waits for the token, passes it on; returns the cycles waited. */
-static int64_t hand_off(struct pcb_wl_shared *sh, int me)
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static bool token_here(const struct pcb_handoff *h, int me)
+{
+  return atomic_load(&h->turn) == me || atomic_load(&h->stop);
+}
+
+/* Cold, where spinning can pay: a waiter keeps spinning while another
+ * thread walks, and for sh->spin_ns after the last walk ended, before the
+ * ring's own wait (which may park).  A walk stands for other memory
+ * traffic, not for a partner that went to sleep: a waiter parked through
+ * it would pay a futex wake-up (tens of microseconds on a VM) per walk,
+ * more than the event the entry measures. */
+static void wait_out_walks(struct pcb_wl_shared *sh, int me)
 {
   struct pcb_handoff *h = &ring_of(sh)->token;
-  uint64_t t0 = pcb_cycles();
-  bool mine = pcb_handoff_wait(h, me);
-  int64_t waited = (int64_t)(pcb_cycles() - t0);
+  uint64_t quiet = pcb_clock_read_mono();
 
+  while (!token_here(h, me)) {
+    uint64_t now = pcb_clock_read_mono();
+
+    if (atomic_load_explicit(&sh->walks.walking, memory_order_relaxed) > 0)
+      quiet = now;
+    else if (now - quiet >= sh->spin_ns)
+      return;
+    relax();
+  }
+}
+
+/* Waits for the token, passes it on; returns the cycles waited.  In a
+ * cold run the other threads' walks during the wait are left out of it
+ * and put in the thread's walk_cycles: a walk stands for other memory
+ * traffic between two events, not for waiting, and left in it would make
+ * every wait after a walk long enough to be sampled at any rate. */
+static int64_t hand_off(struct pcb_wl_shared *sh, struct pcb_wl_thread *w,
+                        int me)
+{
+  struct pcb_handoff *h = &ring_of(sh)->token;
+  uint64_t t0, t1, w0 = 0, w1 = 0;
+  bool mine;
+  int64_t waited;
+
+  if (sh->cold)
+    w0 = pcb_wl_walked(sh, &t0);
+  else
+    t0 = pcb_cycles();
+  if (sh->cold && sh->spin_ns > 0)
+    wait_out_walks(sh, me);
+  mine = pcb_handoff_wait(h, me);
+  if (sh->cold)
+    w1 = pcb_wl_walked(sh, &t1);
+  else
+    t1 = pcb_cycles();
+  waited = (int64_t)(t1 - t0);
+  if (w1 > w0) {
+    int64_t walked = (int64_t)(w1 - w0) < waited ? (int64_t)(w1 - w0)
+                                                 : waited;
+
+    waited -= walked;
+    w->walk_cycles += (uint64_t)walked;
+  }
   if (mine)
     pcb_handoff_pass(h, me);
   return waited;
@@ -110,7 +168,7 @@ static void block_end(struct pcb_wl_shared *sh)
 static inline __attribute__((always_inline)) void block_op(struct pcb_run *r,
                                                            bool timed)
 {
-  event(r->w, hand_off(r->sh, r->role), timed);
+  event(r->w, hand_off(r->sh, r->w, r->role), timed);
 }
 
 /* Trylocks for up to the spin budget, then the blocking lock (Go's
@@ -187,6 +245,7 @@ const struct pcb_workload pcb_workload_block = {
   .summary = "threads hand a token round a ring, spinning before they "
              "park (saveblockevent)",
   .min_threads = 2,
+  .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
   .loop = block_loop,
   .latency_loop = block_latency_loop,
@@ -202,6 +261,7 @@ const struct pcb_workload pcb_workload_mutex = {
   .summary = "threads contend for one mutex, spinning before they park; "
              "contended waits are events",
   .min_threads = 2,
+  .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
   .loop = mutex_loop,
   .latency_loop = mutex_latency_loop,

@@ -305,6 +305,7 @@ const struct pcb_workload pcb_workload_lock = {
   .summary = "runtime locks: stack taken at the contended unlock, recorded "
              "at the last (mLockProfile)",
   .min_threads = 2,
+  .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
   .loop = lock_loop,
   .latency_loop = lock_latency_loop,

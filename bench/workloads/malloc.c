@@ -94,6 +94,7 @@ const struct pcb_workload pcb_workload_malloc = {
   .name = "malloc",
   .summary = "allocate+free 64 B through a sampling wrapper (mProf_Malloc)",
   .min_threads = 1,
+  .rate_unit = PCB_RATE_BYTES,
   .real_time = false,
   .loop = malloc_loop,
   .latency_loop = malloc_latency_loop,

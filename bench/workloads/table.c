@@ -109,3 +109,60 @@ __attribute__((noinline)) void pcb_wl_walk(struct pcb_wl_thread *w)
     for (size_t j = start; j < lines; j += WALK_STRIDE)
       ws[j * WALK_LINE]++;
 }
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/* A walker's update of the walk clock: seq odd while the fields move. */
+static void clock_update(struct pcb_walk_clock *c, uint64_t done,
+                         uint64_t since_add, uint64_t since_sub, int walking)
+{
+  while (atomic_flag_test_and_set_explicit(&c->lock, memory_order_acquire))
+    relax();
+  atomic_fetch_add_explicit(&c->seq, 1, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  atomic_fetch_add_explicit(&c->done, done, memory_order_relaxed);
+  atomic_fetch_add_explicit(&c->since_sum, since_add, memory_order_relaxed);
+  atomic_fetch_sub_explicit(&c->since_sum, since_sub, memory_order_relaxed);
+  atomic_fetch_add_explicit(&c->walking, walking, memory_order_relaxed);
+  atomic_fetch_add_explicit(&c->seq, 1, memory_order_release);
+  atomic_flag_clear_explicit(&c->lock, memory_order_release);
+}
+
+__attribute__((noinline)) void pcb_wl_walk_between(struct pcb_run *r)
+{
+  struct pcb_walk_clock *c = &r->sh->walks;
+  uint64_t t0 = pcb_cycles(), t1;
+
+  clock_update(c, 0, t0, 0, 1);
+  pcb_wl_walk(r->w);
+  t1 = pcb_cycles();
+  clock_update(c, t1 - t0, 0, t0, -1);
+  r->w->walk_cycles += t1 - t0;
+}
+
+uint64_t pcb_wl_walked(struct pcb_wl_shared *sh, uint64_t *now)
+{
+  const struct pcb_walk_clock *c = &sh->walks;
+  uint64_t done, since, t, ongoing;
+  unsigned seq;
+  int n;
+
+  do {
+    seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+    done = atomic_load_explicit(&c->done, memory_order_relaxed);
+    since = atomic_load_explicit(&c->since_sum, memory_order_relaxed);
+    n = atomic_load_explicit(&c->walking, memory_order_relaxed);
+    t = pcb_cycles();
+    atomic_thread_fence(memory_order_acquire);
+  } while ((seq & 1) ||
+           seq != atomic_load_explicit(&c->seq, memory_order_relaxed));
+  *now = t;
+  /* a walk begun on another core may read a counter a little ahead */
+  ongoing = (uint64_t)n * t;
+  return done + (ongoing > since ? ongoing - since : 0);
+}

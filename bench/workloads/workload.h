@@ -62,10 +62,29 @@ struct pcb_wl_thread {
   struct pcb_hist *event_hist;
   const struct pcb_clock *event_clock;
   uint64_t event_ns_sum;
-  /* cold entries: this thread's own working set, walked between events */
+  /* cold entries: this thread's own working set, walked between events,
+   * and the cycles of walking on this thread's path since its reset: its
+   * own walks, and other threads' walks during its waits (which a wait
+   * workload leaves out of the wait it samples: pcb_wl_walked) */
   unsigned char *ws;
   size_t ws_bytes;
+  uint64_t walk_cycles;
   _Alignas(16) unsigned char own[PCB_WL_OWN_BYTES];  /* the workload's */
+};
+
+/* The walks of a cold run's threads as one clock: W(t), the cycles that
+ * all the run's threads together had spent walking their working sets by
+ * time t -- walks done, and the part so far of those in progress.  A wait
+ * from t0 to t1 overlapped W(t1) - W(t0) cycles of other threads' walks
+ * (a thread never walks while it waits).  A seqlock: a walker (one per
+ * event, rare) takes `lock` and makes `seq` odd while it updates; a reader
+ * retries until it read an even, unchanged `seq`. */
+struct pcb_walk_clock {
+  atomic_flag lock;
+  atomic_uint seq;
+  _Atomic uint64_t done;       /* cycles of walks finished */
+  _Atomic uint64_t since_sum;  /* start times of the walks in progress */
+  atomic_int walking;          /* walks in progress */
 };
 
 /* State shared by the threads of one run of a workload. */
@@ -79,6 +98,8 @@ struct pcb_wl_shared {
                           * once), chosen per placement by the runner */
   uint64_t waits, parked;  /* a workload's own account of its waits, for
                             * the `parked` counter (0: none kept) */
+  bool cold;             /* a cold run: its threads walk between events */
+  struct pcb_walk_clock walks;  /* cold: the threads' walks, for waits */
   /* the workload's, zeroed before each run */
   _Alignas(16) unsigned char own[PCB_WL_SHARED_OWN_BYTES];
 };
@@ -102,18 +123,24 @@ struct pcb_batch_time {
   uint64_t t0, t1;
 };
 
+/* What a workload's sampling rate counts (--rate): bytes allocated
+ * between samples (Go's MemProfileRate), or cycles of waiting (Go's
+ * blockprofilerate, in ticks). */
+enum pcb_rate_unit { PCB_RATE_BYTES, PCB_RATE_CYCLES };
+
 struct pcb_workload {
   const char *name;
   const char *summary;
   int min_threads;   /* threads a run needs (block: 2) */
+  enum pcb_rate_unit rate_unit;
   bool real_time;    /* measured in wall time (it blocks) */
   pcb_site_fn loop;  /* int loop(struct pcb_run *) */
   /* The same operations, `count` of them, each timed into run->hist: a
    * separate loop so the timed loop carries no per-event timing. */
   pcb_site_fn latency_loop;
-  /* Optional: the same two loops, each operation preceded by a walk of
-   * the thread's working set (pcb_wl_walk), for cold entries; a workload
-   * without them has no cold entries. */
+  /* Optional: the same two loops with a walk of the thread's working set
+   * (pcb_wl_walk) between two events (pcb_run_loop), for cold entries; a
+   * workload without them has no cold entries, and no rate:go ones. */
   pcb_site_fn cold_loop, cold_latency_loop;
   /* Optional: before a run's threads start (the shared room zeroed,
    * nthreads and spin_ns set), and after the measuring thread's loop
@@ -151,6 +178,15 @@ int pcb_wl_record_timed(struct pcb_wl_thread *w, const struct pcb_event *ev);
  * it is no part of the loop's frame. */
 void pcb_wl_walk(struct pcb_wl_thread *w);
 
+/* A walk between two events on r's thread (pcb_wl_walk), timed, into the
+ * run's walk clock and the thread's walk_cycles.  Noinline. */
+void pcb_wl_walk_between(struct pcb_run *r);
+
+/* The run's walk clock W(now) (struct pcb_walk_clock), *now read with it
+ * from pcb_cycles: a wait brackets itself with two reads and leaves the
+ * difference of W out of the wait it samples. */
+uint64_t pcb_wl_walked(struct pcb_wl_shared *sh, uint64_t *now);
+
 /* A cheap cycle counter for block times (rdtsc on x86-64). */
 uint64_t pcb_cycles(void);
 
@@ -187,24 +223,47 @@ static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
   pcb_hist_record(r->hist, pcb_clock_ns(r->clock, t1 - t0));
 }
 
+/* Events the thread's sampler has fired since its reset: recorded, or
+ * refused by the strategy.  Under `off` too: its sampler fires and its
+ * record call records nothing, so an `off` entry fires where the others
+ * do. */
+static inline uint64_t pcb_wl_fired(const struct pcb_wl_thread *w)
+{
+  return w->events + w->lost;
+}
+
 /* A workload's loop and latency loop around its one operation
  * op(r, timed) -- timed: the event alone is timed (the latency pass).
  * Always inlined into the workload's own noinline loops, where op and
  * cold are constants: each loop calls (and inlines) its op directly, as
  * if written out, so the loops' frames -- the event sites' callers --
- * keep their shape.  A cold loop walks the thread's working set before
- * each operation, outside the operation's timing.  A partner (role != 0)
- * counts itself started first. */
+ * keep their shape.  A partner (role != 0) counts itself started first.
+ *
+ * A cold loop walks the thread's working set between two events: before
+ * the first operation, and before each operation that follows one whose
+ * sampler fired (pcb_wl_fired), never inside an operation's timing.  At
+ * rate 1 every operation is an event, so every operation follows a walk;
+ * at Go's rates one operation in thousands is, and the walks are as
+ * rare, where a walk per operation would be most of the entry's time.
+ * `off` fires at the same operations as every strategy where the rate
+ * counts bytes (malloc: the same sampler and seed), so it walks as often,
+ * and its entry's time -- walks included -- is what the others' are read
+ * against.  Where the rate is in time (block) the fired operations depend
+ * on the waits, so each walk is timed (walk_cycles, the walk_ns counter)
+ * for the entry's time to be read without them. */
 static inline __attribute__((always_inline)) int pcb_run_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   int64_t left = r->count;
+  uint64_t walked_at = UINT64_MAX;  /* none yet: walk first */
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left)) {
-    if (cold)
-      pcb_wl_walk(r->w);
+    if (cold && pcb_wl_fired(r->w) != walked_at) {
+      walked_at = pcb_wl_fired(r->w);
+      pcb_wl_walk_between(r);
+    }
     op(r, false);
   }
   return 0;
@@ -213,11 +272,15 @@ static inline __attribute__((always_inline)) int pcb_run_loop(
 static inline __attribute__((always_inline)) int pcb_run_latency_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
+  uint64_t walked_at = UINT64_MAX;
+
   for (int64_t i = 0; i < r->count; i++) {
     uint64_t t0;
 
-    if (cold)
-      pcb_wl_walk(r->w);
+    if (cold && pcb_wl_fired(r->w) != walked_at) {
+      walked_at = pcb_wl_fired(r->w);
+      pcb_wl_walk_between(r);
+    }
     t0 = pcb_clock_read();
     op(r, true);
     pcb_run_timed(r, t0);

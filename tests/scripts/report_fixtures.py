@@ -22,6 +22,11 @@ a simple model so that tests know what the report must say:
   first_event      warm 60 ns; lazy's first + 100 ns (no noise)
   storm            guarded strategies correct = 1, the control 0.99
   churn (faults)   thread loses 100 registrations, lazy drops and recovers
+  go (go=True)     malloc cold at rate 1 (off 1000 ns, the others + 500 +
+                   2.5 * min(frames, depth); walk_ns 900) and at rate:go
+                   (GO_TIMES, walk_ns 40, one event per 8192 operations,
+                   event_ns_mean 2000 ns, off 100 ns), no noise; Go's rates
+                   in the context
 
 Keyword arguments change one thing each (see full()); tests use them to
 check that the report's findings follow the numbers.
@@ -144,14 +149,43 @@ def matrix_counters(s, d, f, over):
     return c
 
 
+# ns per operation of malloc at rate:go, depth 128, 200 frames (go=True)
+GO_TIMES = {"off": 50.0, "stack": 60.0, "thread": 55.0, "lazy": 52.5,
+            "thread_unguarded": 55.0}
+GO_CONTEXT = {"go_rate_malloc_bytes": "524288", "go_rate_block_ns": "10000",
+              "go_rate_block_cycles": "23000", "rate": "1,go"}
+
+
+def add_go(doc, strategies, go_times):
+    """malloc at rate 1 and at rate:go, cold (see the module doc)."""
+    for s in strategies:
+        for d in DEPTHS:
+            for f in FRAMES:
+                c = matrix_counters(s, d, f, {})
+                c.update(event_ns_mean=100.0 if s == "off" else 2000.0,
+                         event_ns_events=200.0, walk_ns=900.0)
+                one = 1000.0 + (0 if s == "off" else 500 + 2.5 * min(f, d))
+                doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold", one,
+                        c, noise=0)
+                c = dict(c, events_per_iter=1 / 8192, event_ns_events=0.0,
+                         walk_ns=40.0)
+                doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold/"
+                        "rate:go", go_times.get(s, 50.0) * (d + f) / 328,
+                        c, noise=0)
+
+
 def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
-         drop_counters=(), storm_control=0.99, strategies=STRATEGIES):
+         drop_counters=(), storm_control=0.99, strategies=STRATEGIES,
+         go=False, go_times=None):
     """One results document.  counters: {(s, d, f): {counter: value}} for
     malloc entries; times: {(s, d, f): factor} on malloc times; drop: entry
     names left out; drop_kinds: first name parts left out (heap, storm,
-    ...); drop_counters: counters removed from every row."""
+    ...); drop_counters: counters removed from every row; go: add cold and
+    rate:go malloc entries, go_times replacing GO_TIMES."""
     counters, times = counters or {}, times or {}
     doc = Doc(seed, reps)
+    if go:
+        add_go(doc, strategies, go_times or GO_TIMES)
     for s in strategies:
         for d in DEPTHS:
             for f in FRAMES:
@@ -220,7 +254,10 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
     for r in rows:
         for c in drop_counters:
             r.pop(c, None)
-    return {"context": context(), "benchmarks": rows}
+    ctx = context()
+    if go:
+        ctx.update(GO_CONTEXT)
+    return {"context": ctx, "benchmarks": rows}
 
 
 def write(path, doc):

@@ -133,6 +133,60 @@ class Base(unittest.TestCase):
                         for s in ss)
 
 
+class GoRatesTest(Base):
+    """The finding on Go's default rates: rate:go minus off per operation,
+    beside rate 1 cold, from the numbers; missing and one repetition said
+    as the other findings say them."""
+
+    GO = "cache:cold/rate:go"
+
+    def test_overhead_from_the_numbers(self):
+        text = self.findings(F.full(go=True))
+        self.assertIn("`malloc` (cache:cold/rate:go), at Go's default rate "
+                      "(MemProfileRate, one sample per 524,288 bytes "
+                      "allocated), caches cold between events, depth 128, "
+                      "200 frames", text)
+        self.assertIn("over `off` (10 ns per operation, walks excluded) is "
+                      "`stack` +10 ns (+100%), `thread` +5 ns (+50%) and "
+                      "`lazy` +2.5 ns (+25%) (beyond the spread of 3 "
+                      "repetitions", text)
+        self.assertIn("one event per 8,192 operations", text)
+        # 1900 ns more per event, one event per 8192 operations
+        self.assertIn("account for `stack` +0.232 ns (+2.3%)", text)
+        self.assertIn("At rate 1, cold, every operation an event (`off` "
+                      "100 ns, walks excluded): `stack` +820 ns (+820%)", text)
+
+    def test_without_walk_figures(self):
+        # files without walk_ns: the entries' times, walks included
+        text = self.findings(F.full(go=True, drop_counters=("walk_ns",)))
+        self.assertIn("over `off` (50 ns per operation, walks included) is "
+                      "`stack` +10 ns (+20%), `thread` +5 ns (+10%) and "
+                      "`lazy` +2.5 ns (+5%)", text)
+
+    def test_follows_the_numbers(self):
+        text = self.findings(F.full(go=True, go_times=dict(
+            F.GO_TIMES, stack=75.0)))
+        self.assertIn("`stack` +25 ns (+250%)", text)
+
+    def test_one_repetition_cannot_tell(self):
+        text = self.findings(F.full(go=True, reps=1))
+        self.assertIn("`lazy` +2.5 ns (+25%) (cannot tell: one repetition",
+                      text)
+
+    def test_missing(self):
+        self.assertNotIn("Go's default rate", self.findings(F.full()))
+        no_off = self.findings(F.full(go=True, drop=[
+            f"malloc/off/depth:{d}/frames:{f}/{self.GO}"
+            for d in F.DEPTHS for f in F.FRAMES]))
+        self.assertIn("200 frames: overhead over `off` not measured in this "
+                      "run", no_off)
+        no_one = self.findings(F.full(go=True, drop=[
+            f"malloc/{s}/depth:{d}/frames:{f}/cache:cold"
+            for s in F.STRATEGIES for d in F.DEPTHS for f in F.FRAMES]))
+        self.assertIn("At rate 1, cold (`malloc` (cache:cold)): not measured "
+                      "in this run", no_one)
+
+
 class FullReportTest(Base):
     """One complete run: every section, table and plot, from the file."""
 

@@ -419,6 +419,21 @@ class NameTest(unittest.TestCase):
             "malloc/stack/depth:32/frames:16").params)
 
 
+class RateNameTest(unittest.TestCase):
+    """The rate part of entry names: /rate:N, /rate:go after /cache:cold,
+    none at rate 1 (names written before the rate axis read as rate 1)."""
+
+    def test_rates_read_back(self):
+        n = "block/off/depth:128/frames:8/threads:2/place:cross_core/" \
+            "cache:cold/rate:go/real_time"
+        self.assertEqual(pcblib.rate_of(n), "go")
+        self.assertEqual(pcblib.cache_of(n), "cold")
+        self.assertEqual(pcblib.entry_name(n), n[:-len("/real_time")])
+        self.assertEqual(pcblib.rate_of(
+            "malloc/stack/depth:32/frames:16/rate:524288"), 524288)
+        self.assertEqual(pcblib.rate_of("malloc/stack/depth:32/frames:16"), 1)
+
+
 class ThreadsKeyTest(unittest.TestCase):
     """The workload's thread count is the counter `workload_threads`; files
     from before it was renamed repeat GB's `threads` key in a row."""
