@@ -357,10 +357,11 @@ void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f)
   pcb_stack_figures(&H.w[0], p->wl, p->frames, &f->stack);
 }
 
-int pcb_runner_probe(const struct pcb_point *p, int64_t count)
+int pcb_runner_probe(const struct pcb_point *p, int64_t warm, int64_t count)
 {
   reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
-  return pcb_probe_events(&H.w[0], p->wl, p->frames, count);
+  return pcb_probe_events(&H.w[0], p->wl, p->frames, warm, count,
+                          p->cache == PCB_CACHE_COLD);
 }
 
 static void describe_clock(void)
