@@ -289,7 +289,10 @@ void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
 {
   struct pcb_oracle *oracle = H.w[i].oracle;
 
-  *w = (struct pcb_wl_thread){ .oracle = oracle };
+  /* the thread's own working set, if the point is cold: every arm walks
+   * the same one (pcb_runner_prepare allocated it) */
+  *w = (struct pcb_wl_thread){ .oracle = oracle, .ws = H.w[i].ws,
+                               .ws_bytes = H.w[i].ws_bytes };
   reset_thread(w, i, rate, pcb_wl_consume_timed);
 }
 

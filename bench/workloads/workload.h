@@ -98,8 +98,13 @@ struct pcb_run {
   struct pcb_batch_time *batch;
 };
 
+/* A paired batch's time.  Warm: t0 and t1, read as the first operation
+ * starts and the last ends.  Cold: op_ticks, the sum over operations of
+ * the counter read around each operation alone, after its walk -- the
+ * walk is the same for every arm and would be most of t1 - t0. */
 struct pcb_batch_time {
   uint64_t t0, t1;
+  uint64_t op_ticks;
 };
 
 struct pcb_workload {
@@ -193,19 +198,29 @@ static inline void pcb_run_timed(struct pcb_run *r, uint64_t t0)
  * cold are constants: each loop calls (and inlines) its op directly, as
  * if written out, so the loops' frames -- the event sites' callers --
  * keep their shape.  A cold loop walks the thread's working set before
- * each operation, outside the operation's timing.  A partner (role != 0)
- * counts itself started first. */
+ * each operation, outside the operation's timing; in a paired batch it
+ * also reads the counter around each operation alone, into op_ticks (one
+ * call of op either way, so the event site has one caller).  A partner
+ * (role != 0) counts itself started first. */
 static inline __attribute__((always_inline)) int pcb_run_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   int64_t left = r->count;
+  bool each = cold && r->batch != NULL;
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left)) {
-    if (cold)
+    uint64_t t0 = 0;
+
+    if (cold) {
       pcb_wl_walk(r->w);
+      if (each)
+        t0 = pcb_clock_read();
+    }
     op(r, false);
+    if (each)
+      r->batch->op_ticks += pcb_clock_read() - t0;
   }
   return 0;
 }
