@@ -129,7 +129,8 @@ int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
  * thread's, sampling at `rate` into the bucket table.  call_on: fn(w, arg)
  * on thread i (prepared by pcb_runner_prepare).  run_arm: `count`
  * operations of the measuring thread with thread i's state arm[i], the
- * batch's first and last counter reads in *batch. */
+ * batch's first and last counter reads in *batch (and, at a cold point,
+ * the sum of each operation's own reads, walk excluded, in op_ticks). */
 void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate);
 int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
                        void *arg);
