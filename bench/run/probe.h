@@ -13,6 +13,8 @@
  * runs outside the event sites, so callgrind counts none of its
  * instructions or misses; but its simulated caches see every access, so
  * the event meets caches from which the walk evicted what it needs.
+ * The counted events' per-thread heap buffer starts on a cache line
+ * (probe.c says why); the strategy's own is given back afterwards.
  */
 #ifndef PCBENCH_PROBE_H
 #define PCBENCH_PROBE_H
