@@ -49,7 +49,13 @@ CYCLE_L1, CYCLE_LL = 5, 35
 # The simulated caches: one fixed geometry (size, ways, line), not the
 # host's, so that miss counts are the same on every machine -- the L1s of
 # a common x86-64 core and an 8 MiB last level.
-CACHES = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"]
+LL_BYTES = 8 << 20
+CACHES = ["--I1=32768,8,64", "--D1=32768,8,64", f"--LL={LL_BYTES},16,64"]
+# A cold entry's working set under callgrind: twice the simulated last
+# level, so that one walk (every line once) leaves none of the event's
+# lines in any simulated cache -- fixed, like the geometry, so that cold
+# miss counts do not depend on the host's L2 (pcbench's own default).
+COLD_WORKING_SET = 2 * LL_BYTES
 SUM_TOLERANCE = 0.01
 
 

@@ -27,6 +27,7 @@ kept in the tables).  Names are parsed by pcblib.parse_name.
 Also here: number formats shared by tables, findings and the fleet model,
 and the noise-aware comparison of two timings (same()).
 """
+import glob
 import math
 import os
 import re
@@ -68,6 +69,7 @@ class Run:
         self.churn, self.thread_start, self.first_event = {}, {}, {}
         self.heap, self.floor, self.other = {}, {}, []
         self.paired = {}  # (workload, variant) -> {(depth, frames): figs}
+        self.counts = None  # callgrind miss counts: attach_counts()
         self.strategies = []
         FLAGS.update(pcblib.strategy_flags(res.context))
         for name, figs in res.runs.items():
@@ -367,6 +369,52 @@ def _guarded(res):
     ctx = {k: guard(v) for k, v in res.context.items()}
     return pcblib.Results(guard(res.path), ctx,
                           {guard(n): figs for n, figs in res.runs.items()})
+
+
+MISS_FIGS = ("d1_misses", "ll_misses")
+
+
+def _has_misses(run):
+    return any(MISS_FIGS[0] in figs for m in run.matrix.values()
+               for figs in m.values())
+
+
+def _same_commit_ci(run):
+    """A bench-ci results file beside run's folder (results/runs/*-ci-*)
+    written from the same commit, newest first, or None."""
+    folder = os.path.dirname(os.path.abspath(run.path))
+    runs = os.path.dirname(folder)
+    commit = run.context.get("git_commit")
+    if os.path.basename(runs) != "runs" or not commit:
+        return None
+    for d in sorted(glob.glob(os.path.join(runs, "*-ci-*")), reverse=True):
+        p = os.path.join(d, "results.json")
+        if os.path.abspath(d) == folder or not os.path.isfile(p):
+            continue
+        try:
+            res = pcblib.load_results(p, counters=True)
+        except pcblib.BadInput:
+            continue
+        if res.context.get("git_commit") == commit:
+            return p
+    return None
+
+
+def attach_counts(runs, path=None):
+    """run.counts: the Run whose matrix carries callgrind's per-event miss
+    counts (make bench-ci) for run -- run itself when its entries carry
+    them, else the file given (--counts), else a bench-ci file of the
+    same commit beside it; None when there is none.  Raises BadInput for
+    a given file that cannot be read."""
+    given = load([path], ["counts"])[0] if path else None
+    for run in runs:
+        if _has_misses(run):
+            run.counts = run
+        elif given is not None:
+            run.counts = given
+        else:
+            found = _same_commit_ci(run)
+            run.counts = load([found], ["counts"])[0] if found else None
 
 
 def load(paths, labels):

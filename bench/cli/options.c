@@ -179,7 +179,8 @@ const struct pcb_option pcb_options[] = {
             "95% interval (the figures to compare strategies by)" },
   { .name = "--rounds", .type = PCB_OPT_INT, .off = AT(rounds),
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
-    .help = "rounds of each paired entry: samples of every ratio" },
+    .help = "rounds of each paired entry: samples of every ratio\n"
+            "(a cold entry's: at most 200)" },
   { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
     .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
     .help = "instruction-count mode, for running under callgrind\n"

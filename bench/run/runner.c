@@ -318,7 +318,10 @@ void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
 {
   struct pcb_oracle *oracle = H.w[i].oracle;
 
-  *w = (struct pcb_wl_thread){ .oracle = oracle };
+  /* the thread's own working set, if the point is cold: every arm walks
+   * the same one (pcb_runner_prepare allocated it) */
+  *w = (struct pcb_wl_thread){ .oracle = oracle, .ws = H.w[i].ws,
+                               .ws_bytes = H.w[i].ws_bytes };
   if (rate == PCB_RATE_POINT)
     rate = pcb_runner_rate(&H.prepared);
   reset_thread(w, i, rate, pcb_wl_consume_timed);
@@ -388,10 +391,11 @@ void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f)
   pcb_stack_figures(&H.w[0], p->wl, p->frames, &f->stack);
 }
 
-int pcb_runner_probe(const struct pcb_point *p, int64_t count)
+int pcb_runner_probe(const struct pcb_point *p, int64_t warm, int64_t count)
 {
   reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
-  return pcb_probe_events(&H.w[0], p->wl, p->frames, count);
+  return pcb_probe_events(&H.w[0], p->wl, p->frames, warm, count,
+                          p->cache == PCB_CACHE_COLD);
 }
 
 static void describe_clock(void)

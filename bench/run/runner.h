@@ -149,7 +149,8 @@ int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
  * last prepared) into the bucket table.  call_on: fn(w, arg)
  * on thread i (prepared by pcb_runner_prepare).  run_arm: `count`
  * operations of the measuring thread with thread i's state arm[i], the
- * batch's first and last counter reads in *batch. */
+ * batch's first and last counter reads in *batch (and, at a cold point,
+ * the sum of each operation's own reads, walk excluded, in op_ticks). */
 void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate);
 int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
                        void *arg);
@@ -175,9 +176,11 @@ void pcb_runner_check(const struct pcb_point *p, struct pcb_point_figs *f);
 typedef int (*pcb_runner_arm_fn)(const struct pcb_point *p, bool on);
 void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
                         struct pcb_point_figs *f);
-/* instruction mode: `count` events of the point's workload on the
- * measuring thread alone, at rate 1 (run/probe.h). */
-int pcb_runner_probe(const struct pcb_point *p, int64_t count);
+/* instruction mode: `warm` events of the point's workload on the
+ * measuring thread alone, at rate 1, callgrind's counters zeroed, then
+ * `count` more, each after a walk of the working set if the point is cold
+ * (run/probe.h). */
+int pcb_runner_probe(const struct pcb_point *p, int64_t warm, int64_t count);
 void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f);
 
 /* The counters of one timed run (t) with the point's figures (f). */

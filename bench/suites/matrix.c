@@ -8,8 +8,9 @@
  * In instruction-count mode nothing is timed or checked: the event probe
  * raises ICOUNT_WARM events (the first event's one-off work: a lazy
  * buffer, a new bucket), the counters are zeroed, the probe raises
- * --instructions events on the measuring thread alone, and callgrind
- * dumps them under the entry's name.  Callgrind collects only inside the
+ * --instructions events on the measuring thread alone (in a cold entry
+ * each after a walk of the working set, which callgrind simulates but
+ * does not count), and callgrind dumps them under the entry's name.  Callgrind collects only inside the
  * event sites (scripts/bench-ci), so every event of every workload --
  * block, mutex and lock included -- costs the same instructions, and no
  * partner's hand-off or spin is in the count or in the run's duration.
@@ -29,9 +30,7 @@ enum { ICOUNT_WARM = 64, ICOUNT_LOOP = 64 };
 
 static void count_events(struct pcb_point_entry *e)
 {
-  pcb_runner_probe(&e->p, ICOUNT_WARM);
-  PCB_ICOUNT_ZERO();
-  pcb_runner_probe(&e->p, cfg->instructions);
+  pcb_runner_probe(&e->p, ICOUNT_WARM, cfg->instructions);
   PCB_ICOUNT_DUMP(e->name);
 }
 

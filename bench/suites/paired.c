@@ -1,7 +1,7 @@
 /*
- * paired/<workload>/depth:D/frames:F[/threads:T][/place:P] -- the run's
- * strategies timed side by side (--paired), the figures to compare them
- * by; warm points only.
+ * paired/<workload>/depth:D/frames:F[/threads:T][/place:P][/cache:cold]
+ * -- the run's strategies timed side by side (--paired), the figures to
+ * compare them by.
  *
  * Model (docs/design.md, "Paired timing"): separate entries are timed
  * seconds or minutes apart, and on a shared machine the drift between
@@ -22,9 +22,14 @@
  *
  * Invariants: a batch's time is read by the measuring thread's loop
  * driver as its first operation starts and its last one ends, so neither
- * the descent to the event site nor the partners' start is in it; all
- * arms of a round run the same number of operations; nothing is
- * allocated or printed between a batch's two reads.
+ * the descent to the event site nor the partners' start is in it -- or,
+ * at a cold point, around each operation alone, the walk of the working
+ * set between operations excluded (paired_batch.c says why); all arms of
+ * a round run the same number of operations; nothing is allocated or
+ * printed between a batch's reads.
+ *
+ * Cold points run fewer rounds (COLD_ROUNDS at most): each operation
+ * follows a walk of the working set, so a round costs milliseconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +41,10 @@
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
 #include "run/runner.h"
+#include "suites/paired_batch.h"
 #include "suites/suite.h"
 
-enum { MAX_ARMS = PCB_LIST_MAX + 1, MIN_BATCH = 16, MAX_BATCH = 1 << 20 };
-/* A batch lasts at least this long: short enough that drift is common to
- * a round, long enough that a preemption is one round's outlier. */
-#define BATCH_NS_MIN 20000.0
+enum { MAX_ARMS = PCB_LIST_MAX + 1, COLD_ROUNDS = 200 };
 
 /* An arm: a strategy with a state of its own on every thread.  The
  * measuring thread's state moves, each round, to a fresh offset within
@@ -62,6 +65,7 @@ struct pentry {
   char name[160];
   struct pcb_point p;       /* p.s: the first arm's */
   int index;
+  int rounds;               /* samples of every ratio */
   bool faster_than_off;     /* a physics check failed (verdicts) */
   char why[160];
 };
@@ -191,57 +195,14 @@ static int arms_setup(const struct pcb_point *p)
   return err;
 }
 
-struct batch {
-  const struct pcb_point *p;
-  struct arm *arm;
-  int64_t iters;
-  struct pcb_batch_time t;
-};
-
-static void batch_run(void *arg)
-{
-  struct batch *b = arg;
-
-  pcb_runner_run_arm(b->p, b->arm->ptr, b->iters, &b->t);
-}
-
-/* One batch of arm below a fresh stack offset; ns per operation. */
-static double batch_ns(const struct pcb_point *p, struct arm *arm,
-                       int64_t iters)
-{
-  struct batch b = { p, arm, iters, { 0, 0 } };
-  struct pcb_layout lay;
-
-  pcb_layout_draw(&P.rng, &lay);
-  pcb_layout_call(lay.stack_offset, batch_run, &b);
-  return (double)(b.t.t1 - b.t.t0) * pcb_runner_ns_per_tick() /
-         (double)iters;
-}
-
-/* Operations per batch: the reads of the clock under 0.5% of a batch of
- * the cheapest arm, and every batch at least BATCH_NS_MIN long. */
+/* Operations per batch (paired_batch.c), every arm warmed up. */
 static int64_t calibrate(const struct pcb_point *p)
 {
-  double fastest = 0;
-  uint64_t iters = MIN_BATCH;
+  struct pcb_wl_thread *const *arms[MAX_ARMS];
 
-  for (int a = 0; a < P.narms; a++) {
-    double ns = batch_ns(p, &P.arms[a], 256);  /* warms it up too */
-
-    ns = batch_ns(p, &P.arms[a], 256);
-    if (a == 0 || ns < fastest)
-      fastest = ns;
-  }
-  if (fastest <= 0)
-    fastest = 1;
-  if (pcb_batch_iters(pcb_runner_clock_floor_ns(), fastest, MAX_BATCH,
-                      &iters) != 0)
-    iters = MAX_BATCH;
-  if ((double)iters * fastest < BATCH_NS_MIN)
-    iters = (uint64_t)(BATCH_NS_MIN / fastest) + 1;
-  if (iters < MIN_BATCH)
-    iters = MIN_BATCH;
-  return iters > MAX_BATCH ? MAX_BATCH : (int64_t)iters;
+  for (int a = 0; a < P.narms; a++)
+    arms[a] = P.arms[a].ptr;
+  return pcb__paired_batch_iters(p, arms, P.narms, &P.rng);
 }
 
 /* One round: every arm once, in a fresh random order; its time, in s. */
@@ -258,7 +219,7 @@ static double round_run(const struct pcb_point *p, int r)
   for (int k = 0; k < P.narms; k++) {
     struct arm *arm = &P.arms[order[k]];
 
-    arm->ns[r] = batch_ns(p, arm, P.iters);
+    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng);
     total += arm->ns[r] * (double)P.iters;
   }
   return total * 1e-9;
@@ -288,7 +249,7 @@ static void ratio_counters(pcb_gb_state *st, struct pentry *e, int a,
 {
   struct pcb_paired s;
 
-  if (pcb_paired_summarise(P.arms[ref].ns, P.arms[a].ns, (size_t)cfg->rounds,
+  if (pcb_paired_summarise(P.arms[ref].ns, P.arms[a].ns, (size_t)e->rounds,
                            PCB_PAIRED_ALPHA, scratch, &s) != 0)
     return;
   pair_counter(st, "%s_over_%s", a, ref, s.ratio.median);
@@ -308,7 +269,7 @@ static void ratio_counters(pcb_gb_state *st, struct pentry *e, int a,
 
 static void report(pcb_gb_state *st, struct pentry *e)
 {
-  double *scratch = malloc(sizeof(double) * (size_t)cfg->rounds);
+  double *scratch = malloc(sizeof(double) * (size_t)e->rounds);
   int off = arm_find("off"), stack = arm_find("stack");
 
   if (scratch == NULL)
@@ -317,8 +278,8 @@ static void report(pcb_gb_state *st, struct pentry *e)
     char key[64];
     struct pcb_median_ci m;
 
-    memcpy(scratch, P.arms[a].ns, sizeof(double) * (size_t)cfg->rounds);
-    if (pcb_median_ci(scratch, (size_t)cfg->rounds, PCB_PAIRED_ALPHA, &m) == 0) {
+    memcpy(scratch, P.arms[a].ns, sizeof(double) * (size_t)e->rounds);
+    if (pcb_median_ci(scratch, (size_t)e->rounds, PCB_PAIRED_ALPHA, &m) == 0) {
       snprintf(key, sizeof(key), "%s_ns", P.arms[a].label);
       pcb_gb_counter(st, key, m.median, PCB_GB_PLAIN);
     }
@@ -330,7 +291,7 @@ static void report(pcb_gb_state *st, struct pentry *e)
                        strcmp(P.arms[a].label, "lazy") == 0))
       ratio_counters(st, e, a, stack, scratch);
   ratio_counters(st, e, P.narms - 1, P.twin_of, scratch);
-  pcb_gb_counter(st, "rounds", cfg->rounds, PCB_GB_PLAIN);
+  pcb_gb_counter(st, "rounds", e->rounds, PCB_GB_PLAIN);
   pcb_gb_counter(st, "batch_ops", (double)P.iters, PCB_GB_PLAIN);
   free(scratch);
 }
@@ -362,11 +323,15 @@ static int add_entry(const struct pcb_point *p, void *arg)
   struct pentry *e = &entries[nentries];
 
   (void)arg;
-  /* one entry per point, all arms; warm only: a cold operation's time is
-   * mostly its walk of the working set, which would dilute every ratio */
-  if (p->s != cfg->strategies[0] || p->cache == PCB_CACHE_COLD)
+  /* one entry per point, all arms (a cold point's batches time the
+   * operations alone: paired_batch.c); rate 1 only: a batch of a few
+   * operations at Go's rates holds no event */
+  if (p->s != cfg->strategies[0] || p->rate != 1)
     return 0;
-  *e = (struct pentry){ .p = *p, .index = nentries++ };
+  *e = (struct pentry){ .p = *p, .index = nentries++,
+                        .rounds = p->cache == PCB_CACHE_COLD &&
+                                  cfg->rounds > COLD_ROUNDS ? COLD_ROUNDS
+                                                            : cfg->rounds };
   return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 
@@ -385,7 +350,7 @@ static int paired_setup(const struct pcb_config *c)
     return err;
   for (int i = 0; i < nentries; i++) {
     struct pcb_gb_opts o = { .manual_time = true, .repetitions = 1,
-                             .iterations = c->rounds };
+                             .iterations = entries[i].rounds };
 
     pcb_gb_register(entries[i].name, paired_body, &entries[i], &o);
   }

@@ -119,8 +119,13 @@ struct pcb_run {
   struct pcb_batch_time *batch;
 };
 
+/* A paired batch's time.  Warm: t0 and t1, read as the first operation
+ * starts and the last ends.  Cold: op_ticks, the sum over operations of
+ * the counter read around each operation alone, after its walk -- the
+ * walk is the same for every arm and would be most of t1 - t0. */
 struct pcb_batch_time {
   uint64_t t0, t1;
+  uint64_t op_ticks;
 };
 
 /* What a workload's sampling rate counts (--rate): bytes allocated
@@ -250,21 +255,31 @@ static inline uint64_t pcb_wl_fired(const struct pcb_wl_thread *w)
  * and its entry's time -- walks included -- is what the others' are read
  * against.  Where the rate is in time (block) the fired operations depend
  * on the waits, so each walk is timed (walk_cycles, the walk_ns counter)
- * for the entry's time to be read without them. */
+ * for the entry's time to be read without them.  In a paired batch the
+ * loop also reads the counter around each operation alone, into
+ * op_ticks (one call of op either way, so the event site has one
+ * caller). */
 static inline __attribute__((always_inline)) int pcb_run_loop(
     struct pcb_run *r, void (*op)(struct pcb_run *, bool), bool cold)
 {
   int64_t left = r->count;
   uint64_t walked_at = UINT64_MAX;  /* none yet: walk first */
+  bool each = cold && r->batch != NULL;
 
   if (r->role != 0)
     atomic_fetch_add(&r->sh->started, 1);
   while (pcb_run_more(r, &left)) {
+    uint64_t t0 = 0;
+
     if (cold && pcb_wl_fired(r->w) != walked_at) {
       walked_at = pcb_wl_fired(r->w);
       pcb_wl_walk_between(r);
     }
+    if (each)
+      t0 = pcb_clock_read();
     op(r, false);
+    if (each)
+      r->batch->op_ticks += pcb_clock_read() - t0;
   }
   return 0;
 }

@@ -271,3 +271,50 @@ def variant(doc, **context_changes):
     out = copy.deepcopy(doc)
     out["context"].update(context_changes)
     return out
+
+
+# Warm vs cold: paired entries at malloc depth 128, 200 frames, warm and
+# cold, and bench-ci's simulated misses per event, warm and cold.  Each
+# difference is (median, lo, hi) in ns.
+COLD_OVER_OFF = {"stack": (1100.0, 1050.0, 1150.0),
+                 "thread": (1180.0, 1120.0, 1240.0),
+                 "lazy": (1120.0, 1060.0, 1180.0)}
+WARM_OVER_OFF = {"stack": (540.0, 535.0, 545.0),
+                 "thread": (542.0, 537.0, 547.0),
+                 "lazy": (541.0, 536.0, 546.0)}
+COLD_OVER_STACK = {"thread": (60.0, -20.0, 140.0),
+                   "lazy": (25.0, -55.0, 105.0),
+                   "stack_twin": (-10.0, -90.0, 70.0)}
+MISSES = {"off": (0.0, 14.0), "stack": (0.001, 87.0),
+          "thread": (0.0, 88.0), "lazy": (0.0, 88.0)}
+
+
+def _diffs(c, over, ref):
+    for arm, (m, lo, hi) in over.items():
+        k = f"{arm}_minus_{ref}_ns"
+        c.update({k: m, k + "_lo": lo, k + "_hi": hi})
+
+
+def paired_cold(cold_over_stack=None):
+    """A paired-only results document, warm and cold entries."""
+    doc = Doc(3, 1)
+    for cache, over in (("", WARM_OVER_OFF), ("/cache:cold", COLD_OVER_OFF)):
+        c = {"rounds": 200.0, "batch_ops": 8.0}
+        _diffs(c, over, "off")
+        _diffs(c, {k: (v[0] / 100, v[1] / 100, v[2] / 100) for k, v in
+                   COLD_OVER_STACK.items()} if not cache else
+               (cold_over_stack or COLD_OVER_STACK), "stack")
+        doc.add(f"paired/malloc/depth:128/frames:200{cache}/iterations:200"
+                "/repeats:1/manual_time", 1e6, c, noise=0)
+    return {"context": context(), "benchmarks": doc.rows}
+
+
+def cold_counts(misses=None):
+    """A bench-ci-like document: D1/LL misses per event, warm and cold."""
+    doc = Doc(4, 1)
+    for s, (warm, cold) in (misses or MISSES).items():
+        for cache, v in (("", warm), ("/cache:cold", cold)):
+            doc.add(f"malloc/{s}/depth:128/frames:200{cache}", 100.0,
+                    {"instructions": 3700.0, "d1_misses": v,
+                     "ll_misses": v}, noise=0)
+    return {"context": context(), "benchmarks": doc.rows}

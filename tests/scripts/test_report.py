@@ -466,6 +466,62 @@ class Anatomy(Base):
             pcblib.load_results(self.fixture("neg.json", doc))
 
 
+class WarmCold(Base):
+    """The warm-vs-cold finding: the paired cold differences with their
+    intervals, and callgrind's misses per event from a bench-ci file
+    (given, or of the same commit beside the run), computed from them."""
+
+    def sentences(self, md):
+        sec = md.split("### Warm vs cold", 1)
+        self.assertEqual(len(sec), 2, "no warm-vs-cold finding")
+        return sec[1].split("\n### ", 1)[0]
+
+    def test_paired_cold_and_misses(self):
+        run = self.fixture("pc.json", F.paired_cold())
+        counts = self.fixture("cc.json", F.cold_counts())
+        code, md, _ = self.report(run, "--counts", counts)
+        self.assertEqual(code, 0)
+        text = self.sentences(md)
+        fmt = report_model.fmt_dns
+        for s, (m, lo, hi) in F.COLD_OVER_OFF.items():
+            w = F.WARM_OVER_OFF[s]
+            self.assertIn(f"`{s}` {fmt(w[0])} \\[{fmt(w[1])}, {fmt(w[2])}"
+                          f"\\] → {fmt(m)} \\[{fmt(lo)}, {fmt(hi)}\\]",
+                          text)
+        t = F.COLD_OVER_STACK["thread"]
+        self.assertIn(f"`thread` − `stack` {fmt(t[0])} \\[{fmt(t[1])}, "
+                      f"{fmt(t[2])}\\]", text)
+        self.assertIn("placement does not matter measurably once caches "
+                      "are cold (every interval holds 0)", text)
+        self.assertIn("D1 warm → cold: `off` 0 → 14 (LL 0 → 14), `stack` "
+                      "0.001 → 87 (LL 0.001 → 87), `thread` 0 → 88", text)
+
+    def test_verdict_follows_the_intervals(self):
+        moved = dict(F.COLD_OVER_STACK, lazy=(300.0, 210.0, 390.0))
+        run = self.fixture("pc2.json", F.paired_cold(moved))
+        code, md, _ = self.report(run)
+        text = self.sentences(md)
+        self.assertIn("placement matters once caches are cold: `lazy` "
+                      "differs from `stack`", text)
+        self.assertNotIn("Simulated cache misses", text)
+
+    def test_counts_of_the_same_commit_beside_the_run(self):
+        runs = os.path.join(self.tmp, "results", "runs")
+        mine = os.path.join(runs, "20260102T030405Z-fixture0001-x")
+        ci = os.path.join(runs, "20260102T040000Z-fixture0001-ci-y")
+        other = os.path.join(runs, "20260102T050000Z-other-ci-z")
+        for d in (mine, ci, other):
+            os.makedirs(d)
+        F.write(os.path.join(mine, "results.json"), F.paired_cold())
+        F.write(os.path.join(ci, "results.json"), F.cold_counts())
+        F.write(os.path.join(other, "results.json"), F.variant(
+            F.cold_counts({"stack": (0.0, 999.0)}), git_commit="other"))
+        code, md, _ = self.report(os.path.join(mine, "results.json"))
+        text = self.sentences(md)
+        self.assertIn("`stack` 0.001 → 87", text)
+        self.assertNotIn("999", text)
+
+
 class TwoFiles(Base):
     def test_side_by_side(self):
         key = ("stack", 128, 200)
