@@ -9,18 +9,15 @@ test with enough repetitions, else whether the min-max ranges overlap).
 Candidates are the strategies other than the baseline and the negative
 controls; controls appear only in the correctness findings.
 """
-import os
-
 import numpy as np
 
 import pcblib
+import report_coldwarm
 import report_gorate
 import report_model as M
 
 
-def candidates(run):
-    return [s for s in M.strategies([run])
-            if s != M.BASELINE and not M.is_control(s)]
+candidates = M.candidates
 
 
 def primary(run):
@@ -32,28 +29,8 @@ def primary(run):
     return groups[0] if groups else None
 
 
-def listing(parts):
-    parts = list(parts)
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def code(s):
-    return f"`{s}`"
-
-
-where = M.group_title  # `malloc`, or `block` (threads:2/place:cross_core)
-
-
-def deepest(run, g):
-    """(depths, frames) measured in group g, each sorted."""
-    keys = list(run.matrix.get(g, {}))
-    return M.axis(keys, 1), M.axis(keys, 2)
-
-
-def fig_at(run, g, s, d, f, name):
-    return M.med(run.matrix.get(g, {}).get((s, d, f)), name)
+listing, code, where = M.listing, M.code, M.group_title
+deepest, fig_at = M.deepest, M.fig_at
 
 
 # ---- stack ------------------------------------------------------------------
@@ -486,168 +463,6 @@ def answer(run):
     return [text + "."]
 
 
-# ---- warm vs cold -----------------------------------------------------------
-
-def _cold_pairs(run):
-    """[(warm group, cold group)]: the same workload and variant (rate
-    included), the cold one's variant holding cache:cold (pcblib.cache_of);
-    rate:go groups, cold only, have no warm one."""
-    out = []
-    for g in run.matrix:
-        parts = g[1].split("/")
-        if "cache:cold" in parts:  # at any rate: .../cache:cold/rate:N
-            warm = "/".join(p for p in parts if p != "cache:cold")
-            if (g[0], warm) in run.matrix:
-                out.append(((g[0], warm), g))
-    return out
-
-
-def warm_cold(run):
-    """The event alone (event_ns_mean, the record call timed after the
-    walk) per strategy, warm beside cold, at the deepest point; and
-    whether the spread between strategies grows once caches are cold."""
-    out = []
-    for wg, cg in _cold_pairs(run):
-        depths, frames = deepest(run, cg)
-        d, f = depths[-1], frames[-1]
-        ev = {}
-        for s in candidates(run):
-            w = fig_at(run, wg, s, d, f, "event_ns_mean")
-            c = fig_at(run, cg, s, d, f, "event_ns_mean")
-            if w is not None and c is not None:
-                ev[s] = (w, c)
-        if not ev:
-            out.append(f"Warm vs cold in {where(cg)}: {M.NOT_MEASURED}.")
-            continue
-        out.append(f"{where(wg)} at depth {d} with {f} frames, the event "
-                   "alone (mean ns, warm → cold): " + listing(
-                       f"{code(s)} {M.fmt_ns(w)} → {M.fmt_ns(c)}"
-                       for s, (w, c) in ev.items()) + ".")
-        if len(ev) > 1:
-            sw = max(w for w, _ in ev.values()) - min(w for w, _ in ev.values())
-            sc = max(c for _, c in ev.values()) - min(c for _, c in ev.values())
-            slow = max(ev, key=lambda k: ev[k][1])
-            fast = min(ev, key=lambda k: ev[k][1])
-            verdict = ("placement matters more once caches are cold"
-                       if sc > 1.5 * sw and sc > 0.1 * ev[fast][1] else
-                       "placement does not matter more once caches are cold")
-            out.append(f"Spread between strategies: {M.fmt_ns(sw)} warm, "
-                       f"{M.fmt_ns(sc)} cold (cold: {code(fast)} fastest, "
-                       f"{code(slow)} slowest): {verdict} (one latency pass "
-                       "per entry).")
-    return out + paired_cold(run) + cold_misses(run)
-
-
-def _diff(figs, arm, ref):
-    """(median, lo, hi) of arm minus ref in ns from a paired entry, or
-    None."""
-    k = f"{arm}_minus_{ref}_ns"
-    if not figs or any(x not in figs for x in (k, k + "_lo", k + "_hi")):
-        return None
-    return tuple(float(figs[x][0]) for x in (k, k + "_lo", k + "_hi"))
-
-
-def _fmt_diff(v):
-    return (f"{M.fmt_dns(v[0])} [{M.fmt_dns(v[1])}, {M.fmt_dns(v[2])}]"
-            if v else M.MISSING)
-
-
-def _arms(figs):
-    """The capturing arms of a paired entry, in the file's order (its
-    `<arm>_minus_off_ns` counters), twins and controls left out."""
-    out = []
-    for k in figs:
-        if k.endswith("_minus_off_ns"):
-            s = k[:-len("_minus_off_ns")]
-            if not s.endswith("_twin") and not M.is_control(s) \
-                    and s not in out:
-                out.append(s)
-    order = ("stack", "thread", "lazy")
-    return sorted(out, key=lambda s: (order.index(s) if s in order
-                                      else len(order), out.index(s)))
-
-
-def paired_cold(run):
-    """The paired cold entries at their deepest point: each capture's cost
-    over `off` cold beside warm, and thread/lazy minus stack cold, with
-    their 95% intervals; a verdict from whether those intervals hold 0."""
-    out = []
-    for g in run.paired:
-        if not g[1].endswith("cache:cold"):
-            continue
-        wg = (g[0], g[1][:-len("cache:cold")].rstrip("/"))
-        d, f = max(run.paired[g])
-        cold, warm = run.paired[g][(d, f)], run.paired.get(wg, {}).get((d, f))
-        caps = [s for s in _arms(cold) if _diff(cold, s, "off")]
-        if not caps:
-            continue
-        out.append(
-            f"Paired, {where(wg)} at depth {d} with {f} frames, the event's "
-            "cost over `off` (the same walk, timed alone; median ns per "
-            "operation, 95% interval), warm → cold: " + listing(
-                f"{code(s)} {_fmt_diff(_diff(warm, s, 'off'))} → "
-                f"{_fmt_diff(_diff(cold, s, 'off'))}" for s in caps) + ".")
-        place = [(s, _diff(cold, s, "stack")) for s in ("thread", "lazy")]
-        place = [(s, v) for s, v in place if v]
-        if not place:
-            continue
-        moved = [s for s, v in place if v[1] > 0 or v[2] < 0]
-        twin = next((_diff(cold, k[:-len("_minus_stack_ns")], "stack")
-                     for k in cold if k.endswith("_twin_minus_stack_ns")),
-                    None)
-        verdict = (f"placement matters once caches are cold: "
-                   f"{listing(code(s) for s in moved)} "
-                   f"{'differs' if len(moved) == 1 else 'differ'} from "
-                   "`stack` (the interval excludes 0)" if moved else
-                   "placement does not matter measurably once caches are "
-                   "cold (every interval holds 0)")
-        out.append("Placement with cold caches (paired): " + listing(
-            f"{code(s)} − `stack` {_fmt_diff(v)}" for s, v in place)
-            + (f", against the A/A twin's {_fmt_diff(twin)}" if twin
-               else "") + f": {verdict}.")
-    return out
-
-
-def cold_misses(run):
-    """callgrind's simulated misses per event (make bench-ci), warm → cold,
-    per strategy at the deepest counted point of each workload."""
-    c = run.counts
-    if c is None:
-        return []
-    out = []
-    for g in c.matrix:
-        if not g[1].endswith("cache:cold"):
-            continue
-        wg = (g[0], g[1][:-len("cache:cold")].rstrip("/"))
-        keys = [k for k, figs in c.matrix[g].items()
-                if M.med(figs, "d1_misses") is not None
-                and M.med(c.matrix.get(wg, {}).get(k), "d1_misses")
-                is not None]
-        if not keys:
-            continue
-        d = max(k[1] for k in keys)
-        f = max(k[2] for k in keys if k[1] == d)
-        row = []
-        for s in [M.BASELINE] + candidates(c):
-            w = c.matrix[wg].get((s, d, f))
-            k = c.matrix[g].get((s, d, f))
-            if w is None or k is None or M.med(k, "d1_misses") is None:
-                continue
-            row.append(
-                f"{code(s)} {M.med(w, 'd1_misses'):.3g} → "
-                f"{M.med(k, 'd1_misses'):.3g} (LL "
-                f"{M.med(w, 'll_misses'):.3g} → "
-                f"{M.med(k, 'll_misses'):.3g})")
-        base = os.path.basename(c.path)
-        src = ("this file" if c is run else f"`{base}`" if
-               base != "results.json" else
-               f"`{os.path.basename(os.path.dirname(c.path))}`")
-        out.append(f"Simulated cache misses per event, {where(wg)} at depth "
-                   f"{d} with {f} frames (callgrind, exact; from {src}), D1 "
-                   "warm → cold: " + listing(row) + ".")
-    return out
-
-
 # ---- anatomy ----------------------------------------------------------------
 
 def anatomy(run, g):
@@ -699,7 +514,7 @@ def findings(run):
     out.append(("Anatomy of an event", anat or [
         f"Where an event's instructions go: {M.NOT_MEASURED} (no `ir_*` "
         "figures; `make bench-ci` writes them)."]))
-    wc = warm_cold(run)
+    wc = report_coldwarm.warm_cold(run)
     if wc:
         out.append(("Warm vs cold", wc))
     go = report_gorate.go_rates(run, candidates(run))

@@ -25,15 +25,7 @@ GO = "rate:go"
 TOPIC = "Go's default rates"
 
 
-def _code(s):
-    return f"`{s}`"
-
-
-def _listing(parts):
-    parts = list(parts)
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+_code, _listing = M.code, M.listing
 
 
 def go_groups(run):

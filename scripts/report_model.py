@@ -142,6 +142,35 @@ def strategies(runs):
     return sorted(out, key=lambda s: s != BASELINE)
 
 
+def candidates(run):
+    """The strategies findings compare: all but the baseline and the
+    negative controls."""
+    return [s for s in strategies([run])
+            if s != BASELINE and not is_control(s)]
+
+
+def deepest(run, g):
+    """(depths, frames) measured in matrix group g, each sorted."""
+    keys = list(run.matrix.get(g, {}))
+    return axis(keys, 1), axis(keys, 2)
+
+
+def fig_at(run, g, s, d, f, name):
+    return med(run.matrix.get(g, {}).get((s, d, f)), name)
+
+
+def listing(parts):
+    """"a", "a and b", "a, b and c"."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def code(s):
+    return f"`{s}`"
+
+
 def keys_of(runs, attr):
     """Union of the group keys of one index over the runs, in order."""
     out = []
