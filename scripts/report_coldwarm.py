@@ -31,8 +31,9 @@ def _cold_pairs(run):
 
 def warm_cold(run):
     """The event alone (event_ns_mean, the record call timed after the
-    walk) per strategy, warm beside cold, at the deepest point; and
-    whether the spread between strategies grows once caches are cold."""
+    walk) per strategy, warm beside cold, at the deepest point, and the
+    spread between strategies (unpaired: no verdict; the paired cold
+    entries give it)."""
     out = []
     for wg, cg in _cold_pairs(run):
         depths, frames = deepest(run, cg)
@@ -55,17 +56,18 @@ def warm_cold(run):
             sc = max(c for _, c in ev.values()) - min(c for _, c in ev.values())
             slow = max(ev, key=lambda k: ev[k][1])
             fast = min(ev, key=lambda k: ev[k][1])
-            verdict = ("placement matters more once caches are cold"
-                       if sc > 1.5 * sw and sc > 0.1 * ev[fast][1] else
-                       "placement does not matter more once caches are cold")
+            decided = ("the paired figures below decide" if
+                       any(p[0] == wg[0] and p[1].endswith("cache:cold")
+                           for p in run.paired) else
+                       "cannot tell without paired cold entries")
             out.append(f"Spread between strategies: {M.fmt_ns(sw)} warm, "
                        f"{M.fmt_ns(sc)} cold (cold: {code(fast)} fastest, "
-                       f"{code(slow)} slowest): {verdict} (one latency pass "
-                       "per entry).")
+                       f"{code(slow)} slowest; one latency pass per entry, "
+                       f"unpaired, so no verdict: {decided}).")
     return out + paired_cold(run) + cold_misses(run)
 
 
-def _diff(figs, arm, ref):
+def paired_diff(figs, arm, ref):
     """(median, lo, hi) of arm minus ref in ns from a paired entry, or
     None."""
     k = f"{arm}_minus_{ref}_ns"
@@ -74,7 +76,7 @@ def _diff(figs, arm, ref):
     return tuple(float(figs[x][0]) for x in (k, k + "_lo", k + "_hi"))
 
 
-def _fmt_diff(v):
+def fmt_diff(v):
     return (f"{M.fmt_dns(v[0])} [{M.fmt_dns(v[1])}, {M.fmt_dns(v[2])}]"
             if v else M.MISSING)
 
@@ -105,21 +107,21 @@ def paired_cold(run):
         wg = (g[0], g[1][:-len("cache:cold")].rstrip("/"))
         d, f = max(run.paired[g])
         cold, warm = run.paired[g][(d, f)], run.paired.get(wg, {}).get((d, f))
-        caps = [s for s in _arms(cold) if _diff(cold, s, "off")]
+        caps = [s for s in _arms(cold) if paired_diff(cold, s, "off")]
         if not caps:
             continue
         out.append(
             f"Paired, {where(wg)} at depth {d} with {f} frames, the event's "
             "cost over `off` (the same walk, timed alone; median ns per "
             "operation, 95% interval), warm → cold: " + listing(
-                f"{code(s)} {_fmt_diff(_diff(warm, s, 'off'))} → "
-                f"{_fmt_diff(_diff(cold, s, 'off'))}" for s in caps) + ".")
-        place = [(s, _diff(cold, s, "stack")) for s in ("thread", "lazy")]
+                f"{code(s)} {fmt_diff(paired_diff(warm, s, 'off'))} → "
+                f"{fmt_diff(paired_diff(cold, s, 'off'))}" for s in caps) + ".")
+        place = [(s, paired_diff(cold, s, "stack")) for s in ("thread", "lazy")]
         place = [(s, v) for s, v in place if v]
         if not place:
             continue
         moved = [s for s, v in place if v[1] > 0 or v[2] < 0]
-        twin = next((_diff(cold, k[:-len("_minus_stack_ns")], "stack")
+        twin = next((paired_diff(cold, k[:-len("_minus_stack_ns")], "stack")
                      for k in cold if k.endswith("_twin_minus_stack_ns")),
                     None)
         verdict = (f"placement matters once caches are cold: "
@@ -129,8 +131,8 @@ def paired_cold(run):
                    "placement does not matter measurably once caches are "
                    "cold (every interval holds 0)")
         out.append("Placement with cold caches (paired): " + listing(
-            f"{code(s)} − `stack` {_fmt_diff(v)}" for s, v in place)
-            + (f", against the A/A twin's {_fmt_diff(twin)}" if twin
+            f"{code(s)} − `stack` {fmt_diff(v)}" for s, v in place)
+            + (f", against the A/A twin's {fmt_diff(twin)}" if twin
                else "") + f": {verdict}.")
     return out
 

@@ -126,23 +126,23 @@ def latency(run, g):
     out = []
     if base:
         b = M.med(m[(M.BASELINE, d, f)], "time")
+        below = [s for s, t in med.items() if t < b]
         out.append(f"{where(g)} at depth {d} with {f} frames: over "
                    f"`{M.BASELINE}` ({M.fmt_ns(b)}), " + listing(
                        f"{code(s)} costs {M.fmt_dns(t - b)} "
                        f"({M.fmt_rel(M.rel(b, t))})"
-                       for s, t in med.items()) + " per operation.")
+                       for s, t in med.items()) + " per operation" + (
+                       f" (below `{M.BASELINE}`: "
+                       f"{listing(code(s) for s in below)}, noise between "
+                       "separate entries, as a capture never costs less "
+                       "than none)" if below else "") + ".")
     else:
         out.append(f"{where(g)} at depth {d} with {f} frames: overhead over "
                    f"`{M.BASELINE}` {M.NOT_MEASURED}; times " + listing(
                        f"{code(s)} {M.fmt_ns(t)}" for s, t in med.items()) +
                    ".")
     if len(med) > 1:
-        fast = min(med, key=med.get)
-        slow = max(med, key=med.get)
-        _, how = M.same(here[fast], here[slow])
-        out.append(f"The fastest, {code(fast)}, and the slowest, "
-                   f"{code(slow)}, differ by {M.fmt_ns(med[slow] - med[fast])}"
-                   f" ({M.fmt_rel(M.rel(med[fast], med[slow]))}): {how}.")
+        out.append(_compared(run, g, d, f, med))
     ins = {s: fig_at(run, g, s, d, f, "instructions")
            for s in [M.BASELINE] + list(med)}
     ins = {s: v for s, v in ins.items() if v is not None}
@@ -158,6 +158,32 @@ def latency(run, g):
                        "" if floor is None else f" ({M.fmt_ns(floor)})") +
                    ".")
     return out
+
+
+def _compared(run, g, d, f, med):
+    """The strategies against each other: from the paired entry of the
+    point where there is one (the same rounds, random order), never from
+    the separate entries, whose repetitions share the machine's drift."""
+    fast, slow = min(med, key=med.get), max(med, key=med.get)
+    spread = (f"The separate entries' fastest, {code(fast)}, and slowest, "
+              f"{code(slow)}, are {M.fmt_ns(med[slow] - med[fast])} apart "
+              f"({M.fmt_rel(M.rel(med[fast], med[slow]))})")
+    figs = run.paired.get(g, {}).get((d, f))
+    ref = "stack" if "stack" in med else None
+    pairs = [(s, report_coldwarm.paired_diff(figs, s, ref)) for s in med
+             if ref and s != ref]
+    pairs = [(s, v) for s, v in pairs if v]
+    if not pairs:
+        return (spread + ": not a comparison (separate entries share the "
+                "machine's drift); `--paired` compares them.")
+    moved = [s for s, v in pairs if v[1] > 0 or v[2] < 0]
+    verdict = (f"{listing(code(s) for s in moved)} "
+               f"{'differs' if len(moved) == 1 else 'differ'} from `{ref}`"
+               if moved else "no placement differs measurably (every "
+               "interval holds 0)")
+    return (spread + "; paired, " + listing(
+        f"{code(s)} − `{ref}` {report_coldwarm.fmt_diff(v)}"
+        for s, v in pairs) + f" per operation (95% interval): {verdict}.")
 
 
 def tails(run, g):

@@ -19,6 +19,7 @@ entries the file holds, the rates are the context's go_rate_* values,
 and the verdict on each difference is report_model.same()'s, with one
 repetition reported as "cannot tell".
 """
+import report_coldwarm
 import report_model as M
 
 GO = "rate:go"
@@ -147,11 +148,48 @@ def _events_per_op(run, g, d, f, strategies):
     return f"; one event per {span} operations"
 
 
+def _paired_cost(run, g1, d, f, strategies):
+    """{s: (median, lo, hi)}: s's event cost over `off`, cold, from the
+    paired entry of the rate-1 cold point (the same walk, the event timed
+    alone, 95% interval); {} without one."""
+    figs = run.paired.get(g1, {}).get((d, f))
+    out = {}
+    for s in strategies:
+        v = report_coldwarm.paired_diff(figs, s, M.BASELINE)
+        if v:
+            out[s] = v
+    return out
+
+
+def _per_op(run, g, d, f, cost):
+    """{s: (median, lo, hi) ns per operation}: s's events per operation at
+    the go point times its paired cold event cost."""
+    out = {}
+    for s, v in cost.items():
+        epi = M.med(run.matrix[g].get((s, d, f)), "events_per_iter")
+        if epi is not None:
+            out[s] = tuple(epi * x for x in v)
+    return out
+
+
+def _unpaired(over):
+    return _listing(f"{_code(s)} {M.fmt_dns(dn)} ({M.fmt_rel(r)})"
+                    for s, (dn, r, _) in over.items())
+
+
+UNPAIRED = ("unpaired: separate entries, timed minutes apart, whose "
+            "repetitions share the machine's drift, so no difference is "
+            "claimed from them")
+
+
 def go_rates(run, strategies):
-    """Sentences: per rate:go group, at its deepest depth and frames, each
-    strategy's time over `off` per operation (ns, and % of off's
-    operation), then the same at rate 1, cold.  [] for a file with no
-    rate:go entries (as the warm-vs-cold finding, the topic is left out)."""
+    """Sentences: per rate:go group, at its deepest depth and frames, what
+    profiling adds per operation -- the events per operation times the
+    paired cold event cost, with its interval, where paired cold entries
+    exist, else the record call's timed mean -- then the entries' own
+    difference over `off` (unpaired, no verdict), and the event's cost at
+    rate 1, cold.  [] for a file with no rate:go entries (as the
+    warm-vs-cold finding, the topic is left out)."""
     out = []
     for g, g1 in go_groups(run):
         keys = list(run.matrix[g])
@@ -164,19 +202,39 @@ def go_rates(run, strategies):
             out.append(f"{head}: overhead over `{M.BASELINE}` "
                        f"{M.NOT_MEASURED}.")
             continue
-        out.append(f"{head}: what profiling adds per operation over "
-                   f"`{M.BASELINE}` ({M.fmt_ns(b)} per operation, "
-                   f"{_walks(wx)}) is " + _figures(over) +
-                   _events_per_op(run, g, d, f, over) + ".")
+        cost = _paired_cost(run, g1, d, f, over)
+        per_op = _per_op(run, g, d, f, cost)
         alone = _event_alone(run, g, g1, d, f, over)
-        if alone:
-            out.append("The events alone (the record call's mean time × "
-                       "events per operation, over `off`'s) account for " +
+        rel = f" of `{M.BASELINE}`'s {M.fmt_ns(b)} operation"
+        if per_op:
+            out.append(f"{head}: what profiling adds per operation is " +
+                       _listing(f"{_code(s)} {report_coldwarm.fmt_diff(v)}"
+                                f" ({M.fmt_rel(M.rel(b, b + v[0]))})"
+                                for s, v in per_op.items()) + rel +
+                       _events_per_op(run, g, d, f, over) + " (its events "
+                       "per operation × the event's paired cold cost over "
+                       f"`{M.BASELINE}`, 95% interval).")
+        elif alone:
+            out.append(f"{head}: what profiling adds per operation is " +
                        _listing(f"{_code(s)} {M.fmt_dns(v)} "
                                 f"({M.fmt_rel(M.rel(b, b + v))})"
-                                for s, v in alone.items()) +
-                       " per operation: a difference of the entries well "
-                       "beyond that is the walks' and the machine's noise.")
+                                for s, v in alone.items()) + rel +
+                       _events_per_op(run, g, d, f, over) + " (the record "
+                       "call's mean time × events per operation, over "
+                       f"`{M.BASELINE}`'s; no paired cold entry to give an "
+                       "interval).")
+        else:
+            out.append(f"{head}: what profiling adds per operation: "
+                       f"{M.NOT_MEASURED} (no paired cold entry and no "
+                       "timed record call).")
+        if per_op and alone:
+            out.append("The record call's timed mean × events per "
+                       "operation gives " + _listing(
+                           f"{_code(s)} {M.fmt_dns(v)}"
+                           for s, v in alone.items()) + ".")
+        out.append(f"The entries' own times over `{M.BASELINE}` "
+                   f"({_walks(wx)}): " + _unpaired(over) +
+                   f" ({UNPAIRED}).")
         off_epi = M.med(run.matrix[g].get((M.BASELINE, d, f)),
                         "events_per_iter")
         apart = [s for s in over if off_epi and M.rel(off_epi, M.med(
@@ -197,12 +255,20 @@ def go_rates(run, strategies):
                            "waits they lengthened." if wx else
                            ", and the difference of the entries holds walks "
                            "as well as events."))
-        over1, b1, wx1 = overheads(run, g1, d, f, strategies)
-        if b1 is None or not over1:
-            out.append(f"At rate 1, cold ({M.group_title(g1)}): "
-                       f"{M.NOT_MEASURED}.")
-        else:
-            out.append(f"At rate 1, cold, every operation an event "
-                       f"(`{M.BASELINE}` {M.fmt_ns(b1)}, {_walks(wx1)}): " +
-                       _figures(over1) + ".")
+        out.append(_rate1(run, g1, d, f, over, cost))
     return out
+
+
+def _rate1(run, g1, d, f, strategies, cost):
+    """The event's own cost at rate 1, cold: paired where it can be."""
+    if cost:
+        return ("At rate 1, cold, every operation an event, the event's "
+                f"cost over `{M.BASELINE}` (paired, 95% interval): " +
+                _listing(f"{_code(s)} {report_coldwarm.fmt_diff(v)}"
+                         for s, v in cost.items()) + ".")
+    over1, b1, wx1 = overheads(run, g1, d, f, strategies)
+    if b1 is None or not over1:
+        return f"At rate 1, cold ({M.group_title(g1)}): {M.NOT_MEASURED}."
+    return (f"At rate 1, cold, every operation an event (`{M.BASELINE}` "
+            f"{M.fmt_ns(b1)}, {_walks(wx1)}): " + _unpaired(over1) +
+            f" ({UNPAIRED}).")

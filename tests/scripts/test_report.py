@@ -146,32 +146,51 @@ class GoRatesTest(Base):
                       "(MemProfileRate, one sample per 524,288 bytes "
                       "allocated), caches cold between events, depth 128, "
                       "200 frames", text)
-        self.assertIn("over `off` (10 ns per operation, walks excluded) is "
+        # no paired cold entry: 1900 ns more per event, one event per 8192
+        # operations, over off's 10 ns operation
+        self.assertIn("what profiling adds per operation is `stack` +0.232 "
+                      "ns (+2.3%)", text)
+        self.assertIn("one event per 8,192 operations (the record call's "
+                      "mean time", text)
+        # the entries' own difference is given, never judged
+        self.assertIn("The entries' own times over `off` (walks excluded): "
                       "`stack` +10 ns (+100%), `thread` +5 ns (+50%) and "
-                      "`lazy` +2.5 ns (+25%) (beyond the spread of 3 "
-                      "repetitions", text)
-        self.assertIn("one event per 8,192 operations", text)
-        # 1900 ns more per event, one event per 8192 operations
-        self.assertIn("account for `stack` +0.232 ns (+2.3%)", text)
+                      "`lazy` +2.5 ns (+25%) (unpaired:", text)
         self.assertIn("At rate 1, cold, every operation an event (`off` "
                       "100 ns, walks excluded): `stack` +820 ns (+820%)", text)
+        self.assertNotIn("real difference by a U test, p", text.split(
+            "Go's default rate")[1].split("Heap")[0])
+
+    def test_paired_cold_gives_the_interval(self):
+        doc = F.full(go=True)
+        fam = 1 + max(r["family_index"] for r in doc["benchmarks"])
+        for r in F.paired_cold()["benchmarks"]:
+            doc["benchmarks"].append(dict(r, family_index=fam +
+                                          r["family_index"]))
+        text = self.findings(doc)
+        # one event per 8192 operations x stack's paired cold cost over off,
+        # 1100 ns [1050, 1150]
+        self.assertIn("what profiling adds per operation is `stack` +0.134 "
+                      "ns [+0.128 ns, +0.14 ns] (+1.3%)", text)
+        self.assertIn("the event's paired cold cost over `off`", text)
+        self.assertIn("At rate 1, cold, every operation an event, the "
+                      "event's cost over `off` (paired, 95% interval): "
+                      "`stack` +1.1 µs [+1.05 µs, +1.15 µs]", text)
 
     def test_without_walk_figures(self):
         # files without walk_ns: the entries' times, walks included
         text = self.findings(F.full(go=True, drop_counters=("walk_ns",)))
-        self.assertIn("over `off` (50 ns per operation, walks included) is "
-                      "`stack` +10 ns (+20%), `thread` +5 ns (+10%) and "
-                      "`lazy` +2.5 ns (+5%)", text)
+        self.assertIn("over `off` (walks included): `stack` +10 ns (+20%), "
+                      "`thread` +5 ns (+10%) and `lazy` +2.5 ns (+5%)", text)
 
     def test_follows_the_numbers(self):
         text = self.findings(F.full(go=True, go_times=dict(
             F.GO_TIMES, stack=75.0)))
         self.assertIn("`stack` +25 ns (+250%)", text)
 
-    def test_one_repetition_cannot_tell(self):
+    def test_one_repetition_still_no_verdict(self):
         text = self.findings(F.full(go=True, reps=1))
-        self.assertIn("`lazy` +2.5 ns (+25%) (cannot tell: one repetition",
-                      text)
+        self.assertIn("`lazy` +2.5 ns (+25%) (unpaired:", text)
 
     def test_missing(self):
         self.assertNotIn("Go's default rate", self.findings(F.full()))
@@ -317,10 +336,32 @@ class FindingsFollowTheNumbers(Base):
     def test_fastest_and_slowest(self):
         key = ("thread", 128, 200)
         slow = self.findings(F.full(times={key: 1.5}))
-        self.assertIn("the slowest, `thread`", slow)
-        self.assertIn("beyond the spread of 3 repetitions", slow)
+        self.assertIn("fastest, `stack`, and slowest, `thread`, are 174 ns "
+                      "apart (+48%): not a comparison", slow)
         fast = self.findings(F.full(times={key: 0.5}))
-        self.assertIn("The fastest, `thread`", fast)
+        self.assertIn("fastest, `thread`,", fast)
+        # separate entries are never judged against each other, however
+        # far apart and however many repetitions
+        many = self.findings(F.full(reps=9, times={key: 1.5}))
+        self.assertIn("slowest, `thread`, are", many)
+        self.assertNotIn("174 ns apart (+48%): a real", many)
+
+    def test_paired_entries_compare_the_strategies(self):
+        doc = F.full(times={("thread", 128, 200): 1.5})
+        fam = 1 + max(r["family_index"] for r in doc["benchmarks"])
+        for r in F.paired_cold()["benchmarks"]:
+            doc["benchmarks"].append(dict(r, family_index=fam +
+                                          r["family_index"]))
+        text = self.findings(doc)
+        self.assertIn("paired, `thread` − `stack` +0.6 ns [−0.2 ns, +1.4 ns]"
+                      " and `lazy` − `stack` +0.25 ns [−0.55 ns, +1.05 ns] "
+                      "per operation (95% interval): no placement differs "
+                      "measurably", text)
+
+    def test_capture_below_off_is_called_noise(self):
+        text = self.findings(F.full())
+        self.assertIn("(below `off`: `stack`, `thread` and `lazy`, noise "
+                      "between separate entries", text)
 
     def test_repetitions_decide_the_test(self):
         text = self.findings(F.full(reps=9, times={("thread", 128, 200):
