@@ -110,6 +110,12 @@ def check_entry(name, strategy, b):
     out = [f"{name}: lacks counter {c}" for c in COUNTERS if c not in b]
     if "/cache:cold" in name and not b.get("walk_ns", -1) >= 0:
         out.append(f"{name}: a cold entry without walk_ns >= 0")
+    # at rate 1 every operation is an event, cold or warm: a wait the
+    # partner's walk covered wholly still counts (Go's blockevent)
+    if "/rate:" not in name and name.split("/")[0] == "block" \
+            and b.get("events_per_iter") != 1.0:
+        out.append(f"{name}: events_per_iter {b.get('events_per_iter')} at "
+                   "rate 1; expected 1")
     for k, v in b.items():
         if isinstance(v, float) and not math.isfinite(v):
             out.append(f"{name}: {k} is {v}")

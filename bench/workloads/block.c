@@ -146,6 +146,13 @@ static int64_t hand_off(struct pcb_wl_shared *sh, struct pcb_wl_thread *w,
     waited -= walked;
     w->walk_cycles += (uint64_t)walked;
   }
+  /* A wait the walks covered wholly is still a wait: Go's blockevent
+   * counts every blocking event as at least one cycle, so rate 1 samples
+   * them all.  (With three or more threads the walk clock sums walks that
+   * overlap, so a wait can read shorter than its share; two threads, the
+   * default, never overlap: the one that waits is not walking.) */
+  if (waited < 1)
+    waited = 1;
   if (mine)
     pcb_handoff_pass(h, me);
   return waited;
