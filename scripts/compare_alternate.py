@@ -310,8 +310,17 @@ def _take(times, side, names, got, k, label, paired):
         for n in names:
             times[n][side].append(got[n])
         return
-    for i, figs in enumerate(compare_paired.figures(got)):
-        for key, v in figs.items():
+    figs = compare_paired.figures(got)
+    keys = (sorted(figs[0]), sorted(figs[1]))
+    if times[2] is None:
+        times[2] = keys
+    elif keys != times[2]:
+        raise pcblib.BadInput(
+            f"round {k}: the {label} run timed other strategies or ratios "
+            "than the first run; expected both binaries to time the same "
+            "strategies (the same --strategies)")
+    for i, fig in enumerate(figs):
+        for key, v in fig.items():
             times[side][i].setdefault(key, []).append(v)
 
 
@@ -321,7 +330,7 @@ def run_rounds(args, names):
     each round ("old" or "new")."""
     old_bin, new_bin = args.alternate
     rng = random.Random(args.seed)
-    times = ([({}, {}), ({}, {})] if args.paired
+    times = ([({}, {}), ({}, {}), None] if args.paired
              else {n: ([], []) for n in names})
     first = []
     start = time.monotonic()
@@ -343,10 +352,11 @@ def run_rounds(args, names):
 
 
 def paired_rows(times, names, alpha, min_change):
-    (rel_old, ns_old), (rel_new, ns_new) = times
+    (rel_old, ns_old), (rel_new, ns_new), _ = times
     rows = [(e, s) for e in names for (e2, s) in ns_old if e2 == e]
     return [compare_paired.summarise(e, s, rel_old, rel_new, ns_old, ns_new,
-                                     median_ci, alpha, min_change)
+                                     median_ci, alpha, min_change,
+                                     capturing=s != compare_paired.BASELINE)
             for e, s in rows]
 
 
@@ -419,7 +429,7 @@ def main(argv):
     listing = short_run_args(args)
     names = entries(old_bin, listing)
     same_entries(old_bin, new_bin, names, entries(new_bin, listing))
-    m = len(names) * (compare_paired.strategy_count(old_bin, args.pcbench)
+    m = len(names) * (len(compare_paired.strategies(old_bin, args.pcbench))
                       if args.paired else 1)
     alpha = args.alpha / m
     if args.rounds < min_rounds(alpha):

@@ -23,9 +23,12 @@ but the changed one, so they are not called (with two capturing
 strategies, the unchanged one reads as an improvement against the
 changed one, never as a regression).  The test is an intersection-union
 test: each q(S,T) at level a gives the row level a, with a the
---alpha divided by the number of rows (Bonferroni).  `off` (no capture) is
-judged the same way against the capturing strategies, from its median
-time over theirs.
+--alpha divided by the number of rows (Bonferroni).  `off` (no capture)
+is decided by its own absolute NEW/OLD ratio: against the capturing
+strategies it would read as slower whenever they all got faster.  S/T for
+two capturing strategies is the ratio of their in-process paired medians
+over the first one (`<S>_over_stack`), a close stand-in for the median of
+S/T itself.
 
 What it cannot see: a change that moves every capturing strategy alike
 (the unwinder, the bucket table, the loop) cancels from every q(S,T).
@@ -116,14 +119,15 @@ def _verdict(meds, los, his, min_change):
 
 
 def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
-              min_change):
+              min_change, capturing=True):
     """One row: S of paired entry `entry`, from per-round figures of both
     builds.  The shown pair is the T whose q(S,T) is nearest to 1 (the one
     that decides)."""
     refs = sorted({t for (e, a, t) in rel_old if e == entry and a == s})
     pair = {}
     for t in refs:
-        q = [n / o for o, n in zip(rel_old[entry, s, t], rel_new[entry, s, t])]
+        q = [n / o for o, n in zip(rel_old[entry, s, t], rel_new[entry, s, t])
+             if o > 0]
         pair[t] = (q, *median_ci(q, alpha))
     row = dict(name=row_name(entry, s), paired_entry=entry, strategy=s,
                rounds=len(ns_old[entry, s]))
@@ -132,7 +136,8 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
         return row
     t = min(pair, key=lambda r: abs(pair[r][1] - 1))
     _, med, lo, hi, cov = pair[t]
-    absq = [n / o for o, n in zip(ns_old[entry, s], ns_new[entry, s])]
+    absq = [n / o for o, n in zip(ns_old[entry, s], ns_new[entry, s])
+            if o > 0]
     amed, alo, ahi, _ = median_ci(absq, alpha)
     row.update(
         against=t, ratio=med, ratio_lo=lo, ratio_hi=hi, coverage=cov,
@@ -144,6 +149,12 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
         verdict=_verdict([p[1] for p in pair.values()],
                          [p[2] for p in pair.values()],
                          [p[3] for p in pair.values()], min_change))
+    if not capturing:
+        # no capture: a change to the capturing strategies alike (the
+        # unwinder) moves every q(off, T) while off stays where it was, so
+        # off is decided by its own time, NEW over OLD
+        row.update(against="(absolute)",
+                   verdict=_verdict([amed], [alo], [ahi], min_change))
     return row
 
 
@@ -161,28 +172,38 @@ def cells(row):
             f"{row['abs_hi']:.4f}]", row["verdict"])
 
 
-def strategy_count(binary, opts):
-    """How many strategies each paired entry times (its twin aside): those
-    of the last --strategies in opts, else the binary's defaults."""
+BASELINE = "off"
+PAIRED_SET = (BASELINE, "stack", "thread", "lazy")
+
+
+def strategies(binary, opts):
+    """The strategies each paired entry times (its twin aside): those of
+    the last --strategies=LIST in opts, else the binary's defaults.
+    BadInput unless the paired entries carry what the rule needs: `stack`
+    and `thread` or `lazy` (timed over `stack`), and nothing but `off`
+    beside them."""
     chosen = None
-    for i, a in enumerate(opts):
+    for a in opts:
         if a.startswith("--strategies="):
-            chosen = a.partition("=")[2]
-        elif a == "--strategies" and i + 1 < len(opts):
-            chosen = opts[i + 1]
-    if chosen is not None:
-        return len([s for s in chosen.split(",") if s])
-    try:
-        out = subprocess.run([binary, "--list"], capture_output=True,
-                             text=True, timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise pcblib.BadInput(f"{binary}: cannot list strategies ({e})") \
-            from None
-    section = out.split("workloads:")[0].splitlines()[1:]
-    n = sum(1 for ln in section
-            if ln.strip() and "[not in defaults]" not in ln)
-    if n == 0:
-        raise pcblib.BadInput(f"{binary} --list names no default strategy; "
-                              "expected a pcbench binary, or give "
-                              "--strategies")
-    return n
+            chosen = [s for s in a.partition("=")[2].split(",") if s]
+    if chosen is None:
+        try:
+            out = subprocess.run([binary, "--list"], capture_output=True,
+                                 text=True, timeout=60).stdout
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise pcblib.BadInput(f"{binary}: cannot list strategies ({e})") \
+                from None
+        section = out.split("workloads:")[0].splitlines()[1:]
+        chosen = [ln.split()[0] for ln in section
+                  if ln.strip() and "[not in defaults]" not in ln]
+        if not chosen:
+            raise pcblib.BadInput(f"{binary} --list names no default "
+                                  "strategy; expected a pcbench binary, or "
+                                  "give --strategies")
+    bad = [s for s in chosen if s not in PAIRED_SET]
+    if bad or "stack" not in chosen or not {"thread", "lazy"} & set(chosen):
+        raise pcblib.BadInput(
+            f"--paired judges {','.join(chosen)}; allowed: stack and thread "
+            "or lazy, with off if wanted (the paired entries time thread and "
+            "lazy over stack)")
+    return chosen

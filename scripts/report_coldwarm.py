@@ -160,7 +160,8 @@ def cold_misses(run):
         for s in [M.BASELINE] + candidates(c):
             w = c.matrix[wg].get((s, d, f))
             k = c.matrix[g].get((s, d, f))
-            if w is None or k is None or M.med(k, "d1_misses") is None:
+            if any(M.med(x, m) is None for x in (w, k)
+                   for m in ("d1_misses", "ll_misses")):
                 continue
             row.append(
                 f"{code(s)} {M.med(w, 'd1_misses'):.3g} → "

@@ -124,10 +124,19 @@ def latency(run, g):
         return [f"Latency in {where(g)}: {M.NOT_MEASURED}."]
     med = {s: M.med(m[(s, d, f)], "time") for s in here}
     out = []
-    if base:
+    figs = run.paired.get(g, {}).get((d, f))
+    paired = {s: report_coldwarm.paired_diff(figs, s, M.BASELINE)
+              for s in med}
+    if base and all(paired.values()):
+        out.append(f"{where(g)} at depth {d} with {f} frames, paired over "
+                   f"`{M.BASELINE}` (95% interval): " + listing(
+                       f"{code(s)} costs {report_coldwarm.fmt_diff(v)}"
+                       for s, v in paired.items()) + " per operation.")
+    elif base:
         b = M.med(m[(M.BASELINE, d, f)], "time")
         below = [s for s, t in med.items() if t < b]
-        out.append(f"{where(g)} at depth {d} with {f} frames: over "
+        out.append(f"{where(g)} at depth {d} with {f} frames, separate "
+                   "entries (unpaired, so no difference is claimed): over "
                    f"`{M.BASELINE}` ({M.fmt_ns(b)}), " + listing(
                        f"{code(s)} costs {M.fmt_dns(t - b)} "
                        f"({M.fmt_rel(M.rel(b, t))})"

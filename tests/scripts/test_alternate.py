@@ -139,10 +139,10 @@ class Alternate(unittest.TestCase):
         os.chmod(path, 0o755)
         return path
 
-    def fake_paired(self, name, plant=None):
+    def fake_paired(self, name, plant=None, arms=None):
         path = os.path.join(self.tmp, name)
         with open(path, "w") as f:
-            f.write(FAKE_PAIRED % dict(points=POINTS, arms=ARMS,
+            f.write(FAKE_PAIRED % dict(points=POINTS, arms=arms or ARMS,
                                        plant=plant or {}))
         os.chmod(path, 0o755)
         return path
@@ -344,6 +344,38 @@ class Decisions(Alternate):
         rows, _ = self.verdicts()
         self.assertFalse([n for n, r in rows.items()
                           if r["verdict"] in ("regression", "improvement")])
+
+    def test_paired_off_is_judged_by_its_own_time(self):
+        # every capturing strategy 10% faster (an unwinder sped up): off
+        # did not change, and must not read as a regression against them
+        old = self.fake_paired("old")
+        new = self.fake_paired("new", plant={"stack": 0.9, "thread": 0.9,
+                                             "lazy": 0.9})
+        p = self.compare(old, new, "--paired", "--rounds", "16",
+                         "--strategies=off,stack,thread,lazy")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        rows, _ = self.verdicts()
+        for n, r in rows.items():
+            self.assertNotEqual(r["verdict"], "regression", n)
+            if "/off/" in n:
+                self.assertEqual(r["against"], "(absolute)")
+
+    def test_paired_refuses_strategies_it_cannot_judge(self):
+        for opt in ("--strategies=off,thread,lazy", "--strategies=off,stack",
+                    "--strategies=stack,thread,pool"):
+            with self.subTest(opt=opt):
+                p = self.compare(self.fake_paired("old"),
+                                 self.fake_paired("new"), "--paired", opt)
+                self.assertRefused(p)
+                self.assertIn("allowed: stack and thread or lazy", p.stderr)
+
+    def test_paired_builds_timing_other_strategies(self):
+        fewer = {k: v for k, v in ARMS.items() if k != "lazy"}
+        p = self.compare(self.fake_paired("old"),
+                         self.fake_paired("new", arms=fewer), "--paired",
+                         "--strategies=off,stack,thread,lazy")
+        self.assertRefused(p, ran=True)
+        self.assertIn("other strategies", p.stderr)
 
     def test_paired_refuses_what_it_sets(self):
         # and a binary whose --list names no strategy (the fake's)

@@ -32,6 +32,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, SCRIPTS)
 import make_fixtures  # noqa: E402
 import pcblib  # noqa: E402
+import report_coldwarm  # noqa: E402
 import report_findings  # noqa: E402
 import report_fixtures as F  # noqa: E402
 import report_fleet  # noqa: E402
@@ -353,6 +354,9 @@ class FindingsFollowTheNumbers(Base):
             doc["benchmarks"].append(dict(r, family_index=fam +
                                           r["family_index"]))
         text = self.findings(doc)
+        self.assertIn("depth 128 with 200 frames, paired over `off` (95% "
+                      "interval): `stack` costs +540 ns [+535 ns, +545 ns]",
+                      text)
         self.assertIn("paired, `thread` − `stack` +0.6 ns [−0.2 ns, +1.4 ns]"
                       " and `lazy` − `stack` +0.25 ns [−0.55 ns, +1.05 ns] "
                       "per operation (95% interval): no placement differs "
@@ -360,6 +364,8 @@ class FindingsFollowTheNumbers(Base):
 
     def test_capture_below_off_is_called_noise(self):
         text = self.findings(F.full())
+        self.assertIn("separate entries (unpaired, so no difference is "
+                      "claimed): over `off`", text)
         self.assertIn("(below `off`: `stack`, `thread` and `lazy`, noise "
                       "between separate entries", text)
 
@@ -516,6 +522,19 @@ class WarmCold(Base):
         sec = md.split("### Warm vs cold", 1)
         self.assertEqual(len(sec), 2, "no warm-vs-cold finding")
         return sec[1].split("\n### ", 1)[0]
+
+    def test_a_missing_miss_figure_leaves_the_strategy_out(self):
+        counts = F.cold_counts()
+        for r in counts["benchmarks"]:
+            if r["name"].startswith("malloc/stack/depth:128/frames:200") \
+                    and "cache:cold" not in r["name"]:
+                r.pop("ll_misses", None)
+        run_ = report_model.load([self.fixture("pm.json", F.paired_cold())],
+                                 [])[0]
+        report_model.attach_counts([run_], self.fixture("cm.json", counts))
+        text = " ".join(report_coldwarm.cold_misses(run_))
+        self.assertIn("`thread` 0 → 88", text)
+        self.assertNotIn("`stack`", text)
 
     def test_paired_cold_and_misses(self):
         run = self.fixture("pc.json", F.paired_cold())
