@@ -8,16 +8,20 @@ fires and walks at the same operations where the rate counts bytes.  The
 entry's time is the operation, a share of the walks, and the share of the
 events; pcbench times the walks on the measuring thread's path (its own,
 and other threads' during its waits) as `walk_ns` per operation, and
-without them the entry is the operation and the events alone.  Entry
-minus the matching `off` entry (same rate, same working set), walks taken
-out of both where both carry `walk_ns`, is what profiling adds per
-operation: what a Go user would see.  Beside it, the same difference at
-rate 1, cold (every operation an event), which is the event's own cost.
+without them the entry is the operation and the events alone.
+
+What profiling adds per operation -- what a Go user would see -- is each
+strategy's events per operation times its event's paired cold cost over
+`off` (the paired entry of the rate-1 cold point, whose interval it
+scales), or, without paired cold entries, times the record call's timed
+mean.  The rate:go entry minus the matching `off` entry (same rate, same
+working set, walks taken out of both where both carry `walk_ns`) is
+given beside it but never judged: the two are separate entries, timed
+minutes apart.  Last, the event's cost at rate 1, cold.
 
 Every number comes from the results: the groups are whatever rate:go
-entries the file holds, the rates are the context's go_rate_* values,
-and the verdict on each difference is report_model.same()'s, with one
-repetition reported as "cannot tell".
+entries the file holds, and the rates are the context's go_rate_*
+values.
 """
 import report_coldwarm
 import report_model as M
@@ -56,14 +60,6 @@ def _rate_text(run, wl):
     return "Go's block rate of 10 µs"
 
 
-def _verdict(a, b):
-    """How far to trust a difference of timings a and b."""
-    if min(len(a), len(b)) < 2:
-        return "cannot tell: one repetition, with no spread to judge " \
-            "the gap by"
-    return M.same(a, b)[1]
-
-
 def op_times(figs):
     """An entry's time per operation, each repetition's own `walk_ns` (the
     measuring thread's walking, and waiting on another's walk) taken out
@@ -75,7 +71,7 @@ def op_times(figs):
 
 
 def overheads(run, g, d, f, strategies):
-    """{s: (ns over off, fraction of off, verdict)} at (d, f) of group g,
+    """{s: (ns over off, fraction of off)} at (d, f) of group g,
     off's median time, and whether walks were excluded (from both sides,
     or else from neither); ({}, None, False) when off or every strategy is
     missing."""
@@ -93,24 +89,12 @@ def overheads(run, g, d, f, strategies):
     out = {}
     for s, (t, _) in got.items():
         x = M.med({"x": t}, "x")
-        out[s] = (x - b, M.rel(b, x), _verdict(t, base))
+        out[s] = (x - b, M.rel(b, x))
     return out, b, walks
 
 
 def _walks(excluded):
     return "walks excluded" if excluded else "walks included"
-
-
-def _figures(over):
-    """'`stack` +8 ns (+18%; how) and ...', the verdict said once when
-    every difference has the same."""
-    hows = {how for _, _, how in over.values()}
-    if len(hows) == 1:
-        return _listing(f"{_code(s)} {M.fmt_dns(dn)} ({M.fmt_rel(r)})"
-                        for s, (dn, r, _) in over.items()) + \
-            f" ({hows.pop()})"
-    return _listing(f"{_code(s)} {M.fmt_dns(dn)} ({M.fmt_rel(r)}; {how})"
-                    for s, (dn, r, how) in over.items())
 
 
 def _event_alone(run, g, g1, d, f, strategies):
@@ -174,7 +158,7 @@ def _per_op(run, g, d, f, cost):
 
 def _unpaired(over):
     return _listing(f"{_code(s)} {M.fmt_dns(dn)} ({M.fmt_rel(r)})"
-                    for s, (dn, r, _) in over.items())
+                    for s, (dn, r) in over.items())
 
 
 UNPAIRED = ("unpaired: separate entries, timed minutes apart, whose "
@@ -206,23 +190,21 @@ def go_rates(run, strategies):
         per_op = _per_op(run, g, d, f, cost)
         alone = _event_alone(run, g, g1, d, f, over)
         rel = f" of `{M.BASELINE}`'s {M.fmt_ns(b)} operation"
-        if per_op:
+        if per_op or alone:
+            adds = ({s: f"{report_coldwarm.fmt_diff(v)} "
+                        f"({M.fmt_rel(M.rel(b, b + v[0]))})"
+                     for s, v in per_op.items()} if per_op else
+                    {s: f"{M.fmt_dns(v)} ({M.fmt_rel(M.rel(b, b + v))})"
+                     for s, v in alone.items()})
+            how = ("its events per operation × the event's paired cold "
+                   f"cost over `{M.BASELINE}`, 95% interval" if per_op else
+                   "the record call's mean time × events per operation, "
+                   f"over `{M.BASELINE}`'s; no paired cold entry to give "
+                   "an interval")
             out.append(f"{head}: what profiling adds per operation is " +
-                       _listing(f"{_code(s)} {report_coldwarm.fmt_diff(v)}"
-                                f" ({M.fmt_rel(M.rel(b, b + v[0]))})"
-                                for s, v in per_op.items()) + rel +
-                       _events_per_op(run, g, d, f, over) + " (its events "
-                       "per operation × the event's paired cold cost over "
-                       f"`{M.BASELINE}`, 95% interval).")
-        elif alone:
-            out.append(f"{head}: what profiling adds per operation is " +
-                       _listing(f"{_code(s)} {M.fmt_dns(v)} "
-                                f"({M.fmt_rel(M.rel(b, b + v))})"
-                                for s, v in alone.items()) + rel +
-                       _events_per_op(run, g, d, f, over) + " (the record "
-                       "call's mean time × events per operation, over "
-                       f"`{M.BASELINE}`'s; no paired cold entry to give an "
-                       "interval).")
+                       _listing(f"{_code(s)} {t}" for s, t in adds.items())
+                       + rel + _events_per_op(run, g, d, f, over) +
+                       f" ({how}).")
         else:
             out.append(f"{head}: what profiling adds per operation: "
                        f"{M.NOT_MEASURED} (no paired cold entry and no "
