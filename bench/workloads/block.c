@@ -44,6 +44,14 @@ static inline struct ring *ring_of(struct pcb_wl_shared *sh)
 static inline __attribute__((always_inline)) void block_event_body(
     struct pcb_wl_thread *w, int64_t cycles, bool timed)
 {
+  /* Go's blockevent: a blocking event counts at least one cycle, so rate
+   * 1 samples every one -- a hand-off whose wait the partner's walk
+   * covered wholly reads 0 once the walk is left out, and is still a
+   * wait.  (With three or more threads the walk clock sums walks that
+   * overlap, so a wait can read shorter than its share; with two, the
+   * default, the one that waits is not walking.) */
+  if (cycles < 1)
+    cycles = 1;
   if (pcb_block_sampled(&w->rng, cycles, w->block_rate)) {
     struct pcb_event ev = { __builtin_frame_address(0), PCB_WL_SKIP,
                             w->consume, w, false };
@@ -146,13 +154,6 @@ static int64_t hand_off(struct pcb_wl_shared *sh, struct pcb_wl_thread *w,
     waited -= walked;
     w->walk_cycles += (uint64_t)walked;
   }
-  /* A wait the walks covered wholly is still a wait: Go's blockevent
-   * counts every blocking event as at least one cycle, so rate 1 samples
-   * them all.  (With three or more threads the walk clock sums walks that
-   * overlap, so a wait can read shorter than its share; two threads, the
-   * default, never overlap: the one that waits is not walking.) */
-  if (waited < 1)
-    waited = 1;
   if (mine)
     pcb_handoff_pass(h, me);
   return waited;
