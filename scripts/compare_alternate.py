@@ -235,13 +235,7 @@ def median_ci(values, alpha):
 
 
 def decide(ratio, lo, hi, min_change):
-    if lo > 1 and ratio - 1 > min_change:
-        return "regression"
-    if hi < 1 and 1 - ratio > min_change:
-        return "improvement"
-    if lo > 1 or hi < 1:
-        return "same (below --min-change)"
-    return "same"
+    return compare_paired.verdict([ratio], [lo], [hi], min_change)
 
 
 def summarise(name, old, new, alpha, min_change):

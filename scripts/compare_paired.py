@@ -108,7 +108,11 @@ def figures(res):
     return rel, ns
 
 
-def _verdict(meds, los, his, min_change):
+def verdict(meds, los, his, min_change):
+    """The one decision rule over one or more intervals: a regression when
+    every interval lies above 1 and every median above 1 + min_change (an
+    improvement, mirrored); "same (below --min-change)" when the intervals
+    exclude 1 on one side but a median does not clear min_change."""
     if all(lo > 1 for lo in los) and min(meds) - 1 > min_change:
         return "regression"
     if all(hi < 1 for hi in his) and 1 - max(meds) > min_change:
@@ -146,7 +150,7 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
         new_ns=statistics.median(ns_new[entry, s]),
         pairs={r: dict(ratio=p[1], lo=p[2], hi=p[3], per_round=p[0])
                for r, p in pair.items()},
-        verdict=_verdict([p[1] for p in pair.values()],
+        verdict=verdict([p[1] for p in pair.values()],
                          [p[2] for p in pair.values()],
                          [p[3] for p in pair.values()], min_change))
     if not capturing:
@@ -154,7 +158,7 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
         # unwinder) moves every q(off, T) while off stays where it was, so
         # off is decided by its own time, NEW over OLD
         row.update(against="(absolute)",
-                   verdict=_verdict([amed], [alo], [ahi], min_change))
+                   verdict=verdict([amed], [alo], [ahi], min_change))
     return row
 
 
