@@ -59,6 +59,7 @@ struct pcb_config {
   uint64_t working_set;  /* cold entries: bytes per thread; 0 until main
                           * sets twice the L2 that hwloc reports */
   const struct pcb_unwinder *unwinder;  /* for every event of the run */
+  int clock;          /* enum pcb_clock_path: the counter every timing reads */
   int threads;        /* 0: each workload's minimum */
   /* --rate, an axis of the matrix: each item a rate (malloc: mean bytes
    * between samples; block, mutex, lock: cycles of waiting) or

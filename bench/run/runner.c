@@ -405,8 +405,11 @@ static void describe_clock(void)
   snprintf(buf, sizeof(buf),
            "%s, %.4f ns/tick; floor %.1f ns (median of 10001 back-to-back "
            "pairs) subtracted from each timed operation",
-           pcb_clock_rdtscp.name, H.clock.ns_per_tick, H.clock.floor_ns);
+           pcb_clock_path_name(pcb_clock_current()), H.clock.ns_per_tick,
+           H.clock.floor_ns);
   pcb_gb_context("latency_timer", buf);
+  pcb_gb_context("clock", pcb_clock_path_name(pcb_clock_current()));
+  pcb_gb_context("clock_requested", pcb_clock_path_name(H.cfg->clock));
   snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
   pcb_gb_context("timer_floor_ns", buf);
 }
@@ -444,7 +447,10 @@ int pcb_runner_init(const struct pcb_config *c)
   err = pcb_bucket_table_init(&H.buckets, 1 << 14, 1 << 22);
   if (err)
     return err;
-  err = pcb_clock_calibrate(&pcb_clock_rdtscp, 50, 10001, &H.clock);
+  err = pcb_clock_use(c->clock);  /* the CLI refused what cannot run here */
+  if (err)
+    return err;
+  err = pcb_clock_calibrate(&pcb_clock_counter, 50, 10001, &H.clock);
   if (err)
     return err;
   describe_clock();
