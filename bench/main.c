@@ -173,9 +173,15 @@ static void describe_machine(const struct pcb_config *c)
     pcb_gb_context(buf, desc);
   }
   pcb_gb_context("unwinder", c->unwinder->name);
-  snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
-           "events of a cold entry (L2 seen by hwloc: %llu bytes)",
-           (unsigned long long)c->working_set, pcb_topo_l2_bytes());
+  if (pcb_topo_l2_bytes())
+    snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
+             "events of a cold entry (L2 seen by hwloc: %llu bytes)",
+             (unsigned long long)c->working_set, pcb_topo_l2_bytes());
+  else  /* e.g. under valgrind, where hwloc leaves its CPUID backend off */
+    snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
+             "events of a cold entry (hwloc saw no L2 here; %u bytes "
+             "assumed where --working-set is not given)",
+             (unsigned long long)c->working_set, PCB_L2_GUESS);
   pcb_gb_context("working_set", buf);
   buf[0] = '\0';
   for (int i = 0; i < c->nrates; i++) {  /* --rate as given: "1,go" */
