@@ -84,6 +84,9 @@ struct pcb_config {
   bool interleave;    /* repetitions of all entries in random order */
   bool paired;        /* paired/ entries: the strategies timed side by side */
   int rounds;         /* rounds of each paired entry */
+  /* every random draw of the run (paired orders and layouts) derives from
+   * it; 0 until main draws one, a fresh one per process */
+  uint64_t seed;
   /* > 0: instruction-count mode (scripts/bench-ci runs it under callgrind):
    * only the suites that support it (the matrix), each entry a fixed
    * number of iterations bracketed by callgrind client requests, no

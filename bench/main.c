@@ -122,14 +122,15 @@ static void on_fatal_signals(void (*handler)(int), int from)
 }
 
 /* Each registered strategy's role flags, so that scripts read roles (the
- * baseline, the negative control, the opt-in ones) from the results, not
- * from names: "off:no_capture;stack:;thread:guarded;...". */
+ * baseline, the negative control, the opt-in ones, the code clones) from
+ * the results, not from names: "off:no_capture;stack:;thread:guarded;...",
+ * and which strategy each clone copies: "stack_clone:stack". */
 static void describe_strategies(void)
 {
   static const struct { unsigned flag; const char *name; } roles[] = {
     { PCB_F_NO_CAPTURE, "no_capture" }, { PCB_F_CONTROL, "control" },
     { PCB_F_OPT_IN, "opt_in" }, { PCB_F_SHARED, "shared" },
-    { PCB_F_GUARDED, "guarded" },
+    { PCB_F_GUARDED, "guarded" }, { PCB_F_CLONE, "clone" },
   };
   char buf[1024] = "";
   size_t at = 0;
@@ -148,9 +149,29 @@ static void describe_strategies(void)
       }
   }
   pcb_gb_context("strategy_flags", buf);
+  buf[0] = '\0';
+  at = 0;
+  for (size_t i = 0; i < pcb_strategy_count() && at < sizeof(buf); i++)
+    if (pcb_strategy_at(i)->clone_of)  /* "stack_clone:stack;..." */
+      at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s:%s",
+                             at ? ";" : "", pcb_strategy_at(i)->name,
+                             pcb_strategy_at(i)->clone_of);
+  pcb_gb_context("strategy_clones", buf);
 }
 
 static bool bound;  /* the measuring thread runs on PU0 */
+
+/* A fresh seed for a process not given one: from the kernel's random
+ * source, else the clock and the pid; in --seed's range, so --seed takes
+ * it back exactly. */
+static uint64_t draw_seed(void)
+{
+  uint64_t s = 0;
+
+  if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s))
+    s = pcb_clock_read_mono() ^ ((uint64_t)getpid() << 32);
+  return s % 999999999999999u + 1;
+}
 
 static void describe_machine(const struct pcb_config *c)
 {
@@ -173,6 +194,8 @@ static void describe_machine(const struct pcb_config *c)
     pcb_gb_context(buf, desc);
   }
   pcb_gb_context("unwinder", c->unwinder->name);
+  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->seed);
+  pcb_gb_context("seed", buf);
   if (pcb_topo_l2_bytes())
     snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
              "events of a cold entry (L2 seen by hwloc: %llu bytes)",
@@ -366,6 +389,8 @@ int main(int argc, char **argv)
   else
     bound = true;
   pcb_hooks.unwinder = cfg.unwinder;
+  if (cfg.seed == 0)
+    cfg.seed = draw_seed();
   if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
     cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
                                                : PCB_L2_GUESS);

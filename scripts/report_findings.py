@@ -371,8 +371,9 @@ def storm(run):
             a = nested.setdefault(s, [0.0, 0.0])
             a[0] += M.med(figs, "nested") or 0
             a[1] += M.med(figs, "nested_lost") or 0
-    guarded = {s: w for s, w in worst.items() if not M.is_control(s)}
-    controls = {s: w for s, w in worst.items() if M.is_control(s)}
+    guarded = {s: w for s, w in worst.items()
+               if not M.is_negative_control(s)}
+    controls = {s: w for s, w in worst.items() if M.is_negative_control(s)}
     failed = {s: w for s, w in guarded.items() if w[0] < 1}
     if failed:
         head = "Under the signal storm, " + listing(

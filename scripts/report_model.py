@@ -48,7 +48,16 @@ FLAGS = {}
 
 
 def is_control(strategy):
-    """A negative control: shares a buffer without the guard, on purpose."""
+    """A control, not a design: the negative control (shares a buffer
+    without the guard, on purpose) or a code clone (another strategy's
+    source at another address, the timing control for placement)."""
+    flags = FLAGS.get(strategy,
+                      pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
+    return "control" in flags or "clone" in flags
+
+
+def is_negative_control(strategy):
+    """The negative control alone: expected to go wrong under a storm."""
     flags = FLAGS.get(strategy,
                       pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
     return "control" in flags

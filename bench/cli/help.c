@@ -127,7 +127,8 @@ void pcb_cli_list(void)
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
     printf("  %-18s %s%s\n", s->name, s->summary,
-           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
+           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE))
+               ? " [not in defaults]"
                                                         : "");
   }
   printf("workloads:\n");

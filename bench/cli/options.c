@@ -84,7 +84,8 @@ static const char *clock_unusable(size_t i)
 /* Go's three and the baseline: not the opt-in ones, not the control. */
 static bool strategy_is_default(size_t i)
 {
-  return !(pcb_strategy_at(i)->flags & (PCB_F_CONTROL | PCB_F_OPT_IN));
+  return !(pcb_strategy_at(i)->flags &
+           (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE));
 }
 
 /* A table's names as an option's choices (no default, all usable). */
@@ -229,6 +230,11 @@ const struct pcb_option pcb_options[] = {
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of each paired entry: samples of every ratio\n"
             "(a cold entry's: at most 200)" },
+  { .name = "--seed", .type = PCB_OPT_U64, .off = AT(seed), .lo = 1,
+    .hi = 999999999999999.0, .arg = "N", .unit = "integers",
+    .help = "the seed of every random draw (paired orders and\n"
+            "layouts): the same seed replays them (default: a fresh\n"
+            "one per process, in the results' context)" },
   { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
     .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
     .help = "instruction-count mode, for running under callgrind\n"

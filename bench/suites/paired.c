@@ -14,11 +14,14 @@
  * cancels.  The median of those samples, with its order-statistic 95%
  * interval (core/paired.c), is the answer.
  *
- * Arms: every strategy of the run, plus a twin of the first capturing one
- * (the same strategy, a context of its own): twin over original is an
- * A/A comparison, whose interval says how far noise and layout alone
- * move a ratio.  Ratios: each arm over `off`; `thread` and `lazy` over
- * `stack` (Go's question); the twin over its original.
+ * Arms: every strategy of the run, plus the code clone of the first
+ * capturing one (stack_clone: the same source compiled again at another
+ * address) and its twin (the same strategy, the same code, a context of
+ * its own).  Both are A/A comparisons: clone over original says how far
+ * code placement, noise and data layout move a ratio; twin over original
+ * the last two alone.  Ratios: each arm over `off`; `thread` and `lazy`
+ * over `stack` (Go's question); the clone and the twin over their
+ * original.
  *
  * Invariants: a batch's time is read by the measuring thread's loop
  * driver as its first operation starts and its last one ends, so neither
@@ -179,8 +182,11 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
   return err;
 }
 
+static int arm_find(const char *name);
+
 static int arms_setup(const struct pcb_point *p)
 {
+  const struct pcb_strategy *clone;
   int err = 0;
 
   P.narms = 0;
@@ -188,8 +194,11 @@ static int arms_setup(const struct pcb_point *p)
   for (int k = 0; k < cfg->nstrategies && err == 0; k++)
     err = arm_add(p, cfg->strategies[k], "");
   for (int a = P.narms - 1; a >= 0; a--)
-    if (!(P.arms[a].s->flags & PCB_F_NO_CAPTURE))
+    if (!(P.arms[a].s->flags & (PCB_F_NO_CAPTURE | PCB_F_CLONE)))
       P.twin_of = a;
+  clone = pcb_strategy_clone(P.arms[P.twin_of].s);
+  if (err == 0 && clone != NULL && arm_find(clone->name) < 0)
+    err = arm_add(p, clone, "");
   if (err == 0)
     err = arm_add(p, P.arms[P.twin_of].s, "_twin");
   return err;
@@ -290,6 +299,9 @@ static void report(pcb_gb_state *st, struct pentry *e)
     if (a != stack && (strcmp(P.arms[a].label, "thread") == 0 ||
                        strcmp(P.arms[a].label, "lazy") == 0))
       ratio_counters(st, e, a, stack, scratch);
+  for (int a = 0; a < P.narms; a++)  /* each code clone over its original */
+    if (P.arms[a].s->clone_of && arm_find(P.arms[a].s->clone_of) >= 0)
+      ratio_counters(st, e, a, arm_find(P.arms[a].s->clone_of), scratch);
   ratio_counters(st, e, P.narms - 1, P.twin_of, scratch);
   pcb_gb_counter(st, "rounds", e->rounds, PCB_GB_PLAIN);
   pcb_gb_counter(st, "batch_ops", (double)P.iters, PCB_GB_PLAIN);
@@ -304,7 +316,9 @@ static void paired_body(pcb_gb_state *st, void *arg)
   pcb_progress_nth(e->name, "paired", e->index, nentries);
   if (!pcb_runner_prepare(&e->p, st))
     return;
-  pcb_rng_seed(&P.rng, 0x5eedu + (uint64_t)e->index);
+  /* the run's seed (--seed, or drawn per process), another stream per
+   * entry: a process replays its orders and layouts from its seed */
+  pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
   err = arms_setup(&e->p);
   if (err) {
     arms_free(&e->p, P.narms);
