@@ -84,6 +84,8 @@ struct pcb_config {
   bool interleave;    /* repetitions of all entries in random order */
   bool paired;        /* paired/ entries: the strategies timed side by side */
   int rounds;         /* rounds of each paired entry */
+  int layouts;        /* paired: layout modules drawn from beside pcbench's
+                       * own event path (bench/layout/) */
   /* every random draw of the run (paired orders and layouts) derives from
    * it; 0 until main draws one, a fresh one per process */
   uint64_t seed;

@@ -32,6 +32,7 @@
 #include "base/progress.h"
 #include "base/results.h"
 #include "cli/cli.h"
+#include "layout/layouts.h"
 #include "run/runner.h"
 #include "suites/suite.h"
 #include "pcbench/error.h"
@@ -400,6 +401,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return finish_output(&cfg, 1);
   }
+  if (cfg.paired && pcb_layouts_init(NULL, cfg.layouts, cfg.unwinder->name,
+                                     pcb_clock_current(), err,
+                                     sizeof(err)) < 0) {
+    fprintf(stderr, "pcbench: set-up failed: layouts: %s\n", err);
+    return finish_output(&cfg, 1);
+  }
   if (pcb_gb_run() == 0 && !cfg.gb_list) {
     fprintf(stderr, "pcbench: no benchmark matched\n");
     status = 2;
@@ -414,6 +421,7 @@ int main(int argc, char **argv)
   pcb_progress_clear();  /* the interrupt handler reads it */
   pcb_suites_fini();
   pcb_runner_fini();
+  pcb_layouts_fini();
   pcb_gb_shutdown();
   pcb_topo_fini();
   /* A failed correctness check is a finding: the results are written,

@@ -16,6 +16,11 @@
 #include "workloads/workload.h"
 
 #define AT(field) offsetof(struct pcb_config, field)
+#define TEXT_OF(x) #x
+#define NUMBER_TEXT(x) TEXT_OF(x)
+#ifndef PCB_LAYOUTS  /* CMake defines it: the layout modules it builds */
+#define PCB_LAYOUTS 0
+#endif
 
 static const char *workload_at(size_t i) { return pcb_workload_at(i)->name; }
 static const char *strategy_at(size_t i) { return pcb_strategy_at(i)->name; }
@@ -230,6 +235,13 @@ const struct pcb_option pcb_options[] = {
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of each paired entry: samples of every ratio\n"
             "(a cold entry's: at most 200)" },
+  { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,
+    .hi = 64, .def = NUMBER_TEXT(PCB_LAYOUTS), .arg = "N",
+    .unit = "integers", .note = "0 = pcbench's own code only",
+    .help = "paired entries: each batch runs on a copy of the event\n"
+            "path drawn from pcbench's own and N modules whose code\n"
+            "is linked in other orders, so code placement is\n"
+            "sampled, not fixed per build" },
   { .name = "--seed", .type = PCB_OPT_U64, .off = AT(seed), .lo = 1,
     .hi = 999999999999999.0, .arg = "N", .unit = "integers",
     .help = "the seed of every random draw (paired orders and\n"

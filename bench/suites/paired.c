@@ -39,12 +39,14 @@
 #include <string.h>
 
 #include "base/progress.h"
+#include "layout/layouts.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
 #include "run/runner.h"
 #include "suites/paired_batch.h"
+#include "suites/paired_report.h"
 #include "suites/suite.h"
 
 enum { MAX_ARMS = PCB_LIST_MAX + 1, COLD_ROUNDS = 200 };
@@ -63,6 +65,27 @@ struct arm {
   void *own_buf;            /* the buffer thread_init allocated */
   double *ns;               /* per round: ns per operation */
 };
+
+/* The arm's states on copy `copy` of the event path (layouts.h): its
+ * strategy's record and the consumer from that copy; the loops and the
+ * chain follow in the batch.  A strategy that keeps buffers in its own
+ * globals (PCB_F_SHARED) has them in pcbench's copy alone: copy 0. */
+static const struct pcb_event_module *arm_on_copy(struct arm *arm,
+                                                  int threads, int copy)
+{
+  const struct pcb_event_module *m = pcb_layout_at(copy);
+  const struct pcb_strategy *s = copy ? m->strategy(arm->s->name) : arm->s;
+
+  if (s == NULL)
+    return arm_on_copy(arm, threads, 0);
+  for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
+    arm->ptr[i]->thread.strategy = s;
+    arm->ptr[i]->consume = m->consume_timed;
+  }
+  return copy ? m : NULL;
+}
+
+
 
 struct pentry {
   char name[160];
@@ -84,7 +107,25 @@ static struct {
   int twin_of;              /* the arm the twin duplicates */
   int64_t iters;
   struct pcb_rng rng;
+  unsigned *copy;           /* per round: the copy of the event path */
+  unsigned deck[64 + 1];    /* the copies in the order still to be dealt */
+  int dealt;
 } P;
+
+/* The copy of the event path for the next round: each copy once per
+ * deck of pcb_layouts_count() rounds, in a fresh random order per deck,
+ * so every copy runs as many rounds as the others, give or take one. */
+static unsigned next_copy(void)
+{
+  int n = pcb_layouts_count();
+
+  if (P.dealt % n == 0) {
+    for (int i = 0; i < n; i++)
+      P.deck[i] = (unsigned)i;
+    pcb_rng_shuffle(&P.rng, P.deck, (size_t)n);
+  }
+  return P.deck[P.dealt++ % n];
+}
 
 struct reg {
   const struct pcb_strategy *s;
@@ -107,8 +148,9 @@ static int arm_unregister(struct pcb_wl_thread *w, void *arg)
 
 /* The measuring thread's state back where it registered, with the
  * buffer its strategy allocated, so that thread_exit frees that one. */
-static void arm_home(struct arm *arm)
+static void arm_home(struct arm *arm, int threads)
 {
+  arm_on_copy(arm, threads, 0);
   if (arm->ptr[0] != &arm->w[0])
     memcpy(&arm->w[0], arm->ptr[0], sizeof(arm->w[0]));
   arm->ptr[0] = &arm->w[0];
@@ -122,7 +164,7 @@ static void arms_free(const struct pcb_point *p, int registered)
   for (int a = 0; a < P.narms; a++) {
     struct arm *arm = &P.arms[a];
 
-    arm_home(arm);
+    arm_home(arm, p->threads);
     for (int i = 0; a < registered && i < p->threads; i++)
       pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
     free(arm->ns);
@@ -214,12 +256,15 @@ static int64_t calibrate(const struct pcb_point *p)
   return pcb__paired_batch_iters(p, arms, P.narms, &P.rng);
 }
 
-/* One round: every arm once, in a fresh random order; its time, in s. */
+/* One round: every arm once, in a fresh random order, all on one copy
+ * of the event path (a shared-buffer strategy on pcbench's own: its
+ * buffers are that copy's); its time, in s. */
 static double round_run(const struct pcb_point *p, int r)
 {
   unsigned order[MAX_ARMS];
   double total = 0;
 
+  P.copy[r] = next_copy();
   for (int a = 0; a < P.narms; a++) {
     order[a] = (unsigned)a;
     arm_relayout(&P.arms[a]);
@@ -227,8 +272,10 @@ static double round_run(const struct pcb_point *p, int r)
   pcb_rng_shuffle(&P.rng, order, (size_t)P.narms);
   for (int k = 0; k < P.narms; k++) {
     struct arm *arm = &P.arms[order[k]];
+    const struct pcb_event_module *m = arm_on_copy(
+        arm, p->threads, arm->s->flags & PCB_F_SHARED ? 0 : (int)P.copy[r]);
 
-    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng);
+    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
   }
   return total * 1e-9;
@@ -242,70 +289,18 @@ static int arm_find(const char *name)
   return -1;
 }
 
-/* One counter named after arm a and its reference. */
-static void pair_counter(pcb_gb_state *st, const char *fmt, int a, int ref,
-                         double v)
-{
-  char key[96];
-
-  snprintf(key, sizeof(key), fmt, P.arms[a].label, P.arms[ref].label);
-  pcb_gb_counter(st, key, v, PCB_GB_PLAIN);
-}
-
-/* The counters of one ratio: a over ref, and a minus ref in ns. */
-static void ratio_counters(pcb_gb_state *st, struct pentry *e, int a,
-                           int ref, double *scratch)
-{
-  struct pcb_paired s;
-
-  if (pcb_paired_summarise(P.arms[ref].ns, P.arms[a].ns, (size_t)e->rounds,
-                           PCB_PAIRED_ALPHA, scratch, &s) != 0)
-    return;
-  pair_counter(st, "%s_over_%s", a, ref, s.ratio.median);
-  pair_counter(st, "%s_over_%s_lo", a, ref, s.ratio.lo);
-  pair_counter(st, "%s_over_%s_hi", a, ref, s.ratio.hi);
-  pair_counter(st, "%s_minus_%s_ns", a, ref, s.diff.median);
-  pair_counter(st, "%s_minus_%s_ns_lo", a, ref, s.diff.lo);
-  pair_counter(st, "%s_minus_%s_ns_hi", a, ref, s.diff.hi);
-  /* physics: a capture is never cheaper than no capture at all */
-  if (strcmp(P.arms[ref].label, "off") == 0 && s.ratio.hi < 1.0 &&
-      !(P.arms[a].s->flags & PCB_F_NO_CAPTURE)) {
-    e->faster_than_off = true;
-    snprintf(e->why, sizeof(e->why), "%s over off %.4f [%.4f, %.4f]",
-             P.arms[a].label, s.ratio.median, s.ratio.lo, s.ratio.hi);
-  }
-}
-
+/* The entry's counters, from its rounds (paired_report.c). */
 static void report(pcb_gb_state *st, struct pentry *e)
 {
-  double *scratch = malloc(sizeof(double) * (size_t)e->rounds);
-  int off = arm_find("off"), stack = arm_find("stack");
+  struct pcb__paired_arm arms[MAX_ARMS];
+  struct pcb__paired_rounds r = { arms, P.narms, P.twin_of, P.copy,
+                                  pcb_layouts_count(), e->rounds,
+                                  (double)P.iters };
 
-  if (scratch == NULL)
-    return;
-  for (int a = 0; a < P.narms; a++) {
-    char key[64];
-    struct pcb_median_ci m;
-
-    memcpy(scratch, P.arms[a].ns, sizeof(double) * (size_t)e->rounds);
-    if (pcb_median_ci(scratch, (size_t)e->rounds, PCB_PAIRED_ALPHA, &m) == 0) {
-      snprintf(key, sizeof(key), "%s_ns", P.arms[a].label);
-      pcb_gb_counter(st, key, m.median, PCB_GB_PLAIN);
-    }
-    if (off >= 0 && a != off && strcmp(P.arms[a].label, "off_twin") != 0)
-      ratio_counters(st, e, a, off, scratch);
-  }
-  for (int a = 0; stack >= 0 && a < P.narms; a++)
-    if (a != stack && (strcmp(P.arms[a].label, "thread") == 0 ||
-                       strcmp(P.arms[a].label, "lazy") == 0))
-      ratio_counters(st, e, a, stack, scratch);
-  for (int a = 0; a < P.narms; a++)  /* each code clone over its original */
-    if (P.arms[a].s->clone_of && arm_find(P.arms[a].s->clone_of) >= 0)
-      ratio_counters(st, e, a, arm_find(P.arms[a].s->clone_of), scratch);
-  ratio_counters(st, e, P.narms - 1, P.twin_of, scratch);
-  pcb_gb_counter(st, "rounds", e->rounds, PCB_GB_PLAIN);
-  pcb_gb_counter(st, "batch_ops", (double)P.iters, PCB_GB_PLAIN);
-  free(scratch);
+  for (int a = 0; a < P.narms; a++)
+    arms[a] = (struct pcb__paired_arm){ P.arms[a].label, P.arms[a].s,
+                                        P.arms[a].ns };
+  e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why));
 }
 
 static void paired_body(pcb_gb_state *st, void *arg)
@@ -319,9 +314,12 @@ static void paired_body(pcb_gb_state *st, void *arg)
   /* the run's seed (--seed, or drawn per process), another stream per
    * entry: a process replays its orders and layouts from its seed */
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
-  err = arms_setup(&e->p);
+  P.copy = calloc((size_t)e->rounds, sizeof(*P.copy));
+  P.dealt = 0;
+  err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err) {
     arms_free(&e->p, P.narms);
+    free(P.copy);
     pcb_gb_skip_with_error(st, pcb_strerror(err));
     return;
   }
@@ -330,6 +328,8 @@ static void paired_body(pcb_gb_state *st, void *arg)
     pcb_gb_set_iteration_time(st, round_run(&e->p, r));
   report(st, e);
   arms_free(&e->p, P.narms);
+  free(P.copy);
+  P.copy = NULL;
 }
 
 static int add_entry(const struct pcb_point *p, void *arg)
