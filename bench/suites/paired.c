@@ -45,47 +45,12 @@
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
 #include "run/runner.h"
+#include "suites/paired_arms.h"
 #include "suites/paired_batch.h"
 #include "suites/paired_report.h"
 #include "suites/suite.h"
 
 enum { MAX_ARMS = PCB_LIST_MAX + 1, COLD_ROUNDS = 200 };
-
-/* An arm: a strategy with a state of its own on every thread.  The
- * measuring thread's state moves, each round, to a fresh offset within
- * `region` (and a private heap buffer to a fresh offset within `heap`),
- * so that no arm keeps a layout the others do not have. */
-struct arm {
-  const struct pcb_strategy *s;
-  char label[40];
-  struct pcb_wl_thread w[PCB_THREADS_MAX];  /* [0]: where it registered */
-  struct pcb_wl_thread *ptr[PCB_THREADS_MAX];
-  unsigned char *region, *heap;
-  size_t heap_bytes;
-  void *own_buf;            /* the buffer thread_init allocated */
-  double *ns;               /* per round: ns per operation */
-};
-
-/* The arm's states on copy `copy` of the event path (layouts.h): its
- * strategy's record and the consumer from that copy; the loops and the
- * chain follow in the batch.  A strategy that keeps buffers in its own
- * globals (PCB_F_SHARED) has them in pcbench's copy alone: copy 0. */
-static const struct pcb_event_module *arm_on_copy(struct arm *arm,
-                                                  int threads, int copy)
-{
-  const struct pcb_event_module *m = pcb_layout_at(copy);
-  const struct pcb_strategy *s = copy ? m->strategy(arm->s->name) : arm->s;
-
-  if (s == NULL)
-    return arm_on_copy(arm, threads, 0);
-  for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
-    arm->ptr[i]->thread.strategy = s;
-    arm->ptr[i]->consume = m->consume_timed;
-  }
-  return copy ? m : NULL;
-}
-
-
 
 struct pentry {
   char name[160];
@@ -102,7 +67,7 @@ static int nentries;
 
 /* The arms of one entry, and what a batch needs. */
 static struct {
-  struct arm arms[MAX_ARMS];
+  struct pcb__arm arms[MAX_ARMS];
   int narms;
   int twin_of;              /* the arm the twin duplicates */
   int64_t iters;
@@ -127,101 +92,19 @@ static unsigned next_copy(void)
   return P.deck[P.dealt++ % n];
 }
 
-struct reg {
-  const struct pcb_strategy *s;
-  int depth;
-};
-
-static int arm_register(struct pcb_wl_thread *w, void *arg)
-{
-  const struct reg *r = arg;
-
-  return pcb_thread_register(&w->thread, r->s, r->depth);
-}
-
-static int arm_unregister(struct pcb_wl_thread *w, void *arg)
-{
-  (void)arg;
-  pcb_thread_unregister(&w->thread);
-  return 0;
-}
-
-/* The measuring thread's state back where it registered, with the
- * buffer its strategy allocated, so that thread_exit frees that one. */
-static void arm_home(struct arm *arm, int threads)
-{
-  arm_on_copy(arm, threads, 0);
-  if (arm->ptr[0] != &arm->w[0])
-    memcpy(&arm->w[0], arm->ptr[0], sizeof(arm->w[0]));
-  arm->ptr[0] = &arm->w[0];
-  if (arm->own_buf != NULL)
-    arm->w[0].thread.buf = arm->own_buf;
-  arm->own_buf = NULL;
-}
-
 static void arms_free(const struct pcb_point *p, int registered)
 {
-  for (int a = 0; a < P.narms; a++) {
-    struct arm *arm = &P.arms[a];
-
-    arm_home(arm, p->threads);
-    for (int i = 0; a < registered && i < p->threads; i++)
-      pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
-    free(arm->ns);
-    free(arm->region);
-    free(arm->heap);
-    *arm = (struct arm){ 0 };
-  }
+  for (int a = 0; a < P.narms; a++)
+    pcb__arm_free(&P.arms[a], p, a < registered);
   P.narms = 0;
-}
-
-/* A fresh layout for the arm's measuring-thread state: the state at a
- * random 16-byte step within its region, and a per-thread heap buffer
- * (not a shared one) at a random 8-byte step within its own. */
-static void arm_relayout(struct arm *arm)
-{
-  struct pcb_thread *t;
-  struct pcb_layout lay;
-  unsigned char *to;
-
-  pcb_layout_draw(&P.rng, &lay);
-  to = arm->region + lay.stack_offset;
-  memmove(to, arm->ptr[0], sizeof(arm->w[0]));
-  arm->ptr[0] = (struct pcb_wl_thread *)(void *)to;
-  t = &arm->ptr[0]->thread;
-  if (t->buf == NULL || t->buf_bytes == 0 || (arm->s->flags & PCB_F_SHARED) ||
-      t->buf_bytes > arm->heap_bytes / 2)
-    return;
-  if (arm->own_buf == NULL)
-    arm->own_buf = t->buf;
-  t->buf = pcb_layout_place(arm->heap, arm->heap_bytes, t->buf_bytes,
-                            lay.heap_offset);
 }
 
 static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
                    const char *suffix)
 {
-  struct arm *arm = &P.arms[P.narms];
-  struct reg r = { s, p->depth };
-  int err = 0;
+  struct pcb__arm *arm = &P.arms[P.narms++];  /* arms_free undoes it all */
 
-  arm->s = s;
-  snprintf(arm->label, sizeof(arm->label), "%s%s", s->name, suffix);
-  arm->ns = calloc((size_t)cfg->rounds, sizeof(double));
-  arm->region = aligned_alloc(64, (PCB_LAYOUT_SPAN + sizeof(arm->w[0]) + 63) /
-                                      64 * 64);
-  arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
-                                            sizeof(uintptr_t));
-  arm->heap = malloc(arm->heap_bytes);
-  P.narms++;  /* arms_free frees what was allocated */
-  if (arm->ns == NULL || arm->region == NULL || arm->heap == NULL)
-    return PCB_ENOMEM;
-  for (int i = 0; i < p->threads && err == 0; i++) {
-    pcb_runner_arm_state(i, &arm->w[i], cfg->rate);
-    arm->ptr[i] = &arm->w[i];
-    err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
-  }
-  return err;
+  return pcb__arm_add(arm, p, s, suffix, cfg->rounds, cfg->rate);
 }
 
 static int arm_find(const char *name);
@@ -267,13 +150,13 @@ static double round_run(const struct pcb_point *p, int r)
   P.copy[r] = next_copy();
   for (int a = 0; a < P.narms; a++) {
     order[a] = (unsigned)a;
-    arm_relayout(&P.arms[a]);
+    pcb__arm_relayout(&P.arms[a], &P.rng);
   }
   pcb_rng_shuffle(&P.rng, order, (size_t)P.narms);
   for (int k = 0; k < P.narms; k++) {
-    struct arm *arm = &P.arms[order[k]];
-    const struct pcb_event_module *m = arm_on_copy(
-        arm, p->threads, arm->s->flags & PCB_F_SHARED ? 0 : (int)P.copy[r]);
+    struct pcb__arm *arm = &P.arms[order[k]];
+    const struct pcb_event_module *m =
+        pcb__arm_on_copy(arm, p->threads, (int)P.copy[r]);
 
     arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
