@@ -420,6 +420,8 @@ static void describe_clock(void)
   pcb_gb_context("clock_requested", pcb_clock_path_name(H.cfg->clock));
   snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
   pcb_gb_context("timer_floor_ns", buf);
+  snprintf(buf, sizeof(buf), "%.6f", H.clock.ns_per_tick);
+  pcb_gb_context("ns_per_tick", buf);
 }
 
 /* Go's default rates as this machine resolves them (see runner.h). */
