@@ -20,6 +20,11 @@ and correctness (results_shape.py), the exact stack figures
 (`pcbench --list` under the same emulator).  Timings under emulation
 mean nothing and are not read.
 
+Then the other way round, under `-cpu max` (a CPU that advertises
+rdtscp whatever the host does): `auto` must pick rdtscp there, and a
+short run with `--clock=rdtscp` must complete and say so -- the rdtscp
+path is exercised on every host, even one that hides the instruction.
+
 Exit 77 (skipped, and says why) on a host that is not x86-64.
 
 usage: baseline_cpu.py QEMU_CPU PCBENCH WORKDIR SUITE...
@@ -95,6 +100,29 @@ def bench(qemu, cpu, pcbench, out):
     return failed
 
 
+def rdtscp_where_advertised(qemu, pcbench, out):
+    """Under -cpu max: auto picks rdtscp, and a run with it completes."""
+    failed = []
+    auto = auto_clock(qemu, "max", pcbench)
+    r = emulated(qemu, "max", [pcbench, "--clock=rdtscp", "--out=" + out,
+                               "--workloads=malloc", "--strategies=off,stack",
+                               "--depths=32", "--frames=8", "--min-time=0.002",
+                               "--latency-events=100", "--check-events=20",
+                               "--churn-threads=0", "--paired", "--rounds=20",
+                               "--benchmark_filter=^(malloc|paired)/"],
+                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    clock = None
+    if r.returncode == 0:
+        with open(out) as f:
+            clock = json.load(f)["context"].get("clock")
+    print(f"baseline_cpu: -cpu max: auto is {auto}; --clock=rdtscp: "
+          f"{died(r) if r.returncode else 'passed'}, clock {clock}")
+    if auto != "rdtscp" or clock != "rdtscp":
+        failed.append("rdtscp under -cpu max")
+        print(r.stderr[-2000:])
+    return failed
+
+
 def main(cpu, pcbench, workdir, *binaries):
     if platform.machine() != "x86_64":
         print(f"baseline_cpu: skipped: the host is {platform.machine()}, "
@@ -107,6 +135,8 @@ def main(cpu, pcbench, workdir, *binaries):
         return 1
     failed = suites(qemu, cpu, binaries)
     failed += bench(qemu, cpu, pcbench, os.path.join(workdir, "baseline.json"))
+    failed += rdtscp_where_advertised(qemu, pcbench,
+                                      os.path.join(workdir, "rdtscp.json"))
     if failed:
         print(f"baseline_cpu: FAILED under -cpu {cpu}: {', '.join(failed)}")
     return 1 if failed else 0
