@@ -26,7 +26,7 @@ const struct pcb_strategy pcb_strategy_stack = {
   .version = PCB_STRATEGY_VERSION,
   .name = "stack",
   .summary = "array of depth PCs on the capturing frame (Go <= 1.22)",
-  .flags = PCB_F_SIGSAFE,
+  .flags = PCB_F_SIGSAFE | PCB_F_STACK_BUF,
   .thread_init = pcb_nobuf_init,
   .thread_exit = pcb_nobuf_exit,
   .record = stack_record,

@@ -40,6 +40,9 @@ enum pcb_strategy_flags {
                                   stacks; no slice when depth <= that */
   PCB_F_OPT_IN     = 1u << 9,  /* beyond Go's three: left out of the
                                   default matrix, run when named */
+  PCB_F_STACK_BUF  = 1u << 10, /* the whole buffer is an array on the
+                                  capturing frame: the stack an event takes
+                                  grows by 8 bytes per PC of depth */
 };
 
 /* PCs a PCB_F_SPILL strategy keeps on the capturing frame. */
