@@ -5,7 +5,9 @@
  * pthread_getattr_np, which allocates and on the main thread reads
  * /proc/self/maps -- so it is done at registration and never inside an
  * event.  The context pointer lives in a thread-local variable so that a
- * signal handler on the thread finds it without locks.
+ * signal handler on the thread finds it without locks.  The unwinder is
+ * fixed at registration too: a thread's buffers are sized for its slack
+ * (t->room), so its events must never reach an unwinder that needs more.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,6 +49,15 @@ int pcb_thread_stack_bounds(struct pcb_stack_bounds *b)
   return 0;
 }
 
+void pcb_thread_prepare(struct pcb_thread *t, const struct pcb_strategy *s,
+                        int depth)
+{
+  const struct pcb_unwinder *u = pcb_hooks.unwinder;
+
+  *t = (struct pcb_thread){ .strategy = s, .depth = depth, .unwinder = u,
+                            .room = depth + u->slack };
+}
+
 int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth)
 {
@@ -56,7 +67,7 @@ int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
     return PCB_EDEPTH;
   if (s == NULL || t == NULL)
     return PCB_EINVAL;
-  *t = (struct pcb_thread){ .strategy = s, .depth = depth };
+  pcb_thread_prepare(t, s, depth);
   err = pcb_thread_stack_bounds(&t->stack);
   if (err)
     return err;
@@ -82,13 +93,13 @@ struct pcb_thread *pcb_thread_self(void)
 int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
                      uintptr_t *pcs, int depth, bool *truncated)
 {
-  return pcb_hooks.unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs, depth,
-                                    truncated);
+  return t->unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs, depth,
+                             truncated);
 }
 
 int pcb_slice_alloc(struct pcb_thread *t)
 {
-  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
+  size_t bytes = (size_t)t->room * sizeof(uintptr_t);
   void *buf = pcb_hooks.alloc(bytes);
 
   if (buf == NULL)

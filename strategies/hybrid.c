@@ -1,6 +1,8 @@
 /*
  * hybrid -- PCB_SPILL_PCS (16) PCs on the capturing frame, spilling to a
- * per-thread heap slice of `depth` PCs only when the stack is deeper.
+ * per-thread heap slice of `depth` PCs only when the stack is deeper (each
+ * with the unwinder's slack beside it: 16 + slack on the frame, bounded
+ * by PCB_SLACK_MAX whatever the depth).
  *
  * Models: the two designs Go chose between, joined by a small-buffer
  * optimisation.  tcmalloc, gperftools and Chromium keep their PCs in an
@@ -56,9 +58,9 @@ static int hybrid_init(struct pcb_thread *t)
 __attribute__((noinline)) static int hybrid_record(struct pcb_thread *t,
                                                    const struct pcb_event *ev)
 {
-  uintptr_t pcs[PCB_SPILL_PCS];
-  bool truncated;
   int small = t->depth < PCB_SPILL_PCS ? t->depth : PCB_SPILL_PCS;
+  uintptr_t pcs[small + t->room - t->depth];  /* 16 + slack at most */
+  bool truncated;
   int n;
 
   if (t->in_use)

@@ -15,7 +15,7 @@ static struct point points[FLOOR_MAX];
 static int npoints;
 static const struct pcb_unwinder *unwinder;  /* the run's */
 static struct pcb_stack_bounds bounds;       /* the measuring thread's */
-static uintptr_t buf[PCB_DEPTH_MAX + 64];
+static uintptr_t buf[PCB_DEPTH_MAX + PCB_SLACK_MAX];
 static struct pcb_oracle oracle;
 
 static double now_ns(void)

@@ -40,6 +40,7 @@
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
+#include "pcbench/unwind.h"
 #include "run/runner.h"
 #include "suites/paired_batch.h"
 #include "suites/suite.h"
@@ -165,8 +166,8 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
   arm->ns = calloc((size_t)cfg->rounds, sizeof(double));
   arm->region = aligned_alloc(64, (PCB_LAYOUT_SPAN + sizeof(arm->w[0]) + 63) /
                                       64 * 64);
-  arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
-                                            sizeof(uintptr_t));
+  arm->heap_bytes = pcb_layout_region_bytes(
+      (size_t)(p->depth + PCB_SLACK_MAX) * sizeof(uintptr_t));
   arm->heap = malloc(arm->heap_bytes);
   P.narms++;  /* arms_free frees what was allocated */
   if (arm->ns == NULL || arm->region == NULL || arm->heap == NULL)
