@@ -30,15 +30,15 @@
  * guard and goes ahead on its own frame (and the slice if it needs it):
  * it ends before the event it interrupted goes on.
  *
- * Trade-off: stack cost flat at 128 bytes plus a frame at any depth,
- * where `stack` grows by depth * 8; heap as `thread` (none at depth <= 16,
- * where hybrid is `stack`); shallow events never touch the slice, deep
- * ones pay the second walk.  "Shallow" is the whole walk, callers of the
- * workload included: under pcbench's own frames only chains of up to
- * about 8 frames fit, and every headline point spills.  Measured under
- * callgrind: 3 instructions over `thread` when the stack fits, 375 more
- * (the second walk) at a 16-frame chain; with a DWARF unwinder the second
- * walk about doubles the event.
+ * Trade-off: stack cost flat at 128 bytes (and the unwinder's slack)
+ * plus a frame at any depth, where `stack` grows by depth * 8; heap as
+ * `thread` (none at depth <= 16, where hybrid is `stack`); shallow events
+ * never touch the slice, deep ones pay the second walk.  "Shallow" is the
+ * whole walk, callers of the workload included: under pcbench's own
+ * frames only chains of up to about 8 frames fit, and every headline
+ * point spills.  Measured under callgrind: 3 instructions over `thread`
+ * when the stack fits, 375 more (the second walk) at a 16-frame chain;
+ * with a DWARF unwinder the second walk about doubles the event.
  */
 #include "guard.h"
 #include "pcbench/error.h"
