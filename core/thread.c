@@ -5,9 +5,10 @@
  * pthread_getattr_np, which allocates and on the main thread reads
  * /proc/self/maps -- so it is done at registration and never inside an
  * event.  The context pointer lives in a thread-local variable so that a
- * signal handler on the thread finds it without locks.  The unwinder is
- * fixed at registration too: a thread's buffers are sized for its slack
- * (t->room), so its events must never reach an unwinder that needs more.
+ * signal handler on the thread finds it without locks.  Its buffers are
+ * sized at registration too, for the slack of the unwinder then in
+ * pcb_hooks (t->room): the unwinder is changed only while no thread is
+ * registered (hooks.h), so an event never reaches one that needs more.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -52,10 +53,8 @@ int pcb_thread_stack_bounds(struct pcb_stack_bounds *b)
 void pcb_thread_prepare(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth)
 {
-  const struct pcb_unwinder *u = pcb_hooks.unwinder;
-
-  *t = (struct pcb_thread){ .strategy = s, .depth = depth, .unwinder = u,
-                            .room = depth + u->slack };
+  *t = (struct pcb_thread){ .strategy = s, .depth = depth,
+                            .room = depth + pcb_hooks.unwinder->slack };
 }
 
 int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
@@ -93,8 +92,8 @@ struct pcb_thread *pcb_thread_self(void)
 int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
                      uintptr_t *pcs, int depth, bool *truncated)
 {
-  return t->unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs, depth,
-                             truncated);
+  return pcb_hooks.unwinder->unwind(ev->fp, ev->skip, &t->stack, pcs, depth,
+                                    truncated);
 }
 
 int pcb_slice_alloc(struct pcb_thread *t)

@@ -20,7 +20,6 @@
 #define PCB_SKIP_MAX 6
 
 struct pcb_strategy;
-struct pcb_unwinder;
 
 /* Called with the captured PCs while the strategy's buffer is valid. */
 typedef void (*pcb_consume_fn)(void *arg, const uintptr_t *pcs, int n,
@@ -51,10 +50,9 @@ struct pcb_stack_bounds {
 struct pcb_thread {
   const struct pcb_strategy *strategy;
   int depth;                      /* PCs per capture, 1..PCB_DEPTH_MAX */
-  /* The unwinder this thread's events use: pcb_hooks' when it registered,
-   * kept for its life, because its buffers are sized for its slack. */
-  const struct pcb_unwinder *unwinder;
-  int room;                       /* PCs a buffer holds: depth + slack */
+  /* PCs a buffer of this thread's holds: depth + the slack of pcb_hooks'
+   * unwinder when it registered, which stays for its life (hooks.h). */
+  int room;
   struct pcb_stack_bounds stack;  /* follows fibers while they run */
   volatile sig_atomic_t in_use;   /* Go's acquirem: buffer is in use */
   void *buf;                      /* the strategy's per-thread buffer */
@@ -67,15 +65,14 @@ struct pcb_thread {
 
 /*
  * Registers the calling thread: learns its stack bounds (this allocates:
- * never call it from an event or a malloc wrapper), sets `depth`, the
- * unwinder and `room` (pcb_thread_prepare), runs the strategy's
- * thread_init.  `t` must outlive the registration.  Returns 0,
+ * never call it from an event or a malloc wrapper), sets `depth` and
+ * `room` (pcb_thread_prepare), runs the strategy's thread_init.  `t` must outlive the registration.  Returns 0,
  * PCB_EDEPTH, PCB_ESYS, or what thread_init returned.
  */
 int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth);
-/* Sets t's strategy, depth, unwinder (pcb_hooks') and room, the rest of
- * t zero: what thread_init may read.  For the entries that run a
+/* Sets t's strategy, depth and room (for pcb_hooks' unwinder), the rest
+ * of t zero: what thread_init may read.  For the entries that run a
  * strategy's hooks without registering a thread (thread start). */
 void pcb_thread_prepare(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth);
@@ -87,16 +84,16 @@ int pcb_thread_stack_bounds(struct pcb_stack_bounds *b);
 struct pcb_thread *pcb_thread_self(void);
 
 /*
- * Shared capture step for strategies: unwinds with t's unwinder into
- * pcs[0..t->depth) from ev's anchor within t's stack bounds, then calls
- * ev->consume.  pcs[] must hold t->room PCs: the unwinder may use the
- * slack beyond depth.  Never allocates; async-signal-safe.
+ * Shared capture step for strategies: unwinds with pcb_hooks' unwinder
+ * into pcs[0..t->depth) from ev's anchor within t's stack bounds, then
+ * calls ev->consume.  pcs[] must hold t->room PCs: the unwinder may use
+ * the slack beyond depth.  Never allocates; async-signal-safe.
  */
 void pcb_capture(struct pcb_thread *t, const struct pcb_event *ev,
                  uintptr_t *pcs);
 /* Its unwind half alone: at most `depth` PCs, the count returned, for a
  * strategy that looks at a capture before handing it on (a spill); pcs[]
- * holds depth + t's unwinder's slack. */
+ * holds depth + the unwinder's slack. */
 int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
                      uintptr_t *pcs, int depth, bool *truncated);
 
