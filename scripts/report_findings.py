@@ -372,8 +372,9 @@ def storm(run):
             a = nested.setdefault(s, [0.0, 0.0])
             a[0] += M.med(figs, "nested") or 0
             a[1] += M.med(figs, "nested_lost") or 0
-    guarded = {s: w for s, w in worst.items() if not M.is_control(s)}
-    controls = {s: w for s, w in worst.items() if M.is_control(s)}
+    guarded = {s: w for s, w in worst.items()
+               if not M.is_negative_control(s)}
+    controls = {s: w for s, w in worst.items() if M.is_negative_control(s)}
     failed = {s: w for s, w in guarded.items() if w[0] < 1}
     if failed:
         head = "Under the signal storm, " + listing(
@@ -489,7 +490,7 @@ def answer(run):
     pr = M.paired_ratio(run, g, d, f, small, big)
     if pr is not None:
         text += (f" for a time ratio {code(small)}/{code(big)} of "
-                 f"{M.fmt_paired(pr)}")
+                 f"{M.fmt_paired(pr, M.physics_check(run, g, d, f, small, big, pr[3:]))}")
     elif tb and ts:
         a, b = M.med(m[(big, d, f)], "time"), M.med(m[(small, d, f)], "time")
         text += (f" for a time difference of {M.fmt_dns(b - a)} "

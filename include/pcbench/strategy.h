@@ -23,7 +23,7 @@
 
 #include "pcbench/thread.h"
 
-#define PCB_STRATEGY_VERSION 1
+#define PCB_STRATEGY_VERSION 2
 
 /* Capabilities, as flag bits (not optional hooks). */
 enum pcb_strategy_flags {
@@ -43,7 +43,11 @@ enum pcb_strategy_flags {
                                   stacks; no slice when depth <= that */
   PCB_F_OPT_IN     = 1u << 9,  /* beyond Go's three: left out of the
                                   default matrix, run when named */
-  PCB_F_STACK_BUF  = 1u << 10, /* the whole buffer is an array on the
+  PCB_F_CLONE      = 1u << 10, /* the same source as `clone_of`, compiled
+                                  again at another address: the timing
+                                  control for code placement, never a
+                                  design of its own (not in defaults) */
+  PCB_F_STACK_BUF  = 1u << 11, /* the whole buffer is an array on the
                                   capturing frame: the stack an event takes
                                   grows by 8 bytes per PC of depth */
 };
@@ -56,6 +60,7 @@ struct pcb_strategy {
   const char *name;     /* unique, [a-z_]+ */
   const char *summary;  /* one line for `pcbench --list` */
   unsigned flags;       /* enum pcb_strategy_flags */
+  const char *clone_of; /* PCB_F_CLONE: the strategy it is a copy of */
 
   /*
    * Required.  Called once on the thread when it registers, with
@@ -99,6 +104,8 @@ size_t pcb_strategy_count(void);
 const struct pcb_strategy *pcb_strategy_at(size_t i);
 /* NULL when no strategy has that name. */
 const struct pcb_strategy *pcb_strategy_find(const char *name);
+/* The registered code clone of s (PCB_F_CLONE, clone_of s), or NULL. */
+const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s);
 /* 0, or PCB_EVERSION / PCB_EINCOMPLETE / PCB_EINVAL for a bad ops struct. */
 int pcb_strategy_check(const struct pcb_strategy *s);
 /* Checks every registered strategy; on failure *bad names the culprit. */
