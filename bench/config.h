@@ -84,6 +84,7 @@ struct pcb_config {
   bool interleave;    /* repetitions of all entries in random order */
   bool paired;        /* paired/ entries: the strategies timed side by side */
   int rounds;         /* rounds of each paired entry */
+  int cold_rounds;    /* ... of a cold one, at most */
   int layouts;        /* paired: layout modules drawn from beside pcbench's
                        * own event path (bench/layout/) */
   /* every random draw of the run (paired orders and layouts) derives from

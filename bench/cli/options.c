@@ -234,7 +234,11 @@ const struct pcb_option pcb_options[] = {
   { .name = "--rounds", .type = PCB_OPT_INT, .off = AT(rounds),
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of each paired entry: samples of every ratio\n"
-            "(a cold entry's: at most 200)" },
+            "(a cold entry's: at most --cold-rounds)" },
+  { .name = "--cold-rounds", .type = PCB_OPT_INT, .off = AT(cold_rounds),
+    .lo = 20, .hi = 100000, .def = "200", .arg = "N", .unit = "integers",
+    .help = "rounds of a cold paired entry, at most (each operation\n"
+            "follows a walk of the working set: a round is ms)" },
   { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,
     .hi = 64, .def = NUMBER_TEXT(PCB_LAYOUTS), .arg = "N",
     .unit = "integers", .note = "0 = pcbench's own code only",

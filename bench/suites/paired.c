@@ -31,7 +31,7 @@
  * a round run the same number of operations; nothing is allocated or
  * printed between a batch's reads.
  *
- * Cold points run fewer rounds (COLD_ROUNDS at most): each operation
+ * Cold points run fewer rounds (--cold-rounds at most): each operation
  * follows a walk of the working set, so a round costs milliseconds.
  */
 #include <stdio.h>
@@ -50,7 +50,7 @@
 #include "suites/paired_report.h"
 #include "suites/suite.h"
 
-enum { MAX_ARMS = PCB_LIST_MAX + 1, COLD_ROUNDS = 200 };
+enum { MAX_ARMS = PCB_LIST_MAX + 2, MIN_COPY_ROUNDS = 5 };
 
 struct pentry {
   char name[160];
@@ -72,17 +72,33 @@ static struct {
   int twin_of;              /* the arm the twin duplicates */
   int64_t iters;
   struct pcb_rng rng;
-  unsigned *copy;           /* per round: the copy of the event path */
-  unsigned deck[64 + 1];    /* the copies in the order still to be dealt */
-  int dealt;
+  unsigned *copy;           /* per round: its copy's place in chosen[] */
+  unsigned chosen[64 + 1];  /* the copies of the event path this entry runs */
+  unsigned deck[64 + 1];    /* places in chosen[], in the order dealt */
+  int ncopies, dealt;
 } P;
 
-/* The copy of the event path for the next round: each copy once per
- * deck of pcb_layouts_count() rounds, in a fresh random order per deck,
- * so every copy runs as many rounds as the others, give or take one. */
+/* The copies an entry runs on: all that are loaded, or as many as give
+ * each at least MIN_COPY_ROUNDS rounds (a copy's median of fewer is one
+ * preemption away from any value), drawn at random; a process of few
+ * rounds samples a few layouts, and several processes sample others. */
+static void choose_copies(int rounds)
+{
+  int n = pcb_layouts_count(), fit = rounds / MIN_COPY_ROUNDS;
+
+  for (int i = 0; i < n; i++)
+    P.chosen[i] = (unsigned)i;
+  pcb_rng_shuffle(&P.rng, P.chosen, (size_t)n);
+  P.ncopies = n < fit ? n : fit < 2 ? (n < 2 ? n : 2) : fit;
+  P.dealt = 0;
+}
+
+/* The next round's copy, as a place among the chosen ones: each once per
+ * deck of P.ncopies rounds, in a fresh random order per deck, so every
+ * chosen copy runs as many rounds as the others, give or take one. */
 static unsigned next_copy(void)
 {
-  int n = pcb_layouts_count();
+  int n = P.ncopies;
 
   if (P.dealt % n == 0) {
     for (int i = 0; i < n; i++)
@@ -91,6 +107,7 @@ static unsigned next_copy(void)
   }
   return P.deck[P.dealt++ % n];
 }
+
 
 static void arms_free(const struct pcb_point *p, int registered)
 {
@@ -156,7 +173,7 @@ static double round_run(const struct pcb_point *p, int r)
   for (int k = 0; k < P.narms; k++) {
     struct pcb__arm *arm = &P.arms[order[k]];
     const struct pcb_event_module *m =
-        pcb__arm_on_copy(arm, p->threads, (int)P.copy[r]);
+        pcb__arm_on_copy(arm, p->threads, (int)P.chosen[P.copy[r]]);
 
     arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
@@ -177,7 +194,7 @@ static void report(pcb_gb_state *st, struct pentry *e)
 {
   struct pcb__paired_arm arms[MAX_ARMS];
   struct pcb__paired_rounds r = { arms, P.narms, P.twin_of, P.copy,
-                                  pcb_layouts_count(), e->rounds,
+                                  P.ncopies, e->rounds,
                                   (double)P.iters };
 
   for (int a = 0; a < P.narms; a++)
@@ -198,7 +215,7 @@ static void paired_body(pcb_gb_state *st, void *arg)
    * entry: a process replays its orders and layouts from its seed */
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
   P.copy = calloc((size_t)e->rounds, sizeof(*P.copy));
-  P.dealt = 0;
+  choose_copies(e->rounds);
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err) {
     arms_free(&e->p, P.narms);
@@ -227,8 +244,8 @@ static int add_entry(const struct pcb_point *p, void *arg)
     return 0;
   *e = (struct pentry){ .p = *p, .index = nentries++,
                         .rounds = p->cache == PCB_CACHE_COLD &&
-                                  cfg->rounds > COLD_ROUNDS ? COLD_ROUNDS
-                                                            : cfg->rounds };
+                                  cfg->rounds > cfg->cold_rounds
+                                      ? cfg->cold_rounds : cfg->rounds };
   return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 

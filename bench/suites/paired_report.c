@@ -15,7 +15,9 @@
  * them.  That is the one to compare strategies by, and the code clone
  * over its original says whether it is wide enough.  With one copy
  * there is no across-layout interval, and the round interval takes its
- * place (`layouts` = 1 says so).  Differences in ns (`_minus_`) likewise.
+ * place (`layouts` = 1 says so).  `_layout_sd` is the standard deviation
+ * of the copies' medians, for a summary over several processes
+ * (scripts/paired-runs).  Differences in ns (`_minus_`) likewise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,9 @@ static void quantity(struct report *R, const char *fmt, int a, int ref,
   counter(R, fmt, a, ref, "", x->mean);
   counter(R, fmt, a, ref, "_lo", x->lo);
   counter(R, fmt, a, ref, "_hi", x->hi);
+  /* the spread of the copies' medians: what several processes pool into
+   * the layouts' share of an interval across processes */
+  counter(R, fmt, a, ref, "_layout_sd", x->sd);
 }
 
 static void ratio(struct report *R, int a, int ref)
