@@ -123,15 +123,17 @@ static void on_fatal_signals(void (*handler)(int), int from)
 }
 
 /* Each registered strategy's role flags, so that scripts read roles (the
- * baseline, the negative control, the opt-in ones, the code clones) from
- * the results, not from names: "off:no_capture;stack:;thread:guarded;...",
- * and which strategy each clone copies: "stack_clone:stack". */
+ * baseline, the negative control, the opt-in ones, the code clones,
+ * where the buffer lives) from the results, not from names:
+ * "off:no_capture;stack:stack_buffer;thread:guarded;...", and which
+ * strategy each clone copies: "stack_clone:stack". */
 static void describe_strategies(void)
 {
   static const struct { unsigned flag; const char *name; } roles[] = {
     { PCB_F_NO_CAPTURE, "no_capture" }, { PCB_F_CONTROL, "control" },
     { PCB_F_OPT_IN, "opt_in" }, { PCB_F_SHARED, "shared" },
     { PCB_F_GUARDED, "guarded" }, { PCB_F_CLONE, "clone" },
+    { PCB_F_STACK_BUF, "stack_buffer" }, { PCB_F_SPILL, "spill" },
   };
   char buf[1024] = "";
   size_t at = 0;

@@ -469,10 +469,28 @@ int pcb_fiber_run(size_t stack_size, pcb_stack_fn fn, void *arg,
   return fiber_run_padded(stack_size, 0, fn, arg, overflowed);
 }
 
+/* One run of fn on the largest fiber, its outcome ignored, before a
+ * search: fn's first run on a fiber may take a deeper path than the ones
+ * after it -- an unwinder that caches what it learns per return address
+ * (libunwind) meets the fiber's own frames for the first time -- and a
+ * search that overflowed there would be abandoned before anything was
+ * learnt, and find a fiber too large.  The figures are the steady state,
+ * as pcb_stack_used's are. */
+static int warm(pcb_stack_fn fn, void *arg)
+{
+  bool over;
+
+  return fiber_run_padded(PCB_FIBER_STACK_MAX, 0, fn, arg, &over);
+}
+
 int pcb_min_fiber_stack(pcb_stack_fn fn, void *arg, size_t *min_size)
 {
+  int rc;
+
   if (min_size == NULL)
     return PCB_EINVAL;
+  if ((rc = warm(fn, arg)) != 0)
+    return rc;
   for (size_t size = PCB_FIBER_STACK_MIN; size <= PCB_FIBER_STACK_MAX;
        size *= 2) {
     bool over;
@@ -501,6 +519,8 @@ int pcb_fiber_headroom(size_t stack_size, pcb_stack_fn fn, void *arg,
 
   if (headroom == NULL)
     return PCB_EINVAL;
+  if ((rc = warm(fn, arg)) != 0)
+    return rc;
   rc = fiber_run_padded(stack_size, 0, fn, arg, &over);
   if (rc)
     return rc;

@@ -5,7 +5,10 @@
  * pthread_getattr_np, which allocates and on the main thread reads
  * /proc/self/maps -- so it is done at registration and never inside an
  * event.  The context pointer lives in a thread-local variable so that a
- * signal handler on the thread finds it without locks.
+ * signal handler on the thread finds it without locks.  Its buffers are
+ * sized at registration too, for the slack of the unwinder then in
+ * pcb_hooks (t->room): the unwinder is changed only while no thread is
+ * registered (hooks.h), so an event never reaches one that needs more.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,6 +50,13 @@ int pcb_thread_stack_bounds(struct pcb_stack_bounds *b)
   return 0;
 }
 
+void pcb_thread_prepare(struct pcb_thread *t, const struct pcb_strategy *s,
+                        int depth)
+{
+  *t = (struct pcb_thread){ .strategy = s, .depth = depth,
+                            .room = depth + pcb_hooks.unwinder->slack };
+}
+
 int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
                         int depth)
 {
@@ -56,7 +66,7 @@ int pcb_thread_register(struct pcb_thread *t, const struct pcb_strategy *s,
     return PCB_EDEPTH;
   if (s == NULL || t == NULL)
     return PCB_EINVAL;
-  *t = (struct pcb_thread){ .strategy = s, .depth = depth };
+  pcb_thread_prepare(t, s, depth);
   err = pcb_thread_stack_bounds(&t->stack);
   if (err)
     return err;
@@ -88,7 +98,7 @@ int pcb_unwind_event(const struct pcb_thread *t, const struct pcb_event *ev,
 
 int pcb_slice_alloc(struct pcb_thread *t)
 {
-  size_t bytes = (size_t)t->depth * sizeof(uintptr_t);
+  size_t bytes = (size_t)t->room * sizeof(uintptr_t);
   void *buf = pcb_hooks.alloc(bytes);
 
   if (buf == NULL)

@@ -18,6 +18,7 @@ const struct pcb_unwinder pcb_unwinder_fp = {
   .name = "fp",
   .summary = "frame-pointer walk bounded by the thread's stack",
   .unwind = pcb_unwind_fp,
+  .slack = 0,  /* starts at the anchor, stops when depth is full */
 };
 
 /*

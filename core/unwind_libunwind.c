@@ -16,8 +16,9 @@
  * the one pkg-config names (PCB_LIBUNWIND_PATH, set by CMake), not a
  * soname search: LLVM's unrelated libunwind.so.1 may sit beside it.
  *
- * Like the other table-driven unwinders it starts where it is called: it
- * walks into a scratch buffer and keeps the PCs from the anchor frame on
+ * Like backtrace() it starts where it is called: it walks into the
+ * strategy's buffer, using the slack beyond depth for our frames and the
+ * skipped ones, and keeps the PCs from the anchor frame on
  * (unwind_anchor.h), so skip, depth and truncation mean what they mean
  * for the frame-pointer walk.  The stack bounds are not used; the walk
  * ends where the call-frame information ends.
@@ -63,8 +64,6 @@ static int unwind_libunwind(const void *fp, int skip,
                             const struct pcb_stack_bounds *b, uintptr_t *pcs,
                             int depth, bool *truncated)
 {
-  int cap = pcb__unwind_cap(skip, depth);
-  uintptr_t tmp[cap];  /* bounded: cap <= PCB__UNWIND_SCRATCH */
   int n;
 
   (void)b;
@@ -73,12 +72,13 @@ static int unwind_libunwind(const void *fp, int skip,
     *truncated = false;
     return 0;
   }
-  n = walk((void **)tmp, cap);
-  return pcb__unwind_from_anchor(fp, skip, tmp, n, pcs, depth, truncated);
+  n = walk((void **)pcs, pcb__unwind_cap(skip, depth));
+  return pcb__unwind_from_anchor(fp, skip, pcs, n, depth, truncated);
 }
 
 const struct pcb_unwinder pcb_unwinder_libunwind = {
   .name = "libunwind",
   .summary = "libunwind unw_backtrace(): DWARF CFI, cached; dlopen'd on first use",
   .unwind = unwind_libunwind,
+  .slack = PCB__UNWIND_SLACK,
 };

@@ -68,8 +68,8 @@ GB_PARAMS = ("iterations", "repeats", "min_time", "min_warmup_time")
 # Results written before the context carried `strategy_flags` (such as
 # results/baseline.json): the registry's flags as they were then.
 KNOWN_STRATEGY_FLAGS = {
-    "off": {"no_capture"}, "stack": set(), "thread": {"guarded"},
-    "lazy": {"guarded"}, "hybrid": {"guarded", "opt_in"},
+    "off": {"no_capture"}, "stack": {"stack_buffer"}, "thread": {"guarded"},
+    "lazy": {"guarded"}, "hybrid": {"guarded", "opt_in", "spill"},
     "percpu": {"shared", "opt_in"}, "pool": {"shared", "opt_in"},
     "thread_unguarded": {"control"},
 }

@@ -15,6 +15,7 @@ import pcblib
 import report_coldwarm
 import report_gorate
 import report_model as M
+import report_stackparts
 
 
 candidates = M.candidates
@@ -536,10 +537,11 @@ def findings(run):
     out = [("The answer", answer(run))]
     if g is not None:
         out.append(("Stack", stack_growth(run, g) + fibers(run, g)
-                    + headroom(run, g)))
+                    + headroom(run, g) + report_stackparts.findings(run, g)))
     else:
         out.append(("Stack", [f"Stack figures: {M.NOT_MEASURED} (no "
-                              "workload entries)."]))
+                              "workload entries)."] +
+                    report_stackparts.findings(run, None)))
     lat = []
     for grp in groups:
         lat += latency(run, grp) + tails(run, grp)

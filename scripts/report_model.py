@@ -14,6 +14,7 @@ malloc workload at depth 128 and 200 frames" rather than for a string:
   first_event  first_event/<s>/depth:D                {(s, D): ...}
   heap         heap/<s>/depth:D/threads:T/profiling:P%  {(s, D, T, P): ...}
   floor        floor/depth:D/frames:F                 {(D, F): ...}
+  unwind       unwind/<unwinder>/frames:F             {(unwinder, F): ...}
 
 `variant` is what else the name fixes (threads:2/place:cross_core for
 block), "" for none.  Figures are pcblib's lists of per-repetition values
@@ -22,7 +23,10 @@ here knows a number: strategies, depths and frames are whatever the file
 holds.  Two roles are known by name: `off` is the baseline every overhead
 is measured against; a strategy whose flags in the results' context say
 `control` is a negative control (excluded from findings that recommend,
-kept in the tables).  Names are parsed by pcblib.parse_name.
+kept in the tables).  Where a strategy keeps its buffer is read from its
+flags too (buffer_place): `stack_buffer` on the capturing frame, `spill`
+partly there, neither off the stack.  Names are parsed by
+pcblib.parse_name.
 
 Also here: number formats shared by tables, findings and the fleet model,
 and the noise-aware comparison of two timings (same()).
@@ -63,6 +67,19 @@ def is_negative_control(strategy):
     return "control" in flags
 
 
+def buffer_place(strategy):
+    """Where the strategy keeps its PCs, from its flags: "stack" (all on the
+    capturing frame), "spill" (a fixed part there), "none" (no capture) or
+    "heap" (off the stack)."""
+    flags = FLAGS.get(strategy,
+                      pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
+    for flag, place in (("no_capture", "none"), ("stack_buffer", "stack"),
+                        ("spill", "spill")):
+        if flag in flags:
+            return place
+    return "heap"
+
+
 def _variant(params):
     return "/".join(f"{k}:{v}" for k, v in params.items()
                     if k not in ("depth", "frames"))
@@ -77,6 +94,7 @@ class Run:
         self.matrix, self.storm = {}, {}
         self.churn, self.thread_start, self.first_event = {}, {}, {}
         self.heap, self.floor, self.other = {}, {}, []
+        self.unwind = {}  # (unwinder, frames) -> figs
         self.paired = {}  # (workload, variant) -> {(depth, frames): figs}
         self.counts = None  # callgrind miss counts: attach_counts()
         self.strategies = []
@@ -100,6 +118,10 @@ class Run:
             if d is None or f is None:
                 return False
             self.floor[(d, f)] = figs
+        elif n.kind == "unwind":
+            if len(w) != 1 or f is None:
+                return False
+            self.unwind[(w[0], f)] = figs
         elif n.kind == "storm":
             if len(w) < 2 or d is None or f is None:
                 return False
@@ -124,7 +146,7 @@ class Run:
                 return False
             self.paired.setdefault((w[0], _variant(p)), {})[(d, f)] = figs
         elif n.kind in COMPANIONS:
-            return False  # unwind/, overhead/: the harness, not a strategy
+            return False  # overhead/: the harness, not a strategy
         else:
             if not w or d is None or f is None:
                 return False

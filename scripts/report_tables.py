@@ -150,13 +150,31 @@ def _opt(v, fmt):
     return None if v is None else fmt(v)
 
 
+UNWINDER_ALONE = "unwinder alone"
+
+
 def stack_tables(runs, group):
     g = M.group_title(group)
+    items = _items(runs, "matrix", group)
+
+    def stack_bytes(run, row, col):
+        figs = run.floor.get((row[1], col)) if row[0] == UNWINDER_ALONE \
+            else run.matrix.get(group, {}).get((row[0], row[1], col))
+        return _opt(M.med(figs, "stack_bytes"), M.fmt_bytes)
+
+    by_unwinder = Missing(f"{g}: `stack_bytes` below the event site") \
+        if not items else grid(
+            runs, f"{g}: `stack_bytes` below the event site",
+            (("strategy", "depth"), lambda f: f"{f} frames"),
+            [(UNWINDER_ALONE, d) for d in M.axis(items, 1)] +
+            sd_rows(runs, items), M.axis(items, 2), stack_bytes,
+            "Exact: the deepest byte one event changed below the "
+            "workload's frame. The unwinder alone is the run's unwinder "
+            "capturing into a buffer off the stack (`floor/`): what an "
+            "event takes beyond it is the workload's and the strategy's "
+            "frames and, where the strategy keeps it there, the buffer.")
     return [
-        matrix_table(runs, "matrix", group,
-                     f"{g}: `stack_bytes` below the event site", "stack_bytes",
-                     M.fmt_bytes, "Exact: the deepest byte one event changed "
-                     "below the workload's frame."),
+        by_unwinder,
         matrix_table(runs, "matrix", group, f"{g}: `min_fiber_stack`",
                      "min_fiber_stack", M.fmt_bytes,
                      "Smallest power-of-two fiber (with a guard page) on "
@@ -166,6 +184,24 @@ def stack_tables(runs, group):
                      "headroom_bytes", M.fmt_bytes,
                      "The most bytes of the task's own frames under which "
                      "one event still completes on a fresh 2 KiB fiber.")]
+
+
+def unwinder_table(runs):
+    """Each unwinder's own stack, unwinder x frames (`unwind/` entries)."""
+    items = M.keys_of(runs, "unwind")
+    caption = ("`stack_bytes` of each unwinder by itself, capturing into a "
+               "buffer off the stack (`unwind/` entries)")
+    if not items:
+        return Missing(caption)
+
+    def fn(run, row, col):
+        return _opt(M.med(run.unwind.get((row[0], col)), "stack_bytes"),
+                    M.fmt_bytes)
+    return grid(runs, caption, (("unwinder",), lambda f: f"{f} frames"),
+                [(u,) for u in dict.fromkeys(k[0] for k in items)],
+                M.axis(items, 1), fn,
+                "Exact: one unwind of up to 1024 PCs from the bottom of "
+                "the chain, painted as an event is.")
 
 
 def heap_tables(runs):
@@ -324,7 +360,7 @@ def sections(runs):
             Section("anatomy", "Anatomy of an event",
                     anat or [Missing("the anatomy of an event (`ir_*` "
                                      "figures, written by `make bench-ci`)")]),
-            Section("stack", "Stack", stk),
+            Section("stack", "Stack", stk + [unwinder_table(runs)]),
             Section("heap", "Heap", heap_tables(runs)),
             Section("start", "Thread start and first event",
                     [start_table(runs)]),

@@ -12,16 +12,16 @@
 
 enum { LINE = 64 };
 
-static struct pcb__bufset *make(int depth, unsigned nslots)
+static struct pcb__bufset *make(int depth, int room, unsigned nslots)
 {
-  size_t slot = sizeof(struct pcb__slot) + (size_t)depth * sizeof(uintptr_t);
+  size_t slot = sizeof(struct pcb__slot) + (size_t)room * sizeof(uintptr_t);
   size_t stride = (slot + LINE - 1) / LINE * LINE;
   size_t bytes = sizeof(struct pcb__bufset) + LINE - 1 + nslots * stride;
   struct pcb__bufset *s = pcb_hooks.alloc(bytes);
 
   if (s == NULL)
     return NULL;
-  *s = (struct pcb__bufset){ .depth = depth, .nslots = nslots,
+  *s = (struct pcb__bufset){ .depth = depth, .room = room, .nslots = nslots,
                              .stride = stride, .bytes = bytes,
                              .alloc = pcb_hooks.alloc, .free = pcb_hooks.free };
   s->slots = (unsigned char *)(((uintptr_t)(s + 1) + LINE - 1) &
@@ -31,13 +31,13 @@ static struct pcb__bufset *make(int depth, unsigned nslots)
   return s;
 }
 
-static struct pcb__bufset *find(const struct pcb__bufsets *sets, int depth,
-                                unsigned nslots)
+static struct pcb__bufset *find(const struct pcb__bufsets *sets,
+                                const struct pcb_thread *t, unsigned nslots)
 {
   struct pcb__bufset *s;
 
   for (s = sets->live; s != NULL; s = s->next)
-    if (s->depth == depth && s->nslots == nslots &&
+    if (s->depth == t->depth && s->room == t->room && s->nslots == nslots &&
         s->alloc == pcb_hooks.alloc && s->free == pcb_hooks.free)
       break;
   return s;
@@ -52,9 +52,9 @@ int pcb__bufset_join(struct pcb__bufsets *sets, struct pcb_thread *t,
   struct pcb__bufset *s, *made = NULL;
 
   pthread_mutex_lock(&sets->mu);
-  while ((s = find(sets, t->depth, nslots)) == NULL && made == NULL) {
+  while ((s = find(sets, t, nslots)) == NULL && made == NULL) {
     pthread_mutex_unlock(&sets->mu);
-    made = make(t->depth, nslots);
+    made = make(t->depth, t->room, nslots);
     if (made == NULL)
       return PCB_ENOMEM;
     pthread_mutex_lock(&sets->mu);

@@ -1,17 +1,18 @@
 /*
  * Buffer sets shared between threads, for strategies whose buffers belong
  * to no one thread (percpu, pool): one heap block of `nslots` slots, each
- * a try-lock word and `depth` PCs, made when the first thread registers
- * at that depth and freed when the last one leaves (perf's
- * get_callchain_buffers / put_callchain_buffers).
+ * a try-lock word and `room` PCs (depth + the unwinder's slack), made when
+ * the first thread registers at that depth and freed when the last one
+ * leaves (perf's get_callchain_buffers / put_callchain_buffers).
  *
- * A set is kept per (depth, slot count, pcb_hooks allocator): a thread
- * joins the live set made at its depth through the same allocator, and a
- * set goes back to the allocator that made it, so an entry or a test that
- * swaps in a measuring or failing allocator sees its own set.  Joining and
- * leaving take a mutex (registration, never an event); claiming a slot is
- * one atomic exchange and never waits, so it is async-signal-safe, and a
- * busy slot is reported to the caller, never waited for.
+ * A set is kept per (depth, room, slot count, pcb_hooks allocator): a
+ * thread joins the live set made at its depth and room through the same
+ * allocator, and a set goes back to the allocator that made it, so an
+ * entry or a test that swaps in a measuring or failing allocator sees its
+ * own set.  Joining and leaving take a mutex (registration, never an
+ * event); claiming a slot is one atomic exchange and never waits, so it is
+ * async-signal-safe, and a busy slot is reported to the caller, never
+ * waited for.
  */
 #ifndef PCBENCH_BUFSET_H
 #define PCBENCH_BUFSET_H
@@ -26,12 +27,12 @@
 
 struct pcb__slot {
   atomic_uint busy;  /* 0 free, 1 claimed */
-  uintptr_t pcs[];   /* the set's depth */
+  uintptr_t pcs[];   /* the set's room */
 };
 
 struct pcb__bufset {
   struct pcb__bufset *next;  /* in its strategy's list of live sets */
-  int depth, refs;
+  int depth, room, refs;  /* room: PCs per slot, depth + slack */
   unsigned nslots;
   size_t stride;             /* bytes from slot to slot, a multiple of 64 */
   size_t bytes;              /* asked of the allocator: the exact account */
@@ -48,9 +49,9 @@ struct pcb__bufsets {
 
 #define PCB__BUFSETS_INIT { PTHREAD_MUTEX_INITIALIZER, NULL }
 
-/* Points t->buf at the set for (t->depth, nslots, pcb_hooks' allocator),
- * making it if there is none; t->buf_bytes is the set's size.  0 or
- * PCB_ENOMEM. */
+/* Points t->buf at the set for (t->depth, t->room, nslots, pcb_hooks'
+ * allocator), making it if there is none; t->buf_bytes is the set's size.
+ * 0 or PCB_ENOMEM. */
 int pcb__bufset_join(struct pcb__bufsets *sets, struct pcb_thread *t,
                      unsigned nslots);
 /* Drops t's reference; the last one frees the set. */

@@ -1,6 +1,8 @@
 /*
  * hybrid -- PCB_SPILL_PCS (16) PCs on the capturing frame, spilling to a
- * per-thread heap slice of `depth` PCs only when the stack is deeper.
+ * per-thread heap slice of `depth` PCs only when the stack is deeper (each
+ * with the unwinder's slack beside it: 16 + slack on the frame, bounded
+ * by PCB_SLACK_MAX whatever the depth).
  *
  * Models: the two designs Go chose between, joined by a small-buffer
  * optimisation.  tcmalloc, gperftools and Chromium keep their PCs in an
@@ -28,15 +30,15 @@
  * guard and goes ahead on its own frame (and the slice if it needs it):
  * it ends before the event it interrupted goes on.
  *
- * Trade-off: stack cost flat at 128 bytes plus a frame at any depth,
- * where `stack` grows by depth * 8; heap as `thread` (none at depth <= 16,
- * where hybrid is `stack`); shallow events never touch the slice, deep
- * ones pay the second walk.  "Shallow" is the whole walk, callers of the
- * workload included: under pcbench's own frames only chains of up to
- * about 8 frames fit, and every headline point spills.  Measured under
- * callgrind: 3 instructions over `thread` when the stack fits, 375 more
- * (the second walk) at a 16-frame chain; with a DWARF unwinder the second
- * walk about doubles the event.
+ * Trade-off: stack cost flat at 128 bytes (and the unwinder's slack)
+ * plus a frame at any depth, where `stack` grows by depth * 8; heap as
+ * `thread` (none at depth <= 16, where hybrid is `stack`); shallow events
+ * never touch the slice, deep ones pay the second walk.  "Shallow" is the
+ * whole walk, callers of the workload included: under pcbench's own
+ * frames only chains of up to about 8 frames fit, and every headline
+ * point spills.  Measured under callgrind: 3 instructions over `thread`
+ * when the stack fits, 375 more (the second walk) at a 16-frame chain;
+ * with a DWARF unwinder the second walk about doubles the event.
  */
 #include "guard.h"
 #include "pcbench/error.h"
@@ -56,9 +58,9 @@ static int hybrid_init(struct pcb_thread *t)
 __attribute__((noinline)) static int hybrid_record(struct pcb_thread *t,
                                                    const struct pcb_event *ev)
 {
-  uintptr_t pcs[PCB_SPILL_PCS];
-  bool truncated;
   int small = t->depth < PCB_SPILL_PCS ? t->depth : PCB_SPILL_PCS;
+  uintptr_t pcs[small + t->room - t->depth];  /* 16 + slack at most */
+  bool truncated;
   int n;
 
   if (t->in_use)

@@ -1,10 +1,13 @@
 /*
- * stack -- the PC buffer is an array of exactly `depth` PCs in the frame
- * that performs the capture.
+ * stack -- the PC buffer is an array of `depth` PCs, plus the unwinder's
+ * slack, in the frame that performs the capture.
  *
  * Models: Go up to 1.22 (`var stk [maxStack]uintptr` in mProf_Malloc and
  * saveblockevent, 32 PCs = 256 B); also tcmalloc, gperftools and Chromium's
- * heap profilers (on-stack arrays of 31 to 256 PCs).
+ * heap profilers (on-stack arrays of 31 to 256 PCs).  With frame pointers
+ * the slack is 0 and the array is exactly depth PCs, as Go's; an unwinder
+ * that captures from where it is called (backtrace()) needs its own frames
+ * and the skipped ones beside them, and they are on the stack too.
  * Trade-off: no heap, no guard, naturally re-entrant (a nested event gets
  * its own frame), but every event costs depth * 8 bytes of stack below the
  * event site: at depth 128 that is 1 KiB, half a fresh goroutine's stack.
@@ -22,7 +25,7 @@
 __attribute__((noinline)) static int STACK_RECORD(struct pcb_thread *t,
                                                   const struct pcb_event *ev)
 {
-  uintptr_t pcs[t->depth];  /* exactly depth PCs, as Go's stk[maxStack] */
+  uintptr_t pcs[t->room];  /* depth + slack PCs: Go's stk[maxStack] */
 
   pcb_capture(t, ev, pcs);
   return 0;
@@ -33,7 +36,7 @@ const struct pcb_strategy STACK_STRATEGY = {
   .version = PCB_STRATEGY_VERSION,
   .name = "stack",
   .summary = "array of depth PCs on the capturing frame (Go <= 1.22)",
-  .flags = PCB_F_SIGSAFE,
+  .flags = PCB_F_SIGSAFE | PCB_F_STACK_BUF,
   .thread_init = pcb_nobuf_init,
   .thread_exit = pcb_nobuf_exit,
   .record = STACK_RECORD,

@@ -22,7 +22,7 @@ const struct pcb_strategy pcb_strategy_stack_clone = {
   .name = "stack_clone",
   .summary = "stack compiled again at another address: the code-placement "
              "control",
-  .flags = PCB_F_SIGSAFE | PCB_F_CLONE,
+  .flags = PCB_F_SIGSAFE | PCB_F_CLONE | PCB_F_STACK_BUF,
   .clone_of = "stack",
   .thread_init = pcb_nobuf_init,
   .thread_exit = pcb_nobuf_exit,

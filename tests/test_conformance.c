@@ -90,17 +90,24 @@ static bool refused(const struct pcb_strategy *s, int rc,
          (rc == PCB_EBUSY || rc == PCB_ECONTENDED);
 }
 
+/* PCs a buffer holds at `depth` under the unwinder now in pcb_hooks. */
+static size_t room_bytes(int depth)
+{
+  return (size_t)(depth + pcb_hooks.unwinder->slack) * sizeof(uintptr_t);
+}
+
 /* Heap one thread of a per-thread strategy holds once it has recorded:
- * depth PCs if it allocates at all, none where a spilling strategy's
- * on-stack array holds every capture.  (SHARED strategies hold one set
- * for all threads; the tests check that against the allocator.) */
+ * depth PCs and the unwinder's slack if it allocates at all, none where a
+ * spilling strategy's on-stack array holds every capture.  (SHARED
+ * strategies hold one set for all threads; the tests check that against
+ * the allocator.) */
 static size_t private_heap(const struct pcb_strategy *s, int depth)
 {
   if (!(s->flags & (PCB_F_ALLOC_INIT | PCB_F_ALLOC_LAZY)))
     return 0;
   if ((s->flags & PCB_F_SPILL) && depth <= PCB_SPILL_PCS)
     return 0;
-  return (size_t)depth * sizeof(uintptr_t);
+  return room_bytes(depth);
 }
 
 /* frames x depth: the capture equals the truth, truncated exactly when
@@ -238,12 +245,12 @@ static void usable_free(void *p)
   free(p);
 }
 
-/* The strategy's own heap accounting agrees with the allocator: exactly
- * depth * 8 requested when a per-thread strategy holds a buffer (a shared
- * set: at least that), within the allocator's rounding of what
- * malloc_usable_size reports, and nothing once the threads are gone.  A
- * second thread doubles a per-thread strategy's heap and leaves a shared
- * one's as it was. */
+/* The strategy's own heap accounting agrees with the allocator, under
+ * every unwinder: exactly (depth + slack) * 8 requested when a per-thread
+ * strategy holds a buffer (a shared set: at least that), within the
+ * allocator's rounding of what malloc_usable_size reports, and nothing
+ * once the threads are gone.  A second thread doubles a per-thread
+ * strategy's heap and leaves a shared one's as it was. */
 static void heap_accounting_matches_allocator(void **state)
 {
   const struct pcb_strategy *s = *state;
@@ -252,17 +259,21 @@ static void heap_accounting_matches_allocator(void **state)
 
   pcb_hooks.alloc = usable_alloc;
   pcb_hooks.free = usable_free;
-  for (size_t d = 0; d < 4; d++) {
+  for (size_t i = 0; i < 4 * pcb_unwinder_count(); i++) {
+    size_t d = i % 4;
     struct pcb_thread t, t2;
     struct site_ctx c = { 0 };
-    size_t want = private_heap(s, depths[d]);
+    size_t want;
     long one;
+
+    pcb_hooks.unwinder = pcb_unwinder_at(i / 4);
+    want = private_heap(s, depths[d]);
 
     usable_bytes = 0;
     assert_int_equal(pcb_thread_register(&t, s, depths[d]), 0);
     if (shared) {
       want = s->heap_bytes(&t);
-      assert_true(want >= (size_t)depths[d] * sizeof(uintptr_t));
+      assert_true(want >= room_bytes(depths[d]));
     }
     assert_int_equal(s->heap_bytes(&t),
                      (s->flags & PCB_F_ALLOC_LAZY) ? 0 : want);

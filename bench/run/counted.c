@@ -8,6 +8,8 @@
 static _Atomic long live;
 static _Atomic unsigned long calls, injected;
 static unsigned long fail_every;
+static void *(*saved_alloc)(size_t);  /* what install replaced */
+static void (*saved_free)(void *);
 
 static void *counted_alloc(size_t n)
 {
@@ -35,13 +37,19 @@ void pcb_counted_install(unsigned long every)
   live = 0;
   calls = injected = 0;
   fail_every = every;
+  saved_alloc = pcb_hooks.alloc;
+  saved_free = pcb_hooks.free;
   pcb_hooks.alloc = counted_alloc;
   pcb_hooks.free = counted_free;
 }
 
+/* The allocator only: pcb_hooks_reset() would also put the frame-pointer
+ * walk back in place of the run's unwinder, and every thread registered
+ * after the first heap or churn entry would capture with it. */
 void pcb_counted_remove(void)
 {
-  pcb_hooks_reset();
+  pcb_hooks.alloc = saved_alloc;
+  pcb_hooks.free = saved_free;
 }
 
 long pcb_counted_live(void)

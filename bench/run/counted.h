@@ -9,7 +9,8 @@
 
 /* Installs it with counts at zero; fail_every 0: no failures. */
 void pcb_counted_install(unsigned long fail_every);
-/* Puts the default allocator back. */
+/* Puts back the allocator it replaced, and nothing else (the run's
+ * unwinder stays). */
 void pcb_counted_remove(void);
 /* Bytes held now (allocated minus freed), and failures injected. */
 long pcb_counted_live(void);

@@ -2,6 +2,7 @@
 #include "pcbench/error.h"
 #include "pcbench/clock.h"
 #include "pcbench/oracle.h"
+#include "pcbench/stackmeasure.h"
 #include "run/floor.h"
 
 enum { FLOOR_MAX = PCB_LIST_MAX * PCB_LIST_MAX, FLOOR_PROBE = 4096 };
@@ -15,7 +16,7 @@ static struct point points[FLOOR_MAX];
 static int npoints;
 static const struct pcb_unwinder *unwinder;  /* the run's */
 static struct pcb_stack_bounds bounds;       /* the measuring thread's */
-static uintptr_t buf[PCB_DEPTH_MAX + 64];
+static uintptr_t buf[PCB_DEPTH_MAX + PCB_SLACK_MAX];
 static struct pcb_oracle oracle;
 
 static double now_ns(void)
@@ -117,4 +118,48 @@ double pcb_floor_once_ns(const struct pcb_unwinder *u, int depth)
 
   raw_unwind(u, depth);
   return now_ns() - t0;
+}
+
+/* The stack figure: one raw unwind, painted, at the bottom of the chain.
+ * (Unused in sanitizer builds, which take no stack figures.) */
+struct stack_probe {
+  const struct pcb_unwinder *u;
+  int depth;
+  size_t used;
+  int err;
+};
+
+__attribute__((unused)) static void unwind_once(void *arg)
+{
+  struct stack_probe *p = arg;
+
+  raw_unwind(p->u, p->depth);
+}
+
+__attribute__((unused)) static int stack_probe_site(void *arg)
+{
+  struct stack_probe *p = arg;
+
+  p->err = pcb_stack_used(unwind_once, p, &p->used);
+  return 0;
+}
+
+bool pcb_floor_stack_bytes(const struct pcb_unwinder *u, int depth,
+                           int frames, size_t *used)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  (void)u;
+  (void)depth;
+  (void)frames;
+  (void)used;
+  return false;  /* instrumented frames are not the build measured */
+#else
+  struct stack_probe p = { .u = u, .depth = depth, .err = PCB_EINVAL };
+
+  if (pcb_oracle_run(&oracle, frames, stack_probe_site, &p) != 0 ||
+      p.err != 0)
+    return false;
+  *used = p.used;
+  return true;
+#endif
 }

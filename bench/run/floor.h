@@ -42,5 +42,14 @@ struct pcb_floor_run {
 int pcb_floor_loop(void *run);
 /* One unwind with u, timed alone: a first call's cost. */
 double pcb_floor_once_ns(const struct pcb_unwinder *u, int depth);
+/* The stack the unwinder itself takes: one raw unwind of depth PCs into
+ * the floor's buffer (off the stack), called from a one-frame thunk at
+ * the bottom of a `frames`-deep chain, measured by painting as a matrix
+ * entry's stack_bytes is (core/stackmeasure.c).  What an event's stack
+ * figure holds beyond it is the workload's, the strategy's and the
+ * buffer's.  False when not measured (sanitizer builds, a failed
+ * measurement). */
+bool pcb_floor_stack_bytes(const struct pcb_unwinder *u, int depth,
+                           int frames, size_t *used);
 
 #endif

@@ -1,5 +1,6 @@
 /* The event probe of instruction mode; see probe.h. */
 #include "base/icount.h"
+#include "pcbench/unwind.h"
 #include "run/probe.h"
 
 struct probe {
@@ -18,7 +19,8 @@ struct probe {
  * one more miss.  (Go's size classes align such buffers too: a 256- or
  * 1024-byte slice starts on a line.)  The paired suite moves buffers the
  * same way (pcb_layout_place). */
-static _Alignas(64) unsigned char placed[PCB_DEPTH_MAX * sizeof(uintptr_t)];
+static _Alignas(64) unsigned char placed[(PCB_DEPTH_MAX + PCB_SLACK_MAX) *
+                                        sizeof(uintptr_t)];
 
 static void place_buffer(struct probe *p)
 {

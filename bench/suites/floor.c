@@ -8,6 +8,11 @@
  * (N in 16, 64, 256, 1024) into a buffer of PCB_DEPTH_MAX PCs, warm; the
  * first call of the process is timed once and reported as first_call_ns.
  * ns_per_frame divides by the PCs actually captured.
+ *
+ * Both carry stack_bytes: the stack the unwinder itself takes at that
+ * depth and chain, its buffer off the stack (pcb_floor_stack_bytes).  So
+ * every run says how much stack each unwinder needs by itself, and what
+ * a matrix entry's stack figure holds beyond the unwind.
  */
 #include "base/name.h"
 #include "base/progress.h"
@@ -37,6 +42,7 @@ static void floor_body(pcb_gb_state *st, void *arg)
   struct pcb_floor_run r = { .u = e->u, .depth = e->depth, .st = st };
   int64_t pcs;
   double ns;
+  size_t used;
 
   pcb_progress(e->name);
   if (e->index >= 0 && first_call_ns[e->index] == 0)
@@ -54,6 +60,8 @@ static void floor_body(pcb_gb_state *st, void *arg)
   if (e->index >= 0)
     pcb_gb_counter(st, "first_call_ns", first_call_ns[e->index],
                    PCB_GB_PLAIN);
+  if (pcb_floor_stack_bytes(e->u, e->depth, e->frames, &used))
+    pcb_gb_counter(st, "stack_bytes", (double)used, PCB_GB_PLAIN);
 }
 
 static int floor_setup(const struct pcb_config *c)

@@ -186,7 +186,7 @@ static void thread_start_body(pcb_gb_state *st, void *arg)
     double t0 = now_sec();
 
     for (int i = 0; i < TS_BATCH; i++) {
-      ctx[i] = (struct pcb_thread){ .strategy = e->s, .depth = e->depth };
+      pcb_thread_prepare(&ctx[i], e->s, e->depth);
       ok += e->s->thread_init(&ctx[i]) == 0;
     }
     pcb_gb_set_iteration_time(st, now_sec() - t0);
@@ -246,8 +246,8 @@ __attribute__((noinline)) static int first_event_loop(void *arg)
     double t0, t1;
 
     for (int i = 0; i < FE_BATCH; i++) {
-      fe_ctx[i] = (struct pcb_thread){ .strategy = s, .depth = r->e->depth,
-                                       .stack = r->e->stack };
+      pcb_thread_prepare(&fe_ctx[i], s, r->e->depth);
+      fe_ctx[i].stack = r->e->stack;
       r->failed += s->thread_init(&fe_ctx[i]) != 0;
     }
     t0 = now_sec();

@@ -9,6 +9,7 @@
 #include "layout/layouts.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
+#include "pcbench/unwind.h"
 #include "suites/paired_arms.h"
 
 struct reg {
@@ -122,8 +123,8 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
   snprintf(arm->label, sizeof(arm->label), "%s%s", s->name, suffix);
   arm->ns = calloc((size_t)rounds, sizeof(double));
   arm->region_bytes = PCB_LAYOUT_SPAN + sizeof(arm->w[0]);
-  arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
-                                            sizeof(uintptr_t));
+  arm->heap_bytes = pcb_layout_region_bytes(  /* room for any slack */
+      (size_t)(p->depth + PCB_SLACK_MAX) * sizeof(uintptr_t));
   if (arm->ns == NULL)
     return PCB_ENOMEM;
   for (int k = 0; k < PCB_ARM_PAGES; k++) {

@@ -4,7 +4,11 @@
  * Defaults are malloc/free and the frame-pointer unwinder.  Tests swap
  * them to feed a failing allocator, an allocator that re-enters the
  * profiled malloc path, or a fixed stack.  Change them only while no
- * thread is recording.
+ * thread is recording, and the unwinder only while no thread is
+ * registered: a thread's buffers are sized when it registers for the
+ * slack of the unwinder then in force (pcb_thread.room), and one that
+ * needs more would write past them.  pcbench sets it once, before its
+ * first thread registers.
  */
 #ifndef PCBENCH_HOOKS_H
 #define PCBENCH_HOOKS_H

@@ -52,10 +52,12 @@ typedef void (*pcb_stack_fn)(void *arg);
  * the call pushes).  Paints up to PCB_PAINT_BYTES below the call point --
  * fewer if the thread's stack (the pcb_thread context's bounds, else the
  * pthread's) ends sooner -- calls fn, and finds the deepest byte that
- * changed.  fn is called three times: once unmeasured (lazy binding and
- * first-use allocations are not the steady state), then once per paint
- * pattern (0xA5, 0x5A), keeping the larger figure: a byte fn wrote with
- * the very value of a pattern is invisible to that pattern only.
+ * changed.  fn is called four times: twice unmeasured (lazy binding,
+ * first-use allocations and an unwinder's first walk past a return
+ * address are not the steady state; the second through the measured
+ * passes' own call), then once per paint pattern (0xA5, 0x5A), keeping
+ * the larger figure: a byte fn wrote with the very value of a pattern is
+ * invisible to that pattern only.
  *
  * Exact and repeatable for a given build, provided no asynchronous signal
  * handler runs on this stack meanwhile (it would paint over the region and
@@ -82,7 +84,9 @@ int pcb_fiber_run(size_t stack_size, pcb_stack_fn fn, void *arg,
                   bool *overflowed);
 
 /* The smallest power of two from PCB_FIBER_STACK_MIN up to
- * PCB_FIBER_STACK_MAX on which fn completes; PCB_EOVERFLOW if none does. */
+ * PCB_FIBER_STACK_MAX on which fn completes; PCB_EOVERFLOW if none does.
+ * fn runs once on the largest fiber first, unjudged, as it does before
+ * pcb_fiber_headroom's search: the figures are the steady state. */
 int pcb_min_fiber_stack(pcb_stack_fn fn, void *arg, size_t *min_size);
 
 /*

@@ -7,10 +7,13 @@
  * identical workload.  Each strategy is one file under strategies/ filling
  * one struct pcb_strategy, listed in strategies/registry.c.
  *
- * Record contract (docs/design.md): obtain a buffer of t->depth PCs, call
- * pcb_capture() on it -- which unwinds from the event's anchor frame and
- * hands (pcs, n, truncated) to the event's consumer while the buffer is
- * valid -- then release the buffer.
+ * Record contract (docs/design.md): obtain a buffer of t->room PCs --
+ * t->depth plus the slack t's unwinder declares, 0 for the frame-pointer
+ * walk (include/pcbench/unwind.h) -- call pcb_capture() on it, which
+ * unwinds from the event's anchor frame straight into it and hands (pcs,
+ * n, truncated) to the event's consumer while the buffer is valid, then
+ * release the buffer.  The buffer is the only room a capture takes that
+ * grows with depth: where the strategy keeps it is where the PCs live.
  */
 #ifndef PCBENCH_STRATEGY_H
 #define PCBENCH_STRATEGY_H
@@ -44,6 +47,9 @@ enum pcb_strategy_flags {
                                   again at another address: the timing
                                   control for code placement, never a
                                   design of its own (not in defaults) */
+  PCB_F_STACK_BUF  = 1u << 11, /* the whole buffer is an array on the
+                                  capturing frame: the stack an event takes
+                                  grows by 8 bytes per PC of depth */
 };
 
 /* PCs a PCB_F_SPILL strategy keeps on the capturing frame. */
@@ -58,7 +64,7 @@ struct pcb_strategy {
 
   /*
    * Required.  Called once on the thread when it registers, with
-   * t->depth set.  May allocate (through pcb_hooks).  Returns 0 or PCB_E*;
+   * t->depth, t->unwinder and t->room set.  May allocate (through pcb_hooks).  Returns 0 or PCB_E*;
    * on failure the thread is not registered and thread_exit is not called.
    */
   int (*thread_init)(struct pcb_thread *t);
@@ -81,7 +87,8 @@ struct pcb_strategy {
   int (*record)(struct pcb_thread *t, const struct pcb_event *ev);
 
   /* Required.  Heap bytes the strategy holds for thread t right now (its
-   * own accounting; the memory figures cross-check it with the allocator). */
+   * own accounting, slack included; the memory figures cross-check it with
+   * the allocator). */
   size_t (*heap_bytes)(const struct pcb_thread *t);
 };
 

@@ -22,15 +22,31 @@
  * violation, at a zero return address or at a zero frame pointer, so a
  * corrupt or cyclic chain never faults or loops.  Never allocates, never
  * locks: async-signal-safe.
+ *
+ * pcs[] holds depth + the unwinder's `slack` PCs, and the unwinder works
+ * in it and nowhere else: it keeps no array of its own that grows with
+ * depth, so where the caller put pcs[] -- its stack or the heap -- is
+ * where the capture's PCs live.  pcs[depth..depth+slack) is scratch.
  */
 typedef int (*pcb_unwind_fn)(const void *fp, int skip,
                              const struct pcb_stack_bounds *b,
                              uintptr_t *pcs, int depth, bool *truncated);
 
+/* No unwinder's slack is larger: a buffer of PCB_DEPTH_MAX + PCB_SLACK_MAX
+ * PCs serves any depth under any unwinder. */
+#define PCB_SLACK_MAX 32
+
 struct pcb_unwinder {
   const char *name;
   const char *summary;
   pcb_unwind_fn unwind;
+  /* PCs it needs beyond depth: 0 for a walk that can start at the anchor
+   * and stop when depth is full (fp, libgcc's callback); for one that
+   * captures from where it is called (backtrace(), unw_backtrace()), its
+   * own frames below the anchor, up to PCB_SKIP_MAX skipped ones, and one
+   * more to tell truncation -- as Go sizes its per-M buffer 1 + maxSkip +
+   * maxStack.  Every buffer a strategy keeps is sized depth + slack. */
+  int slack;
 };
 
 int pcb_unwind_fp(const void *fp, int skip, const struct pcb_stack_bounds *b,

@@ -2,15 +2,17 @@
 """Fixture results for test_report.py: complete pcbench runs, generated.
 
 full() writes every kind of entry the report reads -- the malloc and
-block matrix, floor/, thread_start/, first_event/, heap/, storm/, churn/
-(and an unwind/ entry the report leaves to others) -- for strategies
-off, stack, thread, lazy and thread_unguarded at depths 32 and 128 and
-frames 16 and 200, in pcbench's Google Benchmark 1.7.1 JSON shape
-(iteration rows per repetition, then aggregate rows).  Its figures follow
-a simple model so that tests know what the report must say:
+block matrix, floor/, unwind/, thread_start/, first_event/, heap/,
+storm/, churn/ (and an overhead/ entry the report leaves to others) --
+for strategies off, stack, thread, lazy and thread_unguarded at depths
+32 and 128 and frames 16 and 200, in pcbench's Google Benchmark 1.7.1
+JSON shape (iteration rows per repetition, then aggregate rows).  Its
+figures follow a simple model so that tests know what the report must
+say:
 
   stack_bytes      off 160, stack 200 + 8 * depth, thread and the control
-                   344, lazy 360; headroom_bytes = 1984 - stack_bytes
+                   344, lazy 360; headroom_bytes = 1984 - stack_bytes;
+                   the unwinder alone (floor/, unwind/) UNWINDER_ALONE
   min_fiber_stack  2 KiB at 16 frames, 4 KiB at 200, 8 KiB for stack at
                    depth 128 and 200 frames
   time (malloc)    off 15 ns; others 40 + 2.5 * min(frames, depth) ns,
@@ -63,6 +65,11 @@ def context():
         "placement_cross_core": "PU0+PU1: different cores, share L3",
         "rate": "1", "timer_floor_ns": "20.04", "unwinder": "fp",
         "instruction_counter": "callgrind Ir per event"}
+
+
+# stack_bytes of each unwinder alone (floor/ and unwind/ entries)
+UNWINDER_ALONE = {"fp": 40, "backtrace": 1700, "libgcc": 1600,
+                  "libunwind": 3400}
 
 
 def stack_bytes(s, d):
@@ -203,8 +210,13 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
     for d in DEPTHS:
         for f in FRAMES:
             doc.add(f"floor/depth:{d}/frames:{f}", 20.0 + min(f, d),
-                    {"pcs": float(min(f, d)), "ns_per_frame": 1.0})
-    doc.add("unwind/fp/frames:16", 30.0, {"pcs": 18.0})
+                    {"pcs": float(min(f, d)), "ns_per_frame": 1.0,
+                     "stack_bytes": float(UNWINDER_ALONE["fp"])})
+    for u, sb in UNWINDER_ALONE.items():
+        for f in (16, 1024):
+            doc.add(f"unwind/{u}/frames:{f}", 30.0 * f,
+                    {"pcs": float(f), "stack_bytes": float(sb)})
+    doc.add("overhead/loop", 0.4, {})
     for s in strategies:
         eager = s in ("thread", "thread_unguarded")
         for d in DEPTHS:

@@ -302,6 +302,28 @@ class FullReportTest(Base):
                 "every guarded strategy kept correct = 100%"):
             self.assertIn(text, self.md)
 
+    def test_stack_parts(self):
+        # the unwinder alone beside each event, and each unwinder's own
+        for text in (
+                "Under `fp`, at depth 128 with 200 frames in `malloc`: the "
+                "unwinder by itself takes 40 B (`floor/`), an event with its "
+                "buffer off the stack 344 B (`thread`: 304 B of the "
+                "workload's and the strategy's frames beside the unwinder) "
+                "and with its buffer on the stack 1224 B (`stack`: the "
+                "buffer adds 880 B).",
+                "Smallest fiber under `fp` at depth 128 with 200 frames in "
+                "`malloc`: the chain alone (`off`) 4 KiB, the event with its "
+                "buffer off the stack 4 KiB (`thread`) and on the stack "
+                "8 KiB (`stack`): the buffer decides",
+                "each unwinder takes `fp` 40 B, `backtrace` 1700 B, `libgcc` "
+                "1600 B and `libunwind` 3400 B of stack (`unwind/` entries, "
+                "16 to 1024 frames); `libunwind` alone takes more than a "
+                "fresh 2 KiB stack holds."):
+            self.assertIn(text, self.md)
+        self.assertRegex(self.md, r"\| unwinder alone \| 128 \| 40 B \| "
+                         r"40 B \|")
+        self.assertRegex(self.md, r"\| libunwind \| 3400 B \| 3400 B \|")
+
     def test_fleet_inputs_on_the_page(self):
         for text in ("| OS threads T | 1,000 | --threads |",
                      "| tasks that record events G | 10,000 | --tasks |",
@@ -326,6 +348,46 @@ class FindingsFollowTheNumbers(Base):
             "min_fiber_stack": 4096.0}}))
         self.assertIn("At depth 128 with 200 frames, every strategy runs on "
                       "a 4 KiB fiber", same)
+
+    def test_what_decides_the_fiber(self):
+        # an unwinder that needs 8 KiB by itself: the buffer adds nothing
+        heap = [(s, d, 200) for s in ("thread", "lazy", "thread_unguarded")
+                for d in F.DEPTHS]
+        unw = self.findings(F.full(counters={k: {"min_fiber_stack": 8192.0}
+                                             for k in heap}))
+        self.assertIn("on the stack 8 KiB (`stack`): the unwinder decides: "
+                      "it takes the fiber from 4 KiB to 8 KiB, and a buffer "
+                      "on the stack adds no doubling", unw)
+        both = self.findings(F.full(counters={
+            **{k: {"min_fiber_stack": 8192.0} for k in heap},
+            ("stack", 128, 200): {"min_fiber_stack": 16384.0}}))
+        self.assertIn("both decide: the unwinder takes the fiber from 4 KiB "
+                      "to 8 KiB, the buffer on the stack on to 16 KiB", both)
+        self.assertIn("at depth 32 with 200 frames in `malloc`: the chain "
+                      "alone (`off`) 4 KiB, the event with its buffer off "
+                      "the stack 4 KiB (`thread`) and on the stack 4 KiB "
+                      "(`stack`): neither", self.findings(F.full()))
+        # on a fresh 2 KiB fiber: no headroom is an event that does not fit
+        tight = {k: {"headroom_bytes": None} for k in
+                 [("stack", d, 200) for d in F.DEPTHS]}
+        doc = F.full(counters=tight)
+        for r in doc["benchmarks"]:
+            if r.get("headroom_bytes", 0) is None:
+                del r["headroom_bytes"]
+        self.assertIn("completes with its buffer off the stack and not with "
+                      "it on: there the buffer decides", self.findings(doc))
+
+    def test_roles_from_flags_not_names(self):
+        # the on-stack buffer is whatever the context flags say it is
+        doc = F.full()
+        for r in doc["benchmarks"]:
+            for k in ("name", "run_name"):
+                r[k] = r[k].replace("/stack/", "/frame_array/")
+        doc["context"]["strategy_flags"] = (
+            "off:no_capture;frame_array:stack_buffer;thread:guarded;"
+            "lazy:guarded;thread_unguarded:control")
+        self.assertIn("on the stack 8 KiB (`frame_array`): the buffer decides",
+                      self.findings(doc, "roles.json"))
 
     def test_stack_growth(self):
         doc = F.full(counters={("stack", 128, f): {"stack_bytes": 2248.0}
