@@ -90,11 +90,21 @@ static int cmp_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* The median of group g's samples, gathered into scratch; false if none. */
+static double sorted_median(const double *x, size_t k)
+{
+  return k % 2 ? x[k / 2] : (x[k / 2 - 1] + x[k / 2]) / 2;
+}
+
+/* The median of group g's samples, gathered into scratch, and its
+ * sampling variance: (pi/2) s^2 / k, s the samples' spread by their
+ * median absolute deviation (1.4826 MAD, robust to a preempted round);
+ * false if the group is empty. */
 static int group_median(const double *v, const unsigned *group, size_t n,
-                        unsigned g, double *scratch, double *median)
+                        unsigned g, double *scratch, double *median,
+                        double *var)
 {
   size_t k = 0;
+  double s;
 
   for (size_t i = 0; i < n; i++)
     if (group[i] == g)
@@ -102,7 +112,12 @@ static int group_median(const double *v, const unsigned *group, size_t n,
   if (k == 0)
     return 0;
   qsort(scratch, k, sizeof(*scratch), cmp_double);
-  *median = k % 2 ? scratch[k / 2] : (scratch[k / 2 - 1] + scratch[k / 2]) / 2;
+  *median = sorted_median(scratch, k);
+  for (size_t i = 0; i < k; i++)
+    scratch[i] = fabs(scratch[i] - *median);
+  qsort(scratch, k, sizeof(*scratch), cmp_double);
+  s = 1.4826 * sorted_median(scratch, k);
+  *var = M_PI / 2 * s * s / (double)k;
   return 1;
 }
 
@@ -110,7 +125,8 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
                   unsigned ngroups, double alpha, double *scratch,
                   struct pcb_groups_ci *out)
 {
-  double med[PCB_GROUPS_MAX], sum = 0, ss = 0, t;
+  double med[PCB_GROUPS_MAX], var[PCB_GROUPS_MAX], sum = 0, ss = 0, noise = 0;
+  double t;
   size_t g_n = 0;
 
   if (!(alpha > 0 && alpha < 1) || ngroups > PCB_GROUPS_MAX)
@@ -119,7 +135,8 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
     if (group[i] >= ngroups || !isfinite(v[i]))
       return PCB_EINVAL;
   for (unsigned g = 0; g < ngroups; g++)
-    g_n += (size_t)group_median(v, group, n, g, scratch, &med[g_n]);
+    g_n += (size_t)group_median(v, group, n, g, scratch, &med[g_n],
+                                &var[g_n]);
   if (g_n < 2)
     return PCB_ETOOFEW;
   for (size_t i = 0; i < g_n; i++)
@@ -129,6 +146,9 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
   for (size_t i = 0; i < g_n; i++)  /* two passes: no cancellation */
     ss += (med[i] - out->mean) * (med[i] - out->mean);
   out->sd = sqrt(ss / (double)(g_n - 1));
+  for (size_t i = 0; i < g_n; i++)
+    noise += var[i] / (double)g_n;
+  out->between_sd = sqrt(fmax(0, out->sd * out->sd - noise));
   t = pcb_t_quantile(1 - alpha / 2, (double)(g_n - 1));
   out->lo = out->mean - t * out->sd / sqrt((double)g_n);
   out->hi = out->mean + t * out->sd / sqrt((double)g_n);

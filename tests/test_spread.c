@@ -62,6 +62,26 @@ static void groups_summarised_by_their_medians(void **state)
   assert_true(fabs(ci.hi - (2 + half)) < 1e-9);
 }
 
+/* The groups' own spread: all of sd when each group is constant; sd^2
+ * less the medians' noise, (pi/2)(1.4826 MAD)^2/k, when they are not. */
+static void between_groups_without_their_noise(void **state)
+{
+  const double flat[] = { 1, 1, 1, 2, 2, 2, 3, 3, 3 };
+  const double noisy[] = { 2, 3, 4, 4, 5, 6 };
+  const unsigned g3[] = { 0, 0, 0, 1, 1, 1, 2, 2, 2 };
+  double scratch[9], s2 = 1.4826 * 1.4826, want;
+  struct pcb_groups_ci ci;
+
+  (void)state;
+  assert_int_equal(pcb_groups_ci(flat, g3, 9, 3, 0.05, scratch, &ci), 0);
+  assert_true(fabs(ci.sd - 1) < 1e-12);
+  assert_true(fabs(ci.between_sd - 1) < 1e-12);
+  assert_int_equal(pcb_groups_ci(noisy, g3, 6, 2, 0.05, scratch, &ci), 0);
+  want = sqrt(2 - M_PI / 2 * s2 / 3);  /* medians 3 and 5: sd^2 = 2 */
+  assert_true(fabs(ci.sd * ci.sd - 2) < 1e-12);
+  assert_true(fabs(ci.between_sd - want) < 1e-12);
+}
+
 static void refusals(void **state)
 {
   const double v[] = { 1, 2, 3 }, bad[] = { 1, NAN, 3 };
@@ -87,6 +107,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(t_quantiles_match_scipy),
     cmocka_unit_test(groups_summarised_by_their_medians),
+    cmocka_unit_test(between_groups_without_their_noise),
     cmocka_unit_test(refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

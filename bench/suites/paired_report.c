@@ -15,9 +15,10 @@
  * them.  That is the one to compare strategies by, and the code clone
  * over its original says whether it is wide enough.  With one copy
  * there is no across-layout interval, and the round interval takes its
- * place (`layouts` = 1 says so).  `_layout_sd` is the standard deviation
- * of the copies' medians, for a summary over several processes
- * (scripts/paired-runs).  Differences in ns (`_minus_`) likewise.
+ * place (`layouts` = 1 says so).  `_layout_sd` is the copies' own spread
+ * (the standard deviation of their medians less those medians' sampling
+ * noise), for a summary over several processes (scripts/paired-runs),
+ * where the noise is already in the spread between processes.  Differences in ns (`_minus_`) likewise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,13 +74,13 @@ static void quantity(struct report *R, const char *fmt, int a, int ref,
   counter(R, fmt, a, ref, "_rounds_lo", w->lo);
   counter(R, fmt, a, ref, "_rounds_hi", w->hi);
   if (!across(R, x))
-    *x = (struct pcb_groups_ci){ w->median, w->lo, w->hi, 0, 1 };
+    *x = (struct pcb_groups_ci){ w->median, w->lo, w->hi, 0, 0, 1 };
   counter(R, fmt, a, ref, "", x->mean);
   counter(R, fmt, a, ref, "_lo", x->lo);
   counter(R, fmt, a, ref, "_hi", x->hi);
-  /* the spread of the copies' medians: what several processes pool into
-   * the layouts' share of an interval across processes */
-  counter(R, fmt, a, ref, "_layout_sd", x->sd);
+  /* the copies' own spread, their rounds' noise taken out: what several
+   * processes pool into the layouts' share of an interval across them */
+  counter(R, fmt, a, ref, "_layout_sd", x->between_sd);
 }
 
 static void ratio(struct report *R, int a, int ref)

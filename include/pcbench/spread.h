@@ -24,6 +24,10 @@
 struct pcb_groups_ci {
   double mean, lo, hi;  /* the mean of the group medians, its interval */
   double sd;            /* their standard deviation */
+  double between_sd;    /* the groups' own part of it: sd^2 less the
+                         * medians' mean sampling variance (method of
+                         * moments), at least 0 -- what another set of
+                         * rounds on the same groups would not move */
   size_t groups;        /* groups with at least one sample */
 };
 
