@@ -25,9 +25,10 @@ direction is worse and how `export` turns it into a smaller-is-better
 series.  Adding a counter to the gate is one row here.
 
 Every input problem raises BadInput with a one-line message; run() turns it
-into that line on stderr and exit status 2.  Outputs are written with
-write_atomic() (a temporary in the same folder, then os.replace), so a
-failure never leaves a half-written file.  detect_steps() is the change-point
+into that line on stderr and exit status 2.  Outputs are checked as
+pcbench's --out is and written with write_atomic() (a temporary in the
+same folder, then os.replace), so a failure never leaves a half-written
+file; everything a script prints is escaped (pcblib_io).  detect_steps() is the change-point
 detector that `history` uses, kept here with the other statistics.
 
 Entry names are read here and nowhere else: parse_name() reads the grammar
@@ -43,8 +44,10 @@ import math
 import os
 import re
 import sys
-import tempfile
 from collections import namedtuple
+
+from pcblib_io import (BadInput, check_out_folder, check_output,  # noqa: F401
+                       escape_terminal, shown, write_atomic)
 
 
 MIN_REPETITIONS = 9  # below this the U test has too little power to gate on
@@ -191,10 +194,6 @@ BY_NAME = {f.name: f for f in FIGURES}
 Results = namedtuple("Results", "path context runs")
 
 
-class BadInput(Exception):
-    """Input the scripts refuse; the message is one line for stderr."""
-
-
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one stderr line and exit status 2."""
 
@@ -206,17 +205,19 @@ class Parser(argparse.ArgumentParser):
 def run(prog, main):
     """Call main(); BadInput or a failed write becomes one stderr line and
     exit status 2 (inputs are read, and refused, before anything is written;
-    outputs go through write_atomic, so a failed write leaves nothing)."""
+    outputs go through write_atomic, so a failed write leaves nothing).
+    Everything the script prints goes through pcblib_io.Escaping: a control
+    character copied from a file reaches the terminal as an escape."""
+    escape_terminal()
     try:
         return main()
     except BadInput as e:
         msg = str(e)
     except OSError as e:  # an output that cannot be written
-        msg = (f"{e.filename or ''}: {e.strerror}; expected a writable "
-               "output location")
+        msg = (f"{shown(e.filename or '')}: {e.strerror}; expected a "
+               "writable output location")
     # one line, whatever a path or a name in the message holds
-    sys.stderr.write(f"{prog}: " + msg.replace("\r", "\\r")
-                     .replace("\n", "\\n") + "\n")
+    sys.stderr.write(f"{prog}: " + msg.replace("\n", "\\n") + "\n")
     return 2
 
 
@@ -734,38 +735,6 @@ def min_time_arg(text):
         raise argparse.ArgumentTypeError(
             f"invalid value '{text}'; allowed: seconds 0.001..60")
     return text
-
-
-def check_out_dir(path):
-    """Refuse an output path whose folder does not exist, before any work."""
-    d = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(d):
-        raise BadInput(f"{path}: folder {d} does not exist; expected an "
-                       "output path in an existing folder")
-
-
-def write_atomic(path, data):
-    """Write str or bytes to path through a temporary in the same folder."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    d = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp",
-                                   prefix="." + os.path.basename(path))
-    except OSError as e:
-        raise BadInput(f"{path}: cannot write ({e.strerror}); expected an "
-                       "output path in a writable folder") from None
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _welch(a, b):

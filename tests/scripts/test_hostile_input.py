@@ -24,7 +24,14 @@ file at all).  Each goes to:
 and each run must exit 2 with exactly one line on stderr (bench-ci's own
 progress lines, which name the command it runs, aside), no "Traceback",
 nothing on stdout, no file added anywhere in its folders, and every file
-that was there before byte-identical.  Run by CTest (scripts_hostile_input).
+that was there before byte-identical.
+
+OutputPaths: every path a script writes, given what pcbench's --out
+refuses (a character device, a FIFO, symbolic links to stdout and to a
+file, a directory, a name or a path too long, a missing folder, an empty
+name): exit 2, one line, and what stood there untouched.  Terminal:
+control characters from a file reach stdout and stderr escaped.  Run by
+CTest (scripts_hostile_input).
 """
 import concurrent.futures
 import copy
@@ -32,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -313,6 +321,211 @@ class HostileInput(unittest.TestCase):
                 if not (s == "bench-ci" and isinstance(CASES[c], tuple))
                 and not (s == "history-plot" and
                          CASES[c] == ("special", "missing"))]
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda j: self.job(*j), jobs))
+        failed = [r for r in results if r[1]]
+        for label, problems, err in failed:
+            print(f"FAIL {label}: {'; '.join(problems)}\n  stderr: {err!r}",
+                  file=sys.stderr)
+        self.assertEqual([r[0] for r in failed], [],
+                         f"{len(failed)} of {len(results)} runs misbehaved")
+
+
+# ---- the terminal: nothing from a file reaches it unescaped -----------------
+
+CONTROLS = "\x1b]0;owned\x07\x1b[2J\r\x9b\u202e"
+
+
+def raw_controls(text):
+    """The control characters in text that a terminal would act on."""
+    return sorted({c for c in text if (ord(c) < 0x20 and c != "\n") or
+                   0x7f <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e})
+
+
+class Terminal(unittest.TestCase):
+    """Escape sequences, carriage returns and other control characters
+    in a results file reach the terminal as visible escapes."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="pcb-terminal-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_script(self, *cmd):
+        p = subprocess.run([os.path.join(SCRIPTS, cmd[0]), *cmd[1:]],
+                           capture_output=True, text=True)
+        self.assertEqual(raw_controls(p.stdout + p.stderr), [],
+                         (p.stdout + p.stderr)[-400:])
+        return p
+
+    def test_history_plot_prints_context(self):
+        hist = os.path.join(self.tmp, "hist")
+        os.mkdir(hist)
+        for name, doc in make_fixtures.variants().items():
+            if name.startswith("hist/"):
+                doc["context"]["git_commit"] += CONTROLS
+                with open(os.path.join(self.tmp, name), "w") as f:
+                    json.dump(doc, f)
+        p = self.run_script("history", "plot", "--dir", hist, "--out",
+                            os.path.join(self.tmp, "out"), "--jobs", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("\\x1b]0;owned\\x07", p.stdout)  # shown, escaped
+
+    def test_escape_controls(self):
+        sys.path.insert(0, SCRIPTS)
+        import pcblib_io
+        self.assertEqual(pcblib_io.escape_controls("a\x1b[1mb\rc\td\n"
+                                                   "\x7f\x9b\u202e\u00e9"),
+                         "a\\x1b[1mb\\rc\\td\n\\x7f\\x9b\\u202e\u00e9")
+
+
+# ---- output paths: the rules of pcbench's --out, for every script ----------
+
+# what stands where a script writes a file (see OutputPaths.make)
+BAD_OUTPUTS = ("char_device", "fifo", "symlink_to_stdout", "symlink_to_file",
+               "directory", "name_too_long", "path_too_long",
+               "no_such_folder", "empty_name", "trailing_slash")
+# hist_name() of GOOD: its context's date and commit
+GOOD_HIST_NAME = "20260101T000000Z-base0.json"
+
+
+class OutputPaths(unittest.TestCase):
+    """Every path a script writes, given each thing pcbench's --out refuses
+    (a character device, a FIFO, symbolic links, a directory, names and
+    paths too long, a missing folder): exit 2, one line, and what stood
+    there is as it was, with nothing added beside it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="pcb-outputs-")
+        cls.good = os.path.join(cls.tmp, "good.json")
+        with open(cls.good, "w") as f:
+            f.write(GOOD_TEXT)
+        cls.hist = os.path.join(cls.tmp, "hist")
+        os.mkdir(cls.hist)
+        shutil.copy(cls.good, os.path.join(cls.hist, "a.json"))
+        cls.fake = os.path.join(cls.tmp, "pcbench")
+        with open(cls.fake, "w") as f:
+            f.write(FAKE_PCBENCH)
+        os.chmod(cls.fake, 0o755)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def make(self, folder, name, kind):
+        """Put the bad kind at folder/name; returns the path to give."""
+        path = os.path.join(folder, name)
+        if kind == "char_device":
+            try:
+                os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+            except PermissionError:  # not root: /dev/null itself, read-only
+                return "/dev/null"
+        elif kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "symlink_to_stdout":
+            os.symlink("/proc/self/fd/1", path)
+        elif kind == "symlink_to_file":
+            with open(os.path.join(folder, "target"), "w") as f:
+                f.write("the link's target, must survive\n")
+            os.symlink("target", path)
+        elif kind == "directory":
+            os.mkdir(path)
+        elif kind == "name_too_long":
+            path = os.path.join(folder, "n" * 300)
+        elif kind == "path_too_long":
+            path = os.path.join(folder, *["d" * 200] * 21, name)
+        elif kind == "no_such_folder":
+            path = os.path.join(folder, "missing", name)
+        elif kind == "empty_name":
+            path = ""
+        elif kind == "trailing_slash":
+            path = folder + "/"
+        return path
+
+    def command(self, script, out, kind):
+        """(argv, folder to watch) for one script writing one bad path."""
+        name = {"history-add": GOOD_HIST_NAME, "report-html": "report.html",
+                "report-md": "report.md", "report-plots": "report-plots",
+                "history-plot": "index.html"}.get(script, "out")
+        path = self.make(out, name, kind)
+        if script == "export":
+            return ["export", self.good, "--out", path]
+        if script == "compare":
+            return ["compare", self.good, self.good, "--markdown", path]
+        if script in ("alternate-json", "alternate-markdown"):
+            return ["compare", "--alternate", self.fake, self.fake,
+                    "--" + script.split("-")[1], path]
+        if script == "check-stability":
+            return ["check-stability", "--from", self.good, self.good,
+                    "--json", path]
+        if script == "bench-ci":
+            return ["bench-ci", "--bin", self.fake, "--no-timed", "--out",
+                    path]
+        if script == "history-add":
+            return ["history", "add", "--dir", os.path.dirname(path) or path,
+                    self.good]
+        if script == "history-plot":
+            return ["history", "plot", "--dir", self.hist, "--out",
+                    os.path.dirname(path) or path, "--jobs", "1"]
+        return ["report", self.good, "--out-dir",
+                os.path.dirname(path) or path]
+
+    def job(self, script, kind):
+        work = tempfile.mkdtemp(dir=self.tmp, prefix=f"{script}-{kind}-")
+        out = os.path.join(work, "out")
+        os.mkdir(out)
+        with open(os.path.join(out, "previous"), "w") as f:
+            f.write("previous output, must survive\n")
+        cmd = self.command(script, out, kind)
+        before = snapshot([work])
+        modes = {p: os.lstat(p).st_mode for p in before}
+        links = {p: os.readlink(p) for p in before if os.path.islink(p)}
+        try:
+            p = subprocess.run([os.path.join(SCRIPTS, cmd[0])] + cmd[1:],
+                               capture_output=True, text=True, timeout=60,
+                               errors="replace", stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            shutil.rmtree(work)
+            return (f"{script} {kind}", ["hung (over 60 s)"], "")
+        after = snapshot([work])
+        problems = []
+        if p.returncode != 2:
+            problems.append(f"exit {p.returncode}")
+        lines = [ln for ln in p.stderr.splitlines()
+                 if not ln.startswith("bench-ci: ")
+                 or "valgrind" not in ln]
+        if len(lines) != 1:
+            problems.append(f"{len(lines)} stderr lines")
+        if "Traceback" in p.stderr:
+            problems.append("a traceback")
+        if after != before or any(os.lstat(q).st_mode != m
+                                  for q, m in modes.items()) or \
+                any(os.readlink(q) != t for q, t in links.items()):
+            changed = sorted(set(after) ^ set(before) |
+                             {k for k in before if after.get(k) != before[k]}
+                             | {q for q, m in modes.items()
+                                if os.lstat(q).st_mode != m})
+            problems.append(f"{len(changed)} changed: "
+                            f"{[c[-60:] for c in changed[:3]]}")
+        shutil.rmtree(work)
+        return (f"{script} {kind}", problems, p.stderr[-300:])
+
+    def test_every_writer_refuses_every_bad_path(self):
+        scripts = ("export", "compare", "alternate-json",
+                   "alternate-markdown", "check-stability", "bench-ci",
+                   "history-add", "history-plot", "report-html",
+                   "report-md", "report-plots")
+        # history and report write into a folder, under names of their
+        # own: the bad kinds stand at those names, or are the folder itself
+        # (too long; missing, which history creates and report refuses)
+        skip = {("history", "empty_name"), ("history", "trailing_slash"),
+                ("history", "name_too_long"), ("history", "no_such_folder"),
+                ("report", "empty_name"), ("report", "trailing_slash"),
+                ("report", "name_too_long"), ("report-plots", "directory")}
+        jobs = [(s, k) for s in scripts for k in BAD_OUTPUTS
+                if (s.split("-")[0], k) not in skip and (s, k) not in skip]
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             results = list(pool.map(lambda j: self.job(*j), jobs))
         failed = [r for r in results if r[1]]
