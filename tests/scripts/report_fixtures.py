@@ -24,7 +24,9 @@ a simple model so that tests know what the report must say:
   churn (faults)   thread loses 100 registrations, lazy drops and recovers
   go (go=True)     malloc cold at rate 1 (off 1000 ns, the others + 500 +
                    2.5 * min(frames, depth); walk_ns 900) and at rate:go
-                   (GO_TIMES, walk_ns 40, one event per 8192 operations,
+                   (GO_TIMES, walk_ns 40, both at depth 128 and 200 frames
+                   and in proportion to depth + frames elsewhere, one event
+                   per 8192 operations,
                    event_ns_mean 2000 ns, off 100 ns), no noise; Go's rates
                    in the context
 
@@ -168,7 +170,7 @@ def add_go(doc, strategies, go_times):
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold", one,
                         c, noise=0)
                 c = dict(c, events_per_iter=1 / 8192, event_ns_events=0.0,
-                         walk_ns=40.0)
+                         walk_ns=40.0 * (d + f) / 328)
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold/"
                         "rate:go", go_times.get(s, 50.0) * (d + f) / 328,
                         c, noise=0)
