@@ -35,6 +35,7 @@ read from the results' context (strategy_flags()), never from its name;
 disagree.
 """
 import argparse
+import json
 import math
 import os
 import re
@@ -47,8 +48,8 @@ from pcblib_names import (KNOWN_STRATEGY_FLAGS, Name, cache_of,  # noqa: F401
                           check_flags, check_name, entry_name, parse_name,
                           rate_of, strategy_flags, strategy_of)
 from pcblib_read import (MAX_VALUE, ROW_FIELDS, TIME_UNITS,  # noqa: F401
-                         _number, _short, context_int, load_doc, parse_date,
-                         time_ns)
+                         _number, _read_json, _short, context_int, load_doc,
+                         parse_date, time_ns)
 
 
 MIN_REPETITIONS = 9  # below this the U test has too little power to gate on
@@ -203,6 +204,21 @@ def _row_figures(path, row, counters=False):
         if key in row:
             out[key] = _number(path, name, key, row[key])
     return out
+
+
+def mark_failed(path, why):
+    """Add context.run_failed = why to a results file (scripts/bench-run,
+    when a check failed): read as strict JSON, written back whole through
+    write_atomic.  The scripts read a file so marked as a failed run's
+    evidence (scripts/report says so at the top)."""
+    doc = _read_json(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("context"), dict):
+        raise BadInput(f"{path}: no 'context' object; expected Google "
+                       "Benchmark JSON")
+    doc["context"]["run_failed"] = str(why)
+    write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False,
+                                  allow_nan=False) + "\n")
+    return 0
 
 
 def load_results(path, counters=False):

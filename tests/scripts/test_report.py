@@ -402,6 +402,28 @@ class FindingsFollowTheNumbers(Base):
         self.assertNotIn("Every checked capture matched", bad)
 
 
+class FailedRun(Base):
+    """A run scripts/bench-run marked failed (context.run_failed): the
+    report opens by saying so, in both renderings."""
+
+    def test_failed_run_says_so_first(self):
+        doc = F.full()
+        doc["context"]["run_failed"] = "pcbench exited 1 after writing its " \
+            "results: a correctness or storm check failed"
+        code, md, d = self.report(self.fixture("failed.json", doc))
+        self.assertEqual(code, 0)
+        first = md.split("\n## ")[1]
+        self.assertTrue(first.startswith("A failed run"), first[:80])
+        self.assertIn("This run FAILED a check: pcbench exited 1", first)
+        self.assertIn("not a result to quote", first)
+        with open(os.path.join(d, "report.html")) as f:
+            page = Page()
+            page.feed(f.read())
+        self.assertEqual(page.ids[0], "failed")
+        _, good, _ = self.report(self.fixture("good.json", F.full()))
+        self.assertNotIn("FAILED", good)
+
+
 class MissingFigures(Base):
     """What a run did not measure is said plainly; nothing crashes."""
 
