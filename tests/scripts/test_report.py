@@ -286,8 +286,9 @@ class FullReportTest(Base):
                          r"1000 KiB \| 1000 KiB \|")
         self.assertRegex(self.md, r"\| lazy \| 32 \| 2.5 ns \| 0 B \| "
                          r"160 ns \| 60 ns \| \+100 ns \|")
-        self.assertIn("| thread_unguarded | 128 | 99.0%; nested 3,500, "
-                      "refused 0 |", self.md)
+        self.assertIn("| thread_unguarded | 128 | 200 | 99.0% | 3,500 | 0 | "
+                      "140 | 135 | ok: the check caught the negative "
+                      "control |", self.md)
         self.assertRegex(self.md, r"\| lazy \| 128 \| with faults \| 300 \| "
                          r"751 \| 149 \| 149 \| 149 \| 0 B \|")
 
@@ -400,6 +401,64 @@ class FindingsFollowTheNumbers(Base):
         self.assertIn("Captures below the ground truth: `lazy` in `malloc` "
                       "at depth 32 with 16 frames: 99.5%", bad)
         self.assertNotIn("Every checked capture matched", bad)
+
+
+class Storm(Base):
+    """Each storm entry's overlaps, N and verdict, read from its counters
+    (overlaps, overlaps_needed; report_storm), and nested events counted
+    over the strategies judged, not `off` and the control."""
+
+    def table_rows(self, md):
+        return [ln for ln in md.splitlines()
+                if ln.startswith("| ") and ln.count("|") == 10]
+
+    def test_verdicts_from_the_counters(self):
+        _, md, _ = self.report(self.fixture("s.json", F.full()))
+        self.assertIn("| stack | 32 | 16 | 100% | 3,500 | 0 | 140 | 135 | "
+                      "ok |", md)
+        self.assertIn("| thread | 128 | 200 | 100% | 100 | 3,400 | 3,400 | "
+                      "135 | ok |", md)
+        self.assertIn("| off | 32 | 16 | 100% | 3,500 | 0 | 0 | 135 | ok: "
+                      "captures nothing |", md)
+        self.assertIn("The storm's verdicts: 20 of 20 storm entries ok, 0 "
+                      "failed, 0 not judged", md)
+
+    def test_nested_count_leaves_out_off_and_the_control(self):
+        # per entry stack 3500, thread and lazy 100; 4 entries each
+        text = self.findings(F.full())
+        self.assertIn("(14,800 nested events recorded by `stack`, `thread` "
+                      "and `lazy`)", text)
+
+    def test_too_few_overlaps(self):
+        text = self.findings(F.full(storm={
+            "thread": {"overlaps": 100.0}}))
+        self.assertIn("16 of 20 storm entries ok, 4 failed", text)
+        self.assertIn("`thread` in `malloc` at depth 32 with 16 frames: "
+                      "FAIL: too few overlaps to judge (100 of 135).", text)
+
+    def test_lost_correctness_and_control_not_caught(self):
+        text = self.findings(F.full(storm_control=1.0, storm={
+            "lazy": {"correct": 0.999}}))
+        self.assertIn("`lazy` in `malloc` at depth 32 with 16 frames: "
+                      "FAIL: lost correctness.", text)
+        self.assertIn("`thread_unguarded` in `malloc` at depth 32 with 16 "
+                      "frames: FAIL: the check did not catch the negative "
+                      "control.", text)
+
+    def test_no_nested_event(self):
+        text = self.findings(F.full(storm={"stack": {
+            "nested": 0.0, "overlaps": 0.0}}))
+        self.assertIn("`stack` in `malloc` at depth 32 with 16 frames: "
+                      "FAIL: no nested event arrived.", text)
+
+    def test_files_without_n(self):
+        _, md, _ = self.report(self.fixture("n.json", F.full(
+            drop_counters=("overlaps_needed",))))
+        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — "
+                      "| not judged: no N (overlaps_needed) in this file |",
+                      md)
+        self.assertIn("8 of 20 storm entries ok, 0 failed, 12 not judged",
+                      md)
 
 
 class FailedRun(Base):
