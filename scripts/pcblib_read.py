@@ -13,11 +13,12 @@ script never meets a value it cannot handle halfway through its work:
   other row's, an iteration row's name its run_name and an aggregate's
   its run_name plus _<aggregate_name>;
 - every number at most MAX_VALUE (2^53) in magnitude, and in a
-  repetition 0 or at least MIN_MAGNITUDE (1e-12): sums, ratios and plot
+  repetition 0 or at least MIN_MAGNITUDE (1e-30): sums, ratios and plot
   axes of such values stay finite;
 - every repetition: real time > 0, in ns at most MAX_VALUE (a time of
   1e300 s is refused, not turned into infinity); every counter >= 0 but a
-  signed paired difference (A_minus_B...); a ratio (..._over_..., ..._ratio)
+  signed paired difference (A_minus_B...) and storm_verdict (an integer
+  -4..2, SIGNED_CODES); a ratio (..._over_..., ..._ratio)
   > 0; an interval K_lo <= K <= K_hi wherever K_lo and K_hi are given (and
   time_lower_ns <= time_upper_ns); walk_ns, the walks inside an
   operation's time, at most that time; correct a fraction 0..1; every
@@ -42,7 +43,7 @@ from pcblib_names import (check_flags, check_name, entry_name, is_word,
 
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 MAX_VALUE = float(2 ** 53)   # the largest integer a float holds exactly
-MIN_MAGNITUDE = 1e-12        # the smallest nonzero value of a repetition
+MIN_MAGNITUDE = 1e-30        # the smallest nonzero value of a repetition
 UTC = datetime.timezone.utc
 
 
@@ -324,6 +325,13 @@ def _check_row(path, i, row):
     _check_repetition(path, name, row)
 
 
+# Counters that hold a signed code, and its range: the storm's verdict
+# (bench/suites/storm_power.h: 1 ok, 0 cannot judge, 2 not judged, -1..-4
+# a FAIL; report_storm words them).  A paired difference, A_minus_B...,
+# is the only other counter that may be negative.
+SIGNED_CODES = {"storm_verdict": range(-4, 3)}
+
+
 def time_ns(row):
     """A row's real time per iteration in ns."""
     return row["real_time"] * TIME_UNITS[row["time_unit"]]
@@ -351,8 +359,13 @@ def _check_repetition(path, name, row):
         if v != 0 and abs(v) < MIN_MAGNITUDE:
             bad(f"{key} is {v!r}; expected 0 or at least {MIN_MAGNITUDE:g} "
                 "in magnitude")
-        if v < 0 and "_minus_" not in key:  # A_minus_B: a signed difference
+        if v < 0 and "_minus_" not in key and key not in SIGNED_CODES:
             bad(f"{key} is {v!r}; expected a value >= 0")
+        if key in SIGNED_CODES and (v != int(v) or
+                                    not min(SIGNED_CODES[key]) <= v <=
+                                    max(SIGNED_CODES[key])):
+            bad(f"{key} is {v!r}; allowed: an integer "
+                f"{min(SIGNED_CODES[key])}..{max(SIGNED_CODES[key])}")
         if ("_over_" in key or key.endswith("_ratio")) and v <= 0:
             bad(f"{key} is {v!r}; expected a ratio > 0")
     _check_intervals(bad, row)

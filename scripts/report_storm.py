@@ -2,37 +2,35 @@
 
 A storm/ entry runs a matrix point while every thread takes SIGPROF and
 records a nested event from the handler (bench/suites/storm.c).  pcbench
-judges each entry after the run; the report shows, per entry, what that
-judgement rests on and the verdict it comes to.  It reads these counters
-of a storm row by name, and nothing else (a counter a file lacks is
-shown as "—"):
+judges each entry against its point's negative control once the run has
+ended and writes the judgement into the entry's row; the report shows it
+beside what it rests on.  It reads these counters of a storm row by name,
+and nothing else (a counter a file lacks shows as "—"):
 
-  correct          share of the checked outer events equal to the truth
-  nested           nested events the strategy recorded
-  nested_lost      nested events it refused (only a guard refuses one)
-  overlaps         nested events that arrived while an outer capture was
-                   in progress: the only ones that can corrupt it
-  overlaps_needed  N, the overlaps the check needs to catch a strategy
-                   that corrupts a capture per overlap at the rate the
-                   control showed, with pcbench's stated power (storm.c);
-                   files from before pcbench recorded it have none
+  correct                share of the checked outer events equal to the
+                         truth
+  nested, nested_lost    nested events the strategy recorded, refused
+                         (only a guard refuses one)
+  overlaps               nested events that arrived while an outer capture
+                         was in progress: the only ones that can corrupt it
+  storm_overlaps_needed  N, the overlaps needed for 99.9% power against the
+                         control's corruption rate (0: no rate to judge by)
+  storm_power            that power at the entry's overlaps
+  storm_verdict          pcbench's verdict: 1 ok (judged and passed, the
+                         control caught, or `off`), 0 cannot judge (no
+                         bound on the control's rate at the point), 2 not
+                         judged (signal handlers deferred: TSan), -1 FAIL
+                         too few overlaps, -2 FAIL a strategy other than
+                         the control went wrong, -3 FAIL the control not
+                         caught, -4 FAIL no nested event arrived
+  storm_control_overlaps the control's overlaps at the point (0: no
+                         control ran there)
 
-and the strategy's flags (the results' strategy_flags).  The verdict, in
-this order (the rule of storm.c, with N taken from the row, never
-re-estimated here):
-
-  no nested event arrived (nested + nested_lost = 0)  FAIL
-  the negative control, correct < 1                   ok: caught
-  any other strategy, correct < 1                     FAIL: lost correctness
-  no_capture (`off`)                                  ok: captures nothing
-  no overlaps_needed in the row                       not judged (no N)
-  overlaps < N                                        FAIL: too few overlaps
-  the negative control                                FAIL: not caught
-  otherwise                                           ok
-
-The findings count nested events over the strategies judged -- `off`
-(which captures nothing) and the negative control (which is meant to
-fail) aside -- and name the entries whose verdict failed.
+The verdict is pcbench's, never re-derived here; a file written before
+pcbench recorded it says "not recorded".  The findings count nested
+events over the strategies judged -- `off` (which captures nothing) and
+the negative control (which is meant to fail) aside -- and name the
+entries whose verdict failed.
 """
 import report_model as M
 from report_render import Missing, table
@@ -41,29 +39,46 @@ listing, code, where = M.listing, M.code, M.group_title
 
 OK, FAIL, UNJUDGED = "ok", "FAIL", "not judged"
 COUNTERS = ("correct", "nested", "nested_lost", "overlaps",
-            "overlaps_needed")
+            "storm_overlaps_needed")
+WORDS = {
+    0: (UNJUDGED, None),  # cannot judge: worded by cannot_judge()
+    2: (UNJUDGED, "not judged: this build defers signal handlers to safe "
+        "points"),
+    -1: (FAIL, None),  # too few: worded with the counts
+    -2: (FAIL, "FAIL: a strategy other than the negative control went "
+         "wrong"),
+    -3: (FAIL, "FAIL: the check did not catch the negative control"),
+    -4: (FAIL, "FAIL: no nested event arrived"),
+}
 
 
 def verdict(s, figs):
-    """(kind, text) of one storm entry of strategy s: kind OK, FAIL or
-    UNJUDGED (see the module docstring)."""
-    c, n, lost, ov, need = (M.med(figs, k) for k in COUNTERS)
-    control = M.is_control(s)
-    if (n or 0) + (lost or 0) == 0:
-        return FAIL, "FAIL: no nested event arrived"
-    if c is not None and c < 1:
-        return (OK, "ok: the check caught the negative control") \
-            if control else (FAIL, "FAIL: lost correctness")
-    if "no_capture" in M.FLAGS.get(s, ()):
-        return OK, "ok: captures nothing"
-    if need is None or ov is None:
-        return UNJUDGED, "not judged: no N (overlaps_needed) in this file"
-    if ov < need:
-        return FAIL, (f"FAIL: too few overlaps to judge ({M.fmt_count(ov)} "
-                      f"of {M.fmt_count(need)})")
-    if control:
-        return FAIL, "FAIL: the check did not catch the negative control"
-    return OK, "ok"
+    """(kind, text) of one storm entry of strategy s from its
+    storm_verdict: kind OK, FAIL or UNJUDGED (see the module docstring)."""
+    v = M.med(figs, "storm_verdict")
+    if v is None:
+        return UNJUDGED, "not recorded (no storm_verdict in this file)"
+    v = int(v)
+    if v == 1:
+        if M.is_control(s):
+            return OK, "ok: the check caught the negative control"
+        if "no_capture" in M.FLAGS.get(s, ()):
+            return OK, "ok: captures nothing"
+        power = M.med(figs, "storm_power")
+        return OK, "ok" + ("" if power is None else
+                           f" (power {power:.4f})")
+    kind, text = WORDS[v]
+    if v == 0:
+        ran = M.med(figs, "storm_control_overlaps")
+        text = ("cannot judge: no negative control ran at this point"
+                if not ran else "cannot judge: the negative control never "
+                "went wrong here, so no rate bounds the check")
+    elif v == -1:
+        ov, need = (M.med(figs, k) for k in ("overlaps",
+                                             "storm_overlaps_needed"))
+        text = (f"FAIL: too few overlaps to judge ({M.fmt_count(ov or 0)} "
+                f"of {M.fmt_count(need or 0)})")
+    return kind, text
 
 
 def entries(run):
@@ -165,8 +180,9 @@ def tables(runs):
              "overlaps", "N needed", "verdict"), rows,
             "refused: nested events a guard turned away (`nested_lost`); "
             "overlaps: nested events that arrived during a capture; N: the "
-            "overlaps the check needs (`overlaps_needed`) for its power; "
-            "verdict: the rule of docs/report.md (Correctness)."))
+            "overlaps needed for 99.9% power against the control's rate "
+            "(`storm_overlaps_needed`); verdict: pcbench's "
+            "(`storm_verdict`, docs/report.md)."))
     return out
 
 
@@ -178,7 +194,8 @@ def _cell(runs, g, key, i):
         if i == 5:
             return verdict(key[0], figs)[1]
         v = M.med(figs, COUNTERS[i])
-        return None if v is None else \
-            (M.fmt_frac(v) if i == 0 else M.fmt_count(v))
+        if v is None or (i == 4 and v == 0):  # N 0: no rate to judge by
+            return None
+        return M.fmt_frac(v) if i == 0 else M.fmt_count(v)
     vs = [one(r) for r in runs]
     return " → ".join(M.MISSING if v is None else v for v in vs)

@@ -22,7 +22,8 @@ a simple model so that tests know what the report must say:
   first_event      warm 60 ns; lazy's first + 100 ns (no noise)
   storm            guarded strategies correct = 1, the control 0.99;
                    nested 3500 (thread, lazy: 100, and 3400 refused),
-                   overlaps 140 (off 0; thread, lazy: 3400), N 135
+                   overlaps 140 (off 0; thread, lazy: 3400); pcbench's
+                   judgement: storm_verdict 1 (ok), N 135, power 0.9994
   churn (faults)   thread loses 100 registrations, lazy drops and recovers
   go (go=True)     malloc cold at rate 1 (off 1000 ns, the others + 500 +
                    2.5 * min(frames, depth); walk_ns 900) and at rate:go
@@ -243,7 +244,11 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
                             "nested_lost": 3400.0 if guarded else 0.0,
                             "overlaps": 0.0 if s == "off" else
                             3400.0 if guarded else 140.0,
-                            "overlaps_needed": 135.0,
+                            "storm_verdict": 1.0, "storm_q_lo": 0.05,
+                            "storm_overlaps_needed": 135.0,
+                            "storm_power": 0.9994 if s != "off" else 0.0,
+                            "storm_control_wrong": 20.0,
+                            "storm_control_overlaps": 140.0,
                             "lost": 0.0, "truncated": 0.0,
                             "p50_ns": 500.0, "p99_ns": 12000.0,
                             "p999_ns": 20000.0, "max_ns": 50000.0},

@@ -287,6 +287,8 @@ ISSUE29 = {
     "flags_twice": with_storm(FLAGS + ";stack:"),
     "flags_broken": with_storm("off:no_capture;;stack"),
     "counter_name_escape": set_entry(**{"x\x1b[2J_ns": 1.0}),
+    "storm_verdict_7": set_entry(storm_verdict=7.0),
+    "storm_verdict_fraction": set_entry(storm_verdict=-1.5),
 }
 CASES.update(ISSUE29)
 CASES.update({
@@ -464,6 +466,7 @@ NEAR_MISSES = {
         real_time=row(d)["real_time"] * 1e-9, time_unit="s")),
     "name_with_gb_parts": renamed(FIRST + "/iterations:5/repeats:1/"
                                   "manual_time"),
+    "storm_verdict_negative": set_entry(storm_verdict=-4.0),
 }
 
 

@@ -404,22 +404,22 @@ class FindingsFollowTheNumbers(Base):
 
 
 class Storm(Base):
-    """Each storm entry's overlaps, N and verdict, read from its counters
-    (overlaps, overlaps_needed; report_storm), and nested events counted
-    over the strategies judged, not `off` and the control."""
+    """Each storm entry's overlaps, N and verdict: pcbench's judgement
+    (storm_verdict, storm_overlaps_needed, storm_power; report_storm) read
+    from its row, and nested events counted over the strategies judged,
+    not `off` and the control."""
 
-    def table_rows(self, md):
-        return [ln for ln in md.splitlines()
-                if ln.startswith("| ") and ln.count("|") == 10]
-
-    def test_verdicts_from_the_counters(self):
+    def test_verdicts_from_the_rows(self):
         _, md, _ = self.report(self.fixture("s.json", F.full()))
         self.assertIn("| stack | 32 | 16 | 100% | 3,500 | 0 | 140 | 135 | "
-                      "ok |", md)
+                      "ok (power 0.9994) |", md)
         self.assertIn("| thread | 128 | 200 | 100% | 100 | 3,400 | 3,400 | "
-                      "135 | ok |", md)
+                      "135 | ok (power 0.9994) |", md)
         self.assertIn("| off | 32 | 16 | 100% | 3,500 | 0 | 0 | 135 | ok: "
                       "captures nothing |", md)
+        self.assertIn("| thread_unguarded | 128 | 200 | 99.0% | 3,500 | 0 | "
+                      "140 | 135 | ok: the check caught the negative "
+                      "control |", md)
         self.assertIn("The storm's verdicts: 20 of 20 storm entries ok, 0 "
                       "failed, 0 not judged", md)
 
@@ -429,35 +429,47 @@ class Storm(Base):
         self.assertIn("(14,800 nested events recorded by `stack`, `thread` "
                       "and `lazy`)", text)
 
-    def test_too_few_overlaps(self):
-        text = self.findings(F.full(storm={
-            "thread": {"overlaps": 100.0}}))
-        self.assertIn("16 of 20 storm entries ok, 4 failed", text)
-        self.assertIn("`thread` in `malloc` at depth 32 with 16 frames: "
-                      "FAIL: too few overlaps to judge (100 of 135).", text)
+    def test_every_failing_verdict(self):
+        _, md, _ = self.report(self.fixture("f.json", F.full(storm={
+            "thread": {"overlaps": 100.0, "storm_verdict": -1.0},
+            "lazy": {"correct": 0.999, "storm_verdict": -2.0},
+            "stack": {"nested": 0.0, "overlaps": 0.0, "storm_verdict": -4.0},
+            "thread_unguarded": {"correct": 1.0, "storm_verdict": -3.0}})))
+        self.assertIn("4 of 20 storm entries ok, 16 failed", md)
+        # the findings name the first five, the tables every one
+        for s, why in (("stack", "no nested event arrived"),
+                       ("thread", "too few overlaps to judge (100 of 135)")):
+            self.assertIn(f"`{s}` in `malloc` at depth 32 with 16 frames: "
+                          f"FAIL: {why}.", md)
+        self.assertIn("… and 11 more failed storm entries.", md)
+        self.assertIn("| lazy | 32 | 16 | 99.9% | 100 | 3,400 | 3,400 | 135 | "
+                      "FAIL: a strategy other than the negative control went "
+                      "wrong |", md)
+        self.assertIn("| thread_unguarded | 32 | 16 | 100% | 3,500 | 0 | 140 "
+                      "| 135 | FAIL: the check did not catch the negative "
+                      "control |", md)
 
-    def test_lost_correctness_and_control_not_caught(self):
-        text = self.findings(F.full(storm_control=1.0, storm={
-            "lazy": {"correct": 0.999}}))
-        self.assertIn("`lazy` in `malloc` at depth 32 with 16 frames: "
-                      "FAIL: lost correctness.", text)
-        self.assertIn("`thread_unguarded` in `malloc` at depth 32 with 16 "
-                      "frames: FAIL: the check did not catch the negative "
-                      "control.", text)
-
-    def test_no_nested_event(self):
-        text = self.findings(F.full(storm={"stack": {
-            "nested": 0.0, "overlaps": 0.0}}))
-        self.assertIn("`stack` in `malloc` at depth 32 with 16 frames: "
-                      "FAIL: no nested event arrived.", text)
-
-    def test_files_without_n(self):
-        _, md, _ = self.report(self.fixture("n.json", F.full(
-            drop_counters=("overlaps_needed",))))
-        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — "
-                      "| not judged: no N (overlaps_needed) in this file |",
+    def test_cannot_judge_and_not_judged(self):
+        _, md, _ = self.report(self.fixture("c.json", F.full(storm={
+            "thread": {"storm_verdict": 0.0, "storm_overlaps_needed": 0.0,
+                       "storm_control_overlaps": 0.0},
+            "lazy": {"storm_verdict": 2.0}})))
+        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — | "
+                      "cannot judge: no negative control ran at this point |",
                       md)
-        self.assertIn("8 of 20 storm entries ok, 0 failed, 12 not judged",
+        self.assertIn("| lazy | 32 | 16 | 100% | 100 | 3,400 | 3,400 | 135 | "
+                      "not judged: this build defers signal handlers to safe "
+                      "points |", md)
+        self.assertIn("12 of 20 storm entries ok, 0 failed, 8 not judged",
+                      md)
+
+    def test_files_without_the_judgement(self):
+        _, md, _ = self.report(self.fixture("n.json", F.full(
+            drop_counters=("storm_verdict", "storm_overlaps_needed",
+                           "storm_power"))))
+        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — "
+                      "| not recorded (no storm_verdict in this file) |", md)
+        self.assertIn("0 of 20 storm entries ok, 0 failed, 20 not judged",
                       md)
 
 
