@@ -59,6 +59,7 @@ struct pcb_config {
   uint64_t working_set;  /* cold entries: bytes per thread; 0 until main
                           * sets twice the L2 that hwloc reports */
   const struct pcb_unwinder *unwinder;  /* for every event of the run */
+  int clock;          /* enum pcb_clock_path: the counter every timing reads */
   int threads;        /* 0: each workload's minimum */
   /* --rate, an axis of the matrix: each item a rate (malloc: mean bytes
    * between samples; block, mutex, lock: cycles of waiting) or
@@ -83,6 +84,12 @@ struct pcb_config {
   bool interleave;    /* repetitions of all entries in random order */
   bool paired;        /* paired/ entries: the strategies timed side by side */
   int rounds;         /* rounds of each paired entry */
+  int cold_rounds;    /* ... of a cold one, at most */
+  int layouts;        /* paired: layout modules drawn from beside pcbench's
+                       * own event path (bench/layout/) */
+  /* every random draw of the run (paired orders and layouts) derives from
+   * it; 0 until main draws one, a fresh one per process */
+  uint64_t seed;
   /* > 0: instruction-count mode (scripts/bench-ci runs it under callgrind):
    * only the suites that support it (the matrix), each entry a fixed
    * number of iterations bracketed by callgrind client requests, no

@@ -32,6 +32,7 @@
 #include "base/progress.h"
 #include "base/results.h"
 #include "cli/cli.h"
+#include "layout/layouts.h"
 #include "run/runner.h"
 #include "suites/suite.h"
 #include "pcbench/error.h"
@@ -122,14 +123,15 @@ static void on_fatal_signals(void (*handler)(int), int from)
 }
 
 /* Each registered strategy's role flags, so that scripts read roles (the
- * baseline, the negative control, the opt-in ones) from the results, not
- * from names: "off:no_capture;stack:;thread:guarded;...". */
+ * baseline, the negative control, the opt-in ones, the code clones) from
+ * the results, not from names: "off:no_capture;stack:;thread:guarded;...",
+ * and which strategy each clone copies: "stack_clone:stack". */
 static void describe_strategies(void)
 {
   static const struct { unsigned flag; const char *name; } roles[] = {
     { PCB_F_NO_CAPTURE, "no_capture" }, { PCB_F_CONTROL, "control" },
     { PCB_F_OPT_IN, "opt_in" }, { PCB_F_SHARED, "shared" },
-    { PCB_F_GUARDED, "guarded" },
+    { PCB_F_GUARDED, "guarded" }, { PCB_F_CLONE, "clone" },
   };
   char buf[1024] = "";
   size_t at = 0;
@@ -148,9 +150,29 @@ static void describe_strategies(void)
       }
   }
   pcb_gb_context("strategy_flags", buf);
+  buf[0] = '\0';
+  at = 0;
+  for (size_t i = 0; i < pcb_strategy_count() && at < sizeof(buf); i++)
+    if (pcb_strategy_at(i)->clone_of)  /* "stack_clone:stack;..." */
+      at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s:%s",
+                             at ? ";" : "", pcb_strategy_at(i)->name,
+                             pcb_strategy_at(i)->clone_of);
+  pcb_gb_context("strategy_clones", buf);
 }
 
 static bool bound;  /* the measuring thread runs on PU0 */
+
+/* A fresh seed for a process not given one: from the kernel's random
+ * source, else the clock and the pid; in --seed's range, so --seed takes
+ * it back exactly. */
+static uint64_t draw_seed(void)
+{
+  uint64_t s = 0;
+
+  if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s))
+    s = pcb_clock_read_mono() ^ ((uint64_t)getpid() << 32);
+  return s % 999999999999999u + 1;
+}
 
 static void describe_machine(const struct pcb_config *c)
 {
@@ -173,9 +195,17 @@ static void describe_machine(const struct pcb_config *c)
     pcb_gb_context(buf, desc);
   }
   pcb_gb_context("unwinder", c->unwinder->name);
-  snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
-           "events of a cold entry (L2 seen by hwloc: %llu bytes)",
-           (unsigned long long)c->working_set, pcb_topo_l2_bytes());
+  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c->seed);
+  pcb_gb_context("seed", buf);
+  if (pcb_topo_l2_bytes())
+    snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
+             "events of a cold entry (L2 seen by hwloc: %llu bytes)",
+             (unsigned long long)c->working_set, pcb_topo_l2_bytes());
+  else  /* e.g. under valgrind, where hwloc leaves its CPUID backend off */
+    snprintf(buf, sizeof(buf), "%llu bytes per thread, walked between two "
+             "events of a cold entry (hwloc saw no L2 here; %u bytes "
+             "assumed where --working-set is not given)",
+             (unsigned long long)c->working_set, PCB_L2_GUESS);
   pcb_gb_context("working_set", buf);
   buf[0] = '\0';
   for (int i = 0; i < c->nrates; i++) {  /* --rate as given: "1,go" */
@@ -360,6 +390,8 @@ int main(int argc, char **argv)
   else
     bound = true;
   pcb_hooks.unwinder = cfg.unwinder;
+  if (cfg.seed == 0)
+    cfg.seed = draw_seed();
   if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
     cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
                                                : PCB_L2_GUESS);
@@ -367,6 +399,12 @@ int main(int argc, char **argv)
   if ((status = pcb_runner_init(&cfg)) != 0 ||
       (status = pcb_suites_setup(&cfg)) != 0) {
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
+    return finish_output(&cfg, 1);
+  }
+  if (cfg.paired && pcb_layouts_init(NULL, cfg.layouts, cfg.unwinder->name,
+                                     pcb_clock_current(), err,
+                                     sizeof(err)) < 0) {
+    fprintf(stderr, "pcbench: set-up failed: layouts: %s\n", err);
     return finish_output(&cfg, 1);
   }
   if (pcb_gb_run() == 0 && !cfg.gb_list) {
@@ -383,6 +421,7 @@ int main(int argc, char **argv)
   pcb_progress_clear();  /* the interrupt handler reads it */
   pcb_suites_fini();
   pcb_runner_fini();
+  pcb_layouts_fini();
   pcb_gb_shutdown();
   pcb_topo_fini();
   /* A failed correctness check is a finding: the results are written,

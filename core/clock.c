@@ -1,14 +1,51 @@
 /*
- * Timer calibration (see include/pcbench/clock.h).  The floor is the
- * median, not the minimum, of back-to-back read pairs: what a timed event
- * typically pays for being timed.  The VM is preempted now and then (a
- * pair once took 4 ms), which the median ignores.
+ * The cycle counter (see include/pcbench/clock.h): which read this
+ * machine may use, and its calibration.
+ *
+ * The choice reads CPUID, never a CPU model or a hope: a CPU can run an
+ * instruction it does not advertise (one machine of the project's kind
+ * runs rdtscp natively with CPUID's bit clear), and then every tool that
+ * decodes by CPUID -- valgrind, an emulator of a baseline CPU -- stops
+ * the program with SIGILL.  Under valgrind the virtual CPU's CPUID
+ * advertises rdtscp whatever the host has, so there rdtscp is never
+ * chosen: lfence;rdtsc decodes on every host, and the exact counts of a
+ * run under callgrind are the same whichever host it runs on.
+ *
+ * The floor is the median, not the minimum, of back-to-back read pairs:
+ * what a timed event typically pays for being timed.  The VM is
+ * preempted now and then (a pair once took 4 ms), which the median
+ * ignores.
  */
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <time.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define PCB_ON_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#endif
+#endif
+#ifndef PCB_ON_VALGRIND  /* built without valgrind's headers */
+#define PCB_ON_VALGRIND() 0
+#endif
 
 #include "pcbench/clock.h"
 #include "pcbench/error.h"
+
+enum pcb_clock_path pcb__clock_path = PCB_CLOCK_MONOTONIC;
+
+static const char *const path_names[PCB_CLOCK_PATH_COUNT] = {
+  "auto", "rdtscp", "lfence_rdtsc", "monotonic",
+};
+
+const char *pcb_clock_path_name(enum pcb_clock_path p)
+{
+  return (unsigned)p < PCB_CLOCK_PATH_COUNT ? path_names[p] : NULL;
+}
 
 uint64_t pcb_clock_read_mono(void)
 {
@@ -18,14 +55,92 @@ uint64_t pcb_clock_read_mono(void)
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t read_tsc(void)
+void pcb_clock_probe(struct pcb_clock_features *f)
+{
+  *f = (struct pcb_clock_features){ 0 };
+#if defined(__x86_64__)
+  unsigned a, b, c, d;
+  int tsc_mode = PR_TSC_ENABLE;
+
+  f->x86_64 = true;
+  if (__get_cpuid(1, &a, &b, &c, &d))
+    f->tsc = (d >> 4) & 1;
+  if (__get_cpuid(0x80000001u, &a, &b, &c, &d))
+    f->rdtscp = (d >> 27) & 1;
+  /* A kernel that cannot say (an emulator may not) has not forbidden it. */
+  if (prctl(PR_GET_TSC, &tsc_mode, 0, 0, 0) != 0)
+    tsc_mode = PR_TSC_ENABLE;
+  f->tsc_user = tsc_mode == PR_TSC_ENABLE;
+#endif
+  f->valgrind = PCB_ON_VALGRIND();
+}
+
+const char *pcb_clock_unusable(const struct pcb_clock_features *f,
+                               enum pcb_clock_path p)
+{
+  switch (p) {
+  case PCB_CLOCK_AUTO:
+  case PCB_CLOCK_MONOTONIC:
+    return NULL;
+  case PCB_CLOCK_RDTSCP:
+    if (!f->x86_64)
+      return "not an x86-64 build";
+    if (!f->rdtscp)
+      return "this CPU does not advertise rdtscp (CPUID 0x80000001 EDX bit 27)";
+    if (f->valgrind)
+      return "under valgrind, whose CPU advertises rdtscp whether or not "
+             "the host can run it";
+    /* rdtscp reads the time-stamp counter too */
+    return pcb_clock_unusable(f, PCB_CLOCK_LFENCE_RDTSC);
+  case PCB_CLOCK_LFENCE_RDTSC:
+    if (!f->x86_64)
+      return "not an x86-64 build";
+    if (!f->tsc)
+      return "this CPU does not advertise a time-stamp counter (CPUID 1 EDX "
+             "bit 4)";
+    if (!f->tsc_user)
+      return "the kernel forbids rdtsc in this process (PR_GET_TSC)";
+    return NULL;
+  default:
+    return "no such clock";
+  }
+}
+
+enum pcb_clock_path pcb_clock_best(const struct pcb_clock_features *f)
+{
+  if (pcb_clock_unusable(f, PCB_CLOCK_RDTSCP) == NULL)
+    return PCB_CLOCK_RDTSCP;
+  if (pcb_clock_unusable(f, PCB_CLOCK_LFENCE_RDTSC) == NULL)
+    return PCB_CLOCK_LFENCE_RDTSC;
+  return PCB_CLOCK_MONOTONIC;
+}
+
+int pcb_clock_use(enum pcb_clock_path p)
+{
+  struct pcb_clock_features f;
+
+  pcb_clock_probe(&f);
+  if (p == PCB_CLOCK_AUTO)
+    p = pcb_clock_best(&f);
+  if (pcb_clock_unusable(&f, p) != NULL)
+    return PCB_EUNSUPPORTED;
+  pcb__clock_path = p;
+  return 0;
+}
+
+enum pcb_clock_path pcb_clock_current(void)
+{
+  return pcb__clock_path;
+}
+
+static uint64_t read_counter(void)
 {
   return pcb_clock_read();
 }
 
-const struct pcb_clock_source pcb_clock_rdtscp = {
-  .name = "rdtscp",
-  .read = read_tsc,
+const struct pcb_clock_source pcb_clock_counter = {
+  .name = "counter",
+  .read = read_counter,
   .mono_ns = pcb_clock_read_mono,
 };
 

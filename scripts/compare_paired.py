@@ -71,7 +71,9 @@ def relative(figs, flags):
     for two capturing strategies their paired median ratio, for a
     strategy that captures nothing its median time over T's."""
     arms = _arms(figs)
-    capturing = [a for a in arms if "no_capture" not in flags.get(a, set())]
+    # code clones are controls, not strategies to judge
+    capturing = [a for a in arms
+                 if not flags.get(a, set()) & {"no_capture", "clone"}]
     if len(capturing) < 2:
         raise pcblib.BadInput("--paired needs two capturing strategies or "
                               f"more; the entries time {arms}")

@@ -446,7 +446,7 @@ def answer(run):
     pr = M.paired_ratio(run, g, d, f, small, big)
     if pr is not None:
         text += (f" for a time ratio {code(small)}/{code(big)} of "
-                 f"{M.fmt_paired(pr)}")
+                 f"{M.fmt_paired(pr, M.physics_check(run, g, d, f, small, big, pr[3:]))}")
     elif tb and ts:
         a, b = M.med(m[(big, d, f)], "time"), M.med(m[(small, d, f)], "time")
         text += (f" for a time difference of {M.fmt_dns(b - a)} "

@@ -48,7 +48,16 @@ FLAGS = {}
 
 
 def is_control(strategy):
-    """A negative control: shares a buffer without the guard, on purpose."""
+    """A control, not a design: the negative control (shares a buffer
+    without the guard, on purpose) or a code clone (another strategy's
+    source at another address, the timing control for placement)."""
+    flags = FLAGS.get(strategy,
+                      pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
+    return "control" in flags or "clone" in flags
+
+
+def is_negative_control(strategy):
+    """The negative control alone: expected to go wrong under a storm."""
     flags = FLAGS.get(strategy,
                       pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
     return "control" in flags
@@ -204,16 +213,68 @@ def paired_ratio(run, group, d, f, arm, ref):
             get(dk), get(dk + "_lo"), get(dk + "_hi"))
 
 
-def fmt_paired(r):
+def fmt_paired(r, physics=None):
     """'×1.005 [1.004, 1.006], +0.5 ns [+0.4, +0.6]: a real difference' for
-    a paired_ratio; the verdict is whether the 95% interval holds 1."""
+    a paired_ratio; the verdict is whether the 95% interval holds 1, unless
+    `physics` (physics_check's text) says the exact counts cannot explain
+    a gap that wide: then it is layout, not the strategy's cost."""
     m, lo, hi, dn, dlo, dhi = r
     verdict = ("within the noise (the interval holds 1)" if lo <= 1 <= hi
-               else "a real difference (the interval excludes 1)")
+               else physics if physics else
+               "a real difference (the interval excludes 1)")
     text = f"×{m:.4f} [{lo:.4f}, {hi:.4f}]"
     if dn is not None and dlo is not None and dhi is not None:
         text += f", {fmt_dns(dn)} [{fmt_dns(dlo)}, {fmt_dns(dhi)}]"
     return f"{text} per operation, paired 95% interval: {verdict}"
+
+
+# What an event's exact counts allow its time to differ by, per unit of
+# difference: an instruction at most a cycle (a core retires one or more
+# a cycle), a simulated L1 miss at most 10 cycles (an L2 hit), an LL miss
+# at most 300 (a trip to DRAM); a gap beyond PHYSICS_MARGIN times that,
+# plus PHYSICS_SLACK_NS, is not the strategy's work.
+PHYSICS_CYCLES = (("instructions", 1), ("i1_misses", 10), ("d1_misses", 10),
+                  ("ll_misses", 300))
+PHYSICS_MARGIN, PHYSICS_SLACK_NS = 2.0, 0.5
+
+
+def _context_number(context, key):
+    """A positive finite number the context gives as text, or None."""
+    try:
+        v = float(context.get(key, ""))
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and v > 0 else None
+
+
+def physics_check(run, group, d, f, arm, ref, diff):
+    """None, or why a paired difference `diff` = (ns, lo, hi) per
+    operation of arm over ref is beyond what the exact counts of both
+    (run.counts: make bench-ci's callgrind figures of the same build) can
+    explain: both ends of its interval farther from 0 than the most the
+    instruction and miss differences could cost, with a wide margin."""
+    c = run.counts
+    ns_per_tick = _context_number(run.context, "ns_per_tick")
+    if c is None or diff is None or None in diff or ns_per_tick is None:
+        return None
+    figs = [c.matrix.get(group, {}).get((s, d, f)) for s in (arm, ref)]
+    if any(x is None for x in figs):
+        return None
+    cycles = 0.0
+    for name, weight in PHYSICS_CYCLES:
+        a, b = med(figs[0], name), med(figs[1], name)
+        if a is None or b is None:
+            return None
+        cycles += weight * abs(a - b)
+    per_op = med(run.matrix.get(group, {}).get((arm, d, f)),
+                 "events_per_iter") or 1.0
+    bound = PHYSICS_MARGIN * cycles * ns_per_tick * per_op + PHYSICS_SLACK_NS
+    _, lo, hi = diff
+    if lo <= 0 <= hi or min(abs(lo), abs(hi)) <= bound:
+        return None
+    return (f"beyond what the exact counts explain (at most {bound:.2g} ns "
+            "from the instruction and simulated-miss differences): code "
+            "or data placement, not the strategy")
 
 
 # The anatomy of an event (bench-ci: callgrind, collecting only in the event

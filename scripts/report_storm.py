@@ -28,9 +28,9 @@ and nothing else (a counter a file lacks shows as "—"):
 
 The verdict is pcbench's, never re-derived here; a file written before
 pcbench recorded it says "not recorded".  The findings count nested
-events over the strategies judged -- `off` (which captures nothing) and
-the negative control (which is meant to fail) aside -- and name the
-entries whose verdict failed.
+events over the strategies judged -- `off` (which captures nothing), the
+negative control (which is meant to fail) and code clones aside -- and
+name the entries whose verdict failed.
 """
 import report_model as M
 from report_render import Missing, table
@@ -60,7 +60,7 @@ def verdict(s, figs):
         return UNJUDGED, "not recorded (no storm_verdict in this file)"
     v = int(v)
     if v == 1:
-        if M.is_control(s):
+        if M.is_negative_control(s):
             return OK, "ok: the check caught the negative control"
         if "no_capture" in M.FLAGS.get(s, ()):
             return OK, "ok: captures nothing"
@@ -89,7 +89,8 @@ def entries(run):
 
 def judged(s):
     """Whether the findings count s's nested events: not the baseline,
-    nothing flagged no_capture, not a negative control."""
+    nothing flagged no_capture, no control (the negative control, a code
+    clone)."""
     return s != M.BASELINE and not M.is_control(s) and \
         "no_capture" not in M.FLAGS.get(s, ())
 
@@ -107,8 +108,9 @@ def findings(run):
             a = nested.setdefault(s, [0.0, 0.0])
             a[0] += M.med(figs, "nested") or 0
             a[1] += M.med(figs, "nested_lost") or 0
-    guarded = {s: w for s, w in worst.items() if not M.is_control(s)}
-    controls = {s: w for s, w in worst.items() if M.is_control(s)}
+    guarded = {s: w for s, w in worst.items()
+               if not M.is_negative_control(s)}
+    controls = {s: w for s, w in worst.items() if M.is_negative_control(s)}
     failed = {s: w for s, w in guarded.items() if w[0] < 1}
     if failed:
         head = "Under the signal storm, " + listing(

@@ -17,6 +17,7 @@ extern const struct pcb_strategy pcb_strategy_hybrid;
 extern const struct pcb_strategy pcb_strategy_percpu;
 extern const struct pcb_strategy pcb_strategy_pool;
 extern const struct pcb_strategy pcb_strategy_thread_unguarded;
+extern const struct pcb_strategy pcb_strategy_stack_clone;
 
 static const struct pcb_strategy *const registry[] = {
   &pcb_strategy_off,
@@ -27,6 +28,7 @@ static const struct pcb_strategy *const registry[] = {
   &pcb_strategy_percpu,
   &pcb_strategy_pool,
   &pcb_strategy_thread_unguarded,
+  &pcb_strategy_stack_clone,
 };
 
 size_t pcb_strategy_count(void)
@@ -37,6 +39,14 @@ size_t pcb_strategy_count(void)
 const struct pcb_strategy *pcb_strategy_at(size_t i)
 {
   return i < pcb_strategy_count() ? registry[i] : NULL;
+}
+
+const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++)
+    if (registry[i]->clone_of && strcmp(registry[i]->clone_of, s->name) == 0)
+      return registry[i];
+  return NULL;
 }
 
 const struct pcb_strategy *pcb_strategy_find(const char *name)
@@ -55,6 +65,8 @@ int pcb_strategy_check(const struct pcb_strategy *s)
     return PCB_EVERSION;
   if (!s->thread_init || !s->thread_exit || !s->record || !s->heap_bytes)
     return PCB_EINCOMPLETE;
+  if (!(s->flags & PCB_F_CLONE) != !s->clone_of)
+    return PCB_EINVAL;  /* a clone names its original, only a clone does */
   return 0;
 }
 
@@ -66,6 +78,9 @@ int pcb_registry_check(const struct pcb_strategy **bad)
     for (size_t j = 0; err == 0 && j < i; j++)
       if (strcmp(registry[j]->name, registry[i]->name) == 0)
         err = PCB_EINVAL;  /* duplicate name */
+    if (err == 0 && registry[i]->clone_of &&
+        pcb_strategy_find(registry[i]->clone_of) == NULL)
+      err = PCB_EINVAL;  /* a clone of nothing registered */
     if (err) {
       *bad = registry[i];
       return err;

@@ -11,9 +11,15 @@
  */
 #include "pcbench/strategy.h"
 
+/* stack_clone.c compiles this file a second time under other names. */
+#ifndef STACK_STRATEGY
+#define STACK_STRATEGY pcb_strategy_stack
+#define STACK_RECORD stack_record
+#endif
+
 /* noinline: the array must live in this frame, whose size is what the
  * stack figures measure. */
-__attribute__((noinline)) static int stack_record(struct pcb_thread *t,
+__attribute__((noinline)) static int STACK_RECORD(struct pcb_thread *t,
                                                   const struct pcb_event *ev)
 {
   uintptr_t pcs[t->depth];  /* exactly depth PCs, as Go's stk[maxStack] */
@@ -22,13 +28,15 @@ __attribute__((noinline)) static int stack_record(struct pcb_thread *t,
   return 0;
 }
 
-const struct pcb_strategy pcb_strategy_stack = {
+#ifndef STACK_CLONE
+const struct pcb_strategy STACK_STRATEGY = {
   .version = PCB_STRATEGY_VERSION,
   .name = "stack",
   .summary = "array of depth PCs on the capturing frame (Go <= 1.22)",
   .flags = PCB_F_SIGSAFE,
   .thread_init = pcb_nobuf_init,
   .thread_exit = pcb_nobuf_exit,
-  .record = stack_record,
+  .record = STACK_RECORD,
   .heap_bytes = pcb_nobuf_bytes,
 };
+#endif

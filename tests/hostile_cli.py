@@ -43,6 +43,7 @@ BAD = [
     ["--placement=cross_core,cross_core"], ["--placement=bogus"],
     ["--placement=cross_core,bogus"], ["--placement= cross_core"],
     ["--cache=hot"], ["--unwinder=none"], ["--unwinder="],
+    ["--clock=tsc"], ["--clock="], ["--clock=RDTSCP"], ["--clock=auto,rdtscp"],
     ["--strategies=" + ",".join(["off"] * 17)],
     # forms
     ["--quick=1"], ["--paired=1"], ["--depths"], ["--nonsense"], ["-x"],

@@ -16,18 +16,26 @@ import json
 import sys
 
 
-def ratios(strategies, twin):
+def ratios(strategies, twin, clones):
     out = [(s, "off") for s in strategies if s != "off" and "off" in strategies]
     out += [(s, "stack") for s in ("thread", "lazy")
             if s in strategies and "stack" in strategies]
     out.append((twin + "_twin", twin))
+    out += [(c, o) for c, o in clones.items() if o == twin]
     return out
+
+
+def clones_of(context):
+    """{clone: original} from the context's strategy_clones."""
+    text = context.get("strategy_clones", "")
+    return dict(item.split(":", 1) for item in text.split(";") if item)
 
 
 def check(path, strategies, aa_min):
     with open(path) as f:
-        rows = [b for b in json.load(f)["benchmarks"]
-                if b["name"].startswith("paired/")]
+        doc = json.load(f)
+    rows = [b for b in doc["benchmarks"] if b["name"].startswith("paired/")]
+    clones = clones_of(doc["context"])
     errors, holds = [], 0
     if not rows:
         errors.append("no paired/ entries")
@@ -35,10 +43,11 @@ def check(path, strategies, aa_min):
     twin = capturing[0] if capturing else strategies[0]
     for b in rows:
         name = b["name"]
-        for s in strategies + [twin + "_twin"]:
+        for s in strategies + [twin + "_twin"] + \
+                [c for c, o in clones.items() if o == twin]:
             if not b.get(s + "_ns", 0) > 0:
                 errors.append(f"{name}: no {s}_ns")
-        for a, ref in ratios(strategies, twin):
+        for a, ref in ratios(strategies, twin, clones):
             key = f"{a}_over_{ref}"
             lo, mid, hi = (b.get(key + "_lo"), b.get(key), b.get(key + "_hi"))
             if None in (lo, mid, hi) or not lo <= mid <= hi:

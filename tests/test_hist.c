@@ -1,5 +1,4 @@
-/* The latency histogram against a sorted reference, and the timer floor
- * against a fake clock whose every read costs a known number of ticks. */
+/* The latency histogram against a sorted reference. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +6,6 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "pcbench/clock.h"
 #include "pcbench/hist.h"
 #include "pcbench/sample.h"
 
@@ -95,53 +93,12 @@ static void ordered_and_exact_ends(void **state)
   assert_true(pcb_hist_index(UINT64_MAX) < PCB_HIST_BUCKETS);
 }
 
-/* A fake counter: each read advances 7 ticks; mono time 2 ns per read. */
-static uint64_t fake_ticks, fake_ns;
-
-static uint64_t fake_read(void)
-{
-  return fake_ticks += 7;
-}
-
-static uint64_t fake_mono(void)
-{
-  fake_ticks += 7;  /* the reference read costs as much */
-  return fake_ns += 2;
-}
-
-static void floor_from_fake_clock(void **state)
-{
-  const struct pcb_clock_source src = { "fake", fake_read, fake_mono };
-  struct pcb_clock c;
-
-  (void)state;
-  assert_int_equal(pcb_clock_calibrate(&src, 1, 1001, &c), 0);
-  assert_int_equal(c.floor_ticks, 7);
-  /* each reference read: 7 ticks and 2 ns */
-  assert_true(c.ns_per_tick > 0.2855 && c.ns_per_tick < 0.2858);
-  assert_int_equal(pcb_clock_ns(&c, 7), 0);
-  assert_int_equal(pcb_clock_ns(&c, 3), 0);  /* below the floor: 0 */
-  assert_int_equal(pcb_clock_ns(&c, 7 + 70), 20);
-}
-
-static void real_clock_is_sane(void **state)
-{
-  struct pcb_clock c;
-
-  (void)state;
-  assert_int_equal(pcb_clock_calibrate(&pcb_clock_rdtscp, 20, 1001, &c), 0);
-  assert_true(c.ns_per_tick > 0.01 && c.ns_per_tick < 100);
-  assert_true(c.floor_ns > 0 && c.floor_ns < 10000);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(quantiles_match_sorted_reference),
     cmocka_unit_test(merge_adds),
     cmocka_unit_test(ordered_and_exact_ends),
-    cmocka_unit_test(floor_from_fake_clock),
-    cmocka_unit_test(real_clock_is_sane),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

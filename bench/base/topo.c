@@ -38,11 +38,14 @@ int pcb_place_parse(const char *s, enum pcb_place *p)
   return PCB_EINVAL;
 }
 
+/* The caches hwloc saw, or that it saw none: under valgrind hwloc leaves
+ * its x86 (CPUID) backend off, and a VM may report none. */
 static void add_caches(char *out, size_t len)
 {
   static const hwloc_obj_type_t types[] = {
     HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE, HWLOC_OBJ_L3CACHE
   };
+  size_t before = strlen(out);
 
   for (size_t i = 0; i < 3; i++) {
     int n = hwloc_get_nbobjs_by_type(topo, types[i]);
@@ -54,6 +57,8 @@ static void add_caches(char *out, size_t len)
                o->attr->cache.depth,
                (unsigned long long)o->attr->cache.size / 1024, n);
   }
+  if (strlen(out) == before)
+    snprintf(out + before, len - before, " caches=none-reported");
 }
 
 int pcb_topo_init(void)

@@ -261,6 +261,10 @@ static enum pcb_cli_action take(const struct pcb_option *o, const char *value,
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
                  o->choices->what, shown(value),
                  pcb__cli_choices_of(o->choices));
+    if (o->choices->unusable && o->choices->unusable((size_t)k))
+      return ERR("pcbench: %s: %s '%s' cannot be used: %s", o->name,
+                 o->choices->what, shown(value),
+                 o->choices->unusable((size_t)k));
     o->choices->store((char *)c + o->off, (size_t)k);
     return PCB_CLI_RUN;
   case PCB_OPT_BOOL:

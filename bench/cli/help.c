@@ -10,6 +10,7 @@
 #include "base/gbshim.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "pcbench/clock.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
@@ -97,6 +98,28 @@ void pcb_cli_usage(void)
   printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
 }
 
+/* The counters, what this CPU lets each do, and what auto picks. */
+static void list_clocks(void)
+{
+  static const char *const what[PCB_CLOCK_PATH_COUNT] = {
+    NULL, "rdtscp: waits for the instructions before it",
+    "lfence, then rdtsc: the same ordering from baseline instructions",
+    "clock_gettime(CLOCK_MONOTONIC)",
+  };
+  struct pcb_clock_features f;
+
+  pcb_clock_probe(&f);
+  printf("clocks (--clock; auto picks %s here):\n",
+         pcb_clock_path_name(pcb_clock_best(&f)));
+  for (int p = PCB_CLOCK_AUTO + 1; p < PCB_CLOCK_PATH_COUNT; p++) {
+    const char *why = pcb_clock_unusable(&f, (enum pcb_clock_path)p);
+
+    printf("  %-18s %s%s%s%s\n", pcb_clock_path_name((enum pcb_clock_path)p),
+           what[p], why ? " [cannot be used: " : "", why ? why : "",
+           why ? "]" : "");
+  }
+}
+
 void pcb_cli_list(void)
 {
   printf("strategies:\n");
@@ -104,7 +127,8 @@ void pcb_cli_list(void)
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
     printf("  %-18s %s%s\n", s->name, s->summary,
-           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN)) ? " [not in defaults]"
+           (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE))
+               ? " [not in defaults]"
                                                         : "");
   }
   printf("workloads:\n");
@@ -115,6 +139,7 @@ void pcb_cli_list(void)
   for (size_t i = 0; i < pcb_unwinder_count(); i++)
     printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
            pcb_unwinder_at(i)->summary);
+  list_clocks();
 }
 
 void pcb_cli_version(void)

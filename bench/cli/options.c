@@ -5,15 +5,22 @@
  * workload or strategy is allowed and listed here with no edit.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "pcbench/clock.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
 
 #define AT(field) offsetof(struct pcb_config, field)
+#define TEXT_OF(x) #x
+#define NUMBER_TEXT(x) TEXT_OF(x)
+#ifndef PCB_LAYOUTS  /* CMake defines it: the layout modules it builds */
+#define PCB_LAYOUTS 0
+#endif
 
 static const char *workload_at(size_t i) { return pcb_workload_at(i)->name; }
 static const char *strategy_at(size_t i) { return pcb_strategy_at(i)->name; }
@@ -22,6 +29,12 @@ static const char *place_at(size_t i) { return pcb_place_name((enum pcb_place)i)
 static size_t places(void) { return PCB_PLACE_COUNT; }
 static const char *cache_at(size_t i) { return pcb_cache_name((enum pcb_cache)i); }
 static size_t caches(void) { return PCB_CACHE_COUNT; }
+
+static const char *clock_at(size_t i)
+{
+  return pcb_clock_path_name((enum pcb_clock_path)i);
+}
+static size_t clocks(void) { return PCB_CLOCK_PATH_COUNT; }
 
 static void store_workload(void *slot, size_t i)
 {
@@ -48,25 +61,61 @@ static void store_cache(void *slot, size_t i)
   *(enum pcb_cache *)slot = (enum pcb_cache)i;
 }
 
+static void store_clock(void *slot, size_t i)
+{
+  *(int *)slot = (int)i;
+}
+
+/* Why clock i cannot run on this CPU, and the clocks that can. */
+static const char *clock_unusable(size_t i)
+{
+  static char buf[256];
+  struct pcb_clock_features f;
+  const char *why;
+
+  pcb_clock_probe(&f);
+  why = pcb_clock_unusable(&f, (enum pcb_clock_path)i);
+  if (why == NULL)
+    return NULL;
+  snprintf(buf, sizeof(buf), "%s (allowed here:", why);
+  for (size_t k = 0; k < PCB_CLOCK_PATH_COUNT; k++)
+    if (pcb_clock_unusable(&f, (enum pcb_clock_path)k) == NULL)
+      snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %s",
+               k ? "," : "", clock_at(k));
+  snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ")");
+  return buf;
+}
+
 /* Go's three and the baseline: not the opt-in ones, not the control. */
 static bool strategy_is_default(size_t i)
 {
-  return !(pcb_strategy_at(i)->flags & (PCB_F_CONTROL | PCB_F_OPT_IN));
+  return !(pcb_strategy_at(i)->flags &
+           (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE));
 }
 
-static const struct pcb_choices workloads = {
-  "workload", pcb_workload_count, workload_at, store_workload,
-  sizeof(const struct pcb_workload *), NULL };
+/* A table's names as an option's choices (no default, all usable). */
+#define CHOICES(what_, count_, at_, store_, type_)                          \
+  { .what = what_, .count = count_, .name_at = at_, .store = store_,        \
+    .slot_size = sizeof(type_) }
+
+static const struct pcb_choices workloads =
+  CHOICES("workload", pcb_workload_count, workload_at, store_workload,
+          const struct pcb_workload *);
 static const struct pcb_choices strategies = {
-  "strategy", pcb_strategy_count, strategy_at, store_strategy,
-  sizeof(const struct pcb_strategy *), strategy_is_default };
-static const struct pcb_choices unwinders = {
-  "unwinder", pcb_unwinder_count, unwinder_at, store_unwinder,
-  sizeof(const struct pcb_unwinder *), NULL };
-static const struct pcb_choices placements = {
-  "placement", places, place_at, store_place, sizeof(enum pcb_place), NULL };
-static const struct pcb_choices cache_states = {
-  "cache state", caches, cache_at, store_cache, sizeof(enum pcb_cache), NULL };
+  .what = "strategy", .count = pcb_strategy_count, .name_at = strategy_at,
+  .store = store_strategy, .slot_size = sizeof(const struct pcb_strategy *),
+  .is_default = strategy_is_default };
+static const struct pcb_choices unwinders =
+  CHOICES("unwinder", pcb_unwinder_count, unwinder_at, store_unwinder,
+          const struct pcb_unwinder *);
+static const struct pcb_choices placements =
+  CHOICES("placement", places, place_at, store_place, enum pcb_place);
+static const struct pcb_choices cache_states =
+  CHOICES("cache state", caches, cache_at, store_cache, enum pcb_cache);
+static const struct pcb_choices clock_paths = {
+  .what = "clock", .count = clocks, .name_at = clock_at,
+  .store = store_clock, .slot_size = sizeof(int),
+  .unusable = clock_unusable };
 
 /* Printable text: a value Google Benchmark copies into the results or
  * matches with; no control character, quote or backslash can reach the
@@ -132,6 +181,11 @@ const struct pcb_option pcb_options[] = {
   { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
     .choices = &unwinders, .def = "fp", .arg = "NAME",
     .help = "how every event captures" },
+  { .name = "--clock", .type = PCB_OPT_NAME, .off = AT(clock),
+    .choices = &clock_paths, .def = "auto", .arg = "NAME",
+    .help = "the counter every timing reads; auto: rdtscp where\n"
+            "CPUID advertises it (never under valgrind), else\n"
+            "lfence;rdtsc, else clock_gettime (--list: this CPU's)" },
   { .heading = "Workload:",
     .name = "--threads", .type = PCB_OPT_INT, .off = AT(threads), .lo = 1,
     .hi = PCB_THREADS_MAX, .arg = "N", .unit = "integers",
@@ -180,7 +234,23 @@ const struct pcb_option pcb_options[] = {
   { .name = "--rounds", .type = PCB_OPT_INT, .off = AT(rounds),
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of each paired entry: samples of every ratio\n"
-            "(a cold entry's: at most 200)" },
+            "(a cold entry's: at most --cold-rounds)" },
+  { .name = "--cold-rounds", .type = PCB_OPT_INT, .off = AT(cold_rounds),
+    .lo = 20, .hi = 100000, .def = "200", .arg = "N", .unit = "integers",
+    .help = "rounds of a cold paired entry, at most (each operation\n"
+            "follows a walk of the working set: a round is ms)" },
+  { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,
+    .hi = 64, .def = NUMBER_TEXT(PCB_LAYOUTS), .arg = "N",
+    .unit = "integers", .note = "0 = pcbench's own code only",
+    .help = "paired entries: each batch runs on a copy of the event\n"
+            "path drawn from pcbench's own and N modules whose code\n"
+            "is linked in other orders, so code placement is\n"
+            "sampled, not fixed per build" },
+  { .name = "--seed", .type = PCB_OPT_U64, .off = AT(seed), .lo = 1,
+    .hi = 999999999999999.0, .arg = "N", .unit = "integers",
+    .help = "the seed of every random draw (paired orders and\n"
+            "layouts): the same seed replays them (default: a fresh\n"
+            "one per process, in the results' context)" },
   { .name = "--instructions", .type = PCB_OPT_INT, .off = AT(instructions),
     .lo = 1, .hi = 10000000, .arg = "N", .unit = "iterations per entry",
     .help = "instruction-count mode, for running under callgrind\n"

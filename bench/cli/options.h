@@ -39,6 +39,9 @@ struct pcb_choices {
   /* the default when the option's row gives none: each choice for which
    * this says so (NULL: no default) */
   bool (*is_default)(size_t i);
+  /* NULL, or why choice i cannot be used on this machine, and what can
+   * (NULL when it can) */
+  const char *(*unusable)(size_t i);
 };
 
 struct pcb_option {

@@ -17,10 +17,13 @@
 #include "run/probe.h"
 #include "run/runner.h"
 
-/* One thread's job for a run: its loop at the bottom of its chain. */
+/* One thread's job for a run: its loop at the bottom of its chain, both
+ * from one copy of the event path (layout/module.h). */
 struct job {
   struct pcb_run run;
   const struct pcb_workload *wl;
+  int (*oracle_run)(struct pcb_oracle *o, int frames, pcb_site_fn site,
+                    void *arg);
   int frames;
   bool latency;  /* the measuring thread times each operation */
   bool cold;     /* the workload's cold loops: walk between operations */
@@ -246,16 +249,19 @@ static int job_main(void *arg)
                              : (j->latency ? j->wl->latency_loop
                                            : j->wl->loop);
 
-  return pcb_oracle_run(j->run.w->oracle, j->frames, loop, &j->run);
+  return j->oracle_run(j->run.w->oracle, j->frames, loop, &j->run);
 }
 
-/* One run of p with thread i's state ws[i]. */
+/* One run of p with thread i's state ws[i], on copy m of the event path
+ * (NULL: pcbench's own). */
 static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
                        struct pcb_wl_thread *const *arm, pcb_gb_state *st,
                        int64_t count, bool latency,
-                       struct pcb_batch_time *batch)
+                       struct pcb_batch_time *batch,
+                       const struct pcb_event_module *m)
 {
   struct pcb_wl_shared *sh = &H.sh;
+  const struct pcb_workload *wl = m ? m->workload(p->wl->name) : p->wl;
 
   sh->nthreads = p->threads;
   memset(sh->own, 0, sizeof(sh->own));
@@ -269,13 +275,14 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   atomic_store(&sh->walks.done, 0);
   atomic_store(&sh->walks.since_sum, 0);
   atomic_store(&sh->walks.walking, 0);
-  if (p->wl->begin)
-    p->wl->begin(sh);
+  if (wl->begin)
+    wl->begin(sh);
   for (int i = 0; i < p->threads; i++)
     H.jobs[i] = (struct job){ { arm ? arm[i] : &ws[i], sh, i ? NULL : st,
                                 i ? 0 : count, i, &H.hist, &H.clock,
                                 i ? NULL : batch },
-                              p->wl, p->frames, latency && i == 0,
+                              wl, m ? m->oracle_run : pcb_oracle_run,
+                              p->frames, latency && i == 0,
                               p->cache == PCB_CACHE_COLD };
   for (int i = 1; i < p->threads; i++)
     pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
@@ -286,8 +293,8 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   pthread_mutex_lock(&sh->mu);
   pthread_cond_broadcast(&sh->cv);
   pthread_mutex_unlock(&sh->mu);
-  if (p->wl->end)
-    p->wl->end(sh);
+  if (wl->end)
+    wl->end(sh);
   for (int i = 1; i < p->threads; i++)
     pcb_partner_join(&H.partners[i]);
 }
@@ -295,14 +302,15 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
 void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
                     int64_t count, bool latency)
 {
-  run_states(p, H.w, NULL, st, count, latency, NULL);
+  run_states(p, H.w, NULL, st, count, latency, NULL, NULL);
 }
 
 void pcb_runner_run_arm(const struct pcb_point *p,
                         struct pcb_wl_thread *const *arm, int64_t count,
-                        struct pcb_batch_time *batch)
+                        struct pcb_batch_time *batch,
+                        const struct pcb_event_module *m)
 {
-  run_states(p, NULL, arm, NULL, count, false, batch);
+  run_states(p, NULL, arm, NULL, count, false, batch, m);
 }
 
 int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
@@ -405,10 +413,15 @@ static void describe_clock(void)
   snprintf(buf, sizeof(buf),
            "%s, %.4f ns/tick; floor %.1f ns (median of 10001 back-to-back "
            "pairs) subtracted from each timed operation",
-           pcb_clock_rdtscp.name, H.clock.ns_per_tick, H.clock.floor_ns);
+           pcb_clock_path_name(pcb_clock_current()), H.clock.ns_per_tick,
+           H.clock.floor_ns);
   pcb_gb_context("latency_timer", buf);
+  pcb_gb_context("clock", pcb_clock_path_name(pcb_clock_current()));
+  pcb_gb_context("clock_requested", pcb_clock_path_name(H.cfg->clock));
   snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
   pcb_gb_context("timer_floor_ns", buf);
+  snprintf(buf, sizeof(buf), "%.6f", H.clock.ns_per_tick);
+  pcb_gb_context("ns_per_tick", buf);
 }
 
 /* Go's default rates as this machine resolves them (see runner.h). */
@@ -444,7 +457,10 @@ int pcb_runner_init(const struct pcb_config *c)
   err = pcb_bucket_table_init(&H.buckets, 1 << 14, 1 << 22);
   if (err)
     return err;
-  err = pcb_clock_calibrate(&pcb_clock_rdtscp, 50, 10001, &H.clock);
+  err = pcb_clock_use(c->clock);  /* the CLI refused what cannot run here */
+  if (err)
+    return err;
+  err = pcb_clock_calibrate(&pcb_clock_counter, 50, 10001, &H.clock);
   if (err)
     return err;
   describe_clock();

@@ -19,6 +19,7 @@
 #define PCBENCH_RUNNER_H
 
 #include "config.h"
+#include "layout/module.h"
 #include "run/stackfig.h"
 #include "workloads/workload.h"
 
@@ -150,13 +151,17 @@ int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg);
  * on thread i (prepared by pcb_runner_prepare).  run_arm: `count`
  * operations of the measuring thread with thread i's state arm[i], the
  * batch's first and last counter reads in *batch (and, at a cold point,
- * the sum of each operation's own reads, walk excluded, in op_ticks). */
+ * the sum of each operation's own reads, walk excluded, in op_ticks),
+ * every thread's loop and chain from copy m of the event path (NULL:
+ * pcbench's own; the states' strategy and consumer are the caller's to
+ * point at the same copy). */
 void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate);
 int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
                        void *arg);
 void pcb_runner_run_arm(const struct pcb_point *p,
                         struct pcb_wl_thread *const *arm, int64_t count,
-                        struct pcb_batch_time *batch);
+                        struct pcb_batch_time *batch,
+                        const struct pcb_event_module *m);
 /* Internal to run/ (run/tally.c): the spin budgets, into the results'
  * context; thread i's state, the run's shared state, the configuration. */
 void pcb__runner_describe_spin(const struct pcb_config *c);

@@ -14,11 +14,14 @@
  * cancels.  The median of those samples, with its order-statistic 95%
  * interval (core/paired.c), is the answer.
  *
- * Arms: every strategy of the run, plus a twin of the first capturing one
- * (the same strategy, a context of its own): twin over original is an
- * A/A comparison, whose interval says how far noise and layout alone
- * move a ratio.  Ratios: each arm over `off`; `thread` and `lazy` over
- * `stack` (Go's question); the twin over its original.
+ * Arms: every strategy of the run, plus the code clone of the first
+ * capturing one (stack_clone: the same source compiled again at another
+ * address) and its twin (the same strategy, the same code, a context of
+ * its own).  Both are A/A comparisons: clone over original says how far
+ * code placement, noise and data layout move a ratio; twin over original
+ * the last two alone.  Ratios: each arm over `off`; `thread` and `lazy`
+ * over `stack` (Go's question); the clone and the twin over their
+ * original.
  *
  * Invariants: a batch's time is read by the measuring thread's loop
  * driver as its first operation starts and its last one ends, so neither
@@ -28,7 +31,7 @@
  * a round run the same number of operations; nothing is allocated or
  * printed between a batch's reads.
  *
- * Cold points run fewer rounds (COLD_ROUNDS at most): each operation
+ * Cold points run fewer rounds (--cold-rounds at most): each operation
  * follows a walk of the working set, so a round costs milliseconds.
  */
 #include <stdio.h>
@@ -36,30 +39,18 @@
 #include <string.h>
 
 #include "base/progress.h"
+#include "layout/layouts.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
 #include "run/runner.h"
+#include "suites/paired_arms.h"
 #include "suites/paired_batch.h"
+#include "suites/paired_report.h"
 #include "suites/suite.h"
 
-enum { MAX_ARMS = PCB_LIST_MAX + 1, COLD_ROUNDS = 200 };
-
-/* An arm: a strategy with a state of its own on every thread.  The
- * measuring thread's state moves, each round, to a fresh offset within
- * `region` (and a private heap buffer to a fresh offset within `heap`),
- * so that no arm keeps a layout the others do not have. */
-struct arm {
-  const struct pcb_strategy *s;
-  char label[40];
-  struct pcb_wl_thread w[PCB_THREADS_MAX];  /* [0]: where it registered */
-  struct pcb_wl_thread *ptr[PCB_THREADS_MAX];
-  unsigned char *region, *heap;
-  size_t heap_bytes;
-  void *own_buf;            /* the buffer thread_init allocated */
-  double *ns;               /* per round: ns per operation */
-};
+enum { MAX_ARMS = PCB_LIST_MAX + 2, MIN_COPY_ROUNDS = 5 };
 
 struct pentry {
   char name[160];
@@ -76,111 +67,68 @@ static int nentries;
 
 /* The arms of one entry, and what a batch needs. */
 static struct {
-  struct arm arms[MAX_ARMS];
+  struct pcb__arm arms[MAX_ARMS];
   int narms;
   int twin_of;              /* the arm the twin duplicates */
   int64_t iters;
   struct pcb_rng rng;
+  unsigned *copy;           /* per round: its copy's place in chosen[] */
+  unsigned chosen[64 + 1];  /* the copies of the event path this entry runs */
+  unsigned deck[64 + 1];    /* places in chosen[], in the order dealt */
+  int ncopies, dealt;
 } P;
 
-struct reg {
-  const struct pcb_strategy *s;
-  int depth;
-};
-
-static int arm_register(struct pcb_wl_thread *w, void *arg)
+/* The copies an entry runs on: all that are loaded, or as many as give
+ * each at least MIN_COPY_ROUNDS rounds (a copy's median of fewer is one
+ * preemption away from any value), drawn at random; a process of few
+ * rounds samples a few layouts, and several processes sample others. */
+static void choose_copies(int rounds)
 {
-  const struct reg *r = arg;
+  int n = pcb_layouts_count(), fit = rounds / MIN_COPY_ROUNDS;
 
-  return pcb_thread_register(&w->thread, r->s, r->depth);
+  for (int i = 0; i < n; i++)
+    P.chosen[i] = (unsigned)i;
+  pcb_rng_shuffle(&P.rng, P.chosen, (size_t)n);
+  P.ncopies = n < fit ? n : fit < 2 ? (n < 2 ? n : 2) : fit;
+  P.dealt = 0;
 }
 
-static int arm_unregister(struct pcb_wl_thread *w, void *arg)
+/* The next round's copy, as a place among the chosen ones: each once per
+ * deck of P.ncopies rounds, in a fresh random order per deck, so every
+ * chosen copy runs as many rounds as the others, give or take one. */
+static unsigned next_copy(void)
 {
-  (void)arg;
-  pcb_thread_unregister(&w->thread);
-  return 0;
+  int n = P.ncopies;
+
+  if (P.dealt % n == 0) {
+    for (int i = 0; i < n; i++)
+      P.deck[i] = (unsigned)i;
+    pcb_rng_shuffle(&P.rng, P.deck, (size_t)n);
+  }
+  return P.deck[P.dealt++ % n];
 }
 
-/* The measuring thread's state back where it registered, with the
- * buffer its strategy allocated, so that thread_exit frees that one. */
-static void arm_home(struct arm *arm)
-{
-  if (arm->ptr[0] != &arm->w[0])
-    memcpy(&arm->w[0], arm->ptr[0], sizeof(arm->w[0]));
-  arm->ptr[0] = &arm->w[0];
-  if (arm->own_buf != NULL)
-    arm->w[0].thread.buf = arm->own_buf;
-  arm->own_buf = NULL;
-}
 
 static void arms_free(const struct pcb_point *p, int registered)
 {
-  for (int a = 0; a < P.narms; a++) {
-    struct arm *arm = &P.arms[a];
-
-    arm_home(arm);
-    for (int i = 0; a < registered && i < p->threads; i++)
-      pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
-    free(arm->ns);
-    free(arm->region);
-    free(arm->heap);
-    *arm = (struct arm){ 0 };
-  }
+  for (int a = 0; a < P.narms; a++)
+    pcb__arm_free(&P.arms[a], p, a < registered);
   P.narms = 0;
-}
-
-/* A fresh layout for the arm's measuring-thread state: the state at a
- * random 16-byte step within its region, and a per-thread heap buffer
- * (not a shared one) at a random 8-byte step within its own. */
-static void arm_relayout(struct arm *arm)
-{
-  struct pcb_thread *t;
-  struct pcb_layout lay;
-  unsigned char *to;
-
-  pcb_layout_draw(&P.rng, &lay);
-  to = arm->region + lay.stack_offset;
-  memmove(to, arm->ptr[0], sizeof(arm->w[0]));
-  arm->ptr[0] = (struct pcb_wl_thread *)(void *)to;
-  t = &arm->ptr[0]->thread;
-  if (t->buf == NULL || t->buf_bytes == 0 || (arm->s->flags & PCB_F_SHARED) ||
-      t->buf_bytes > arm->heap_bytes / 2)
-    return;
-  if (arm->own_buf == NULL)
-    arm->own_buf = t->buf;
-  t->buf = pcb_layout_place(arm->heap, arm->heap_bytes, t->buf_bytes,
-                            lay.heap_offset);
 }
 
 static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
                    const char *suffix)
 {
-  struct arm *arm = &P.arms[P.narms];
-  struct reg r = { s, p->depth };
-  int err = 0;
+  struct pcb__arm *arm = &P.arms[P.narms++];  /* arms_free undoes it all */
 
-  arm->s = s;
-  snprintf(arm->label, sizeof(arm->label), "%s%s", s->name, suffix);
-  arm->ns = calloc((size_t)cfg->rounds, sizeof(double));
-  arm->region = aligned_alloc(64, (PCB_LAYOUT_SPAN + sizeof(arm->w[0]) + 63) /
-                                      64 * 64);
-  arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
-                                            sizeof(uintptr_t));
-  arm->heap = malloc(arm->heap_bytes);
-  P.narms++;  /* arms_free frees what was allocated */
-  if (arm->ns == NULL || arm->region == NULL || arm->heap == NULL)
-    return PCB_ENOMEM;
-  for (int i = 0; i < p->threads && err == 0; i++) {
-    pcb_runner_arm_state(i, &arm->w[i], cfg->rate);
-    arm->ptr[i] = &arm->w[i];
-    err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
-  }
-  return err;
+  return pcb__arm_add(arm, p, s, suffix, cfg->rounds, cfg->rate);
 }
+
+static int arm_find(const char *name);
 
 static int arms_setup(const struct pcb_point *p)
 {
+  const struct pcb_strategy *clone;
   int err = 0;
 
   P.narms = 0;
@@ -188,8 +136,11 @@ static int arms_setup(const struct pcb_point *p)
   for (int k = 0; k < cfg->nstrategies && err == 0; k++)
     err = arm_add(p, cfg->strategies[k], "");
   for (int a = P.narms - 1; a >= 0; a--)
-    if (!(P.arms[a].s->flags & PCB_F_NO_CAPTURE))
+    if (!(P.arms[a].s->flags & (PCB_F_NO_CAPTURE | PCB_F_CLONE)))
       P.twin_of = a;
+  clone = pcb_strategy_clone(P.arms[P.twin_of].s);
+  if (err == 0 && clone != NULL && arm_find(clone->name) < 0)
+    err = arm_add(p, clone, "");
   if (err == 0)
     err = arm_add(p, P.arms[P.twin_of].s, "_twin");
   return err;
@@ -205,21 +156,26 @@ static int64_t calibrate(const struct pcb_point *p)
   return pcb__paired_batch_iters(p, arms, P.narms, &P.rng);
 }
 
-/* One round: every arm once, in a fresh random order; its time, in s. */
+/* One round: every arm once, in a fresh random order, all on one copy
+ * of the event path (a shared-buffer strategy on pcbench's own: its
+ * buffers are that copy's); its time, in s. */
 static double round_run(const struct pcb_point *p, int r)
 {
   unsigned order[MAX_ARMS];
   double total = 0;
 
+  P.copy[r] = next_copy();
   for (int a = 0; a < P.narms; a++) {
     order[a] = (unsigned)a;
-    arm_relayout(&P.arms[a]);
+    pcb__arm_relayout(&P.arms[a], &P.rng);
   }
   pcb_rng_shuffle(&P.rng, order, (size_t)P.narms);
   for (int k = 0; k < P.narms; k++) {
-    struct arm *arm = &P.arms[order[k]];
+    struct pcb__arm *arm = &P.arms[order[k]];
+    const struct pcb_event_module *m =
+        pcb__arm_on_copy(arm, p->threads, (int)P.chosen[P.copy[r]]);
 
-    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng);
+    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
   }
   return total * 1e-9;
@@ -233,67 +189,18 @@ static int arm_find(const char *name)
   return -1;
 }
 
-/* One counter named after arm a and its reference. */
-static void pair_counter(pcb_gb_state *st, const char *fmt, int a, int ref,
-                         double v)
-{
-  char key[96];
-
-  snprintf(key, sizeof(key), fmt, P.arms[a].label, P.arms[ref].label);
-  pcb_gb_counter(st, key, v, PCB_GB_PLAIN);
-}
-
-/* The counters of one ratio: a over ref, and a minus ref in ns. */
-static void ratio_counters(pcb_gb_state *st, struct pentry *e, int a,
-                           int ref, double *scratch)
-{
-  struct pcb_paired s;
-
-  if (pcb_paired_summarise(P.arms[ref].ns, P.arms[a].ns, (size_t)e->rounds,
-                           PCB_PAIRED_ALPHA, scratch, &s) != 0)
-    return;
-  pair_counter(st, "%s_over_%s", a, ref, s.ratio.median);
-  pair_counter(st, "%s_over_%s_lo", a, ref, s.ratio.lo);
-  pair_counter(st, "%s_over_%s_hi", a, ref, s.ratio.hi);
-  pair_counter(st, "%s_minus_%s_ns", a, ref, s.diff.median);
-  pair_counter(st, "%s_minus_%s_ns_lo", a, ref, s.diff.lo);
-  pair_counter(st, "%s_minus_%s_ns_hi", a, ref, s.diff.hi);
-  /* physics: a capture is never cheaper than no capture at all */
-  if (strcmp(P.arms[ref].label, "off") == 0 && s.ratio.hi < 1.0 &&
-      !(P.arms[a].s->flags & PCB_F_NO_CAPTURE)) {
-    e->faster_than_off = true;
-    snprintf(e->why, sizeof(e->why), "%s over off %.4f [%.4f, %.4f]",
-             P.arms[a].label, s.ratio.median, s.ratio.lo, s.ratio.hi);
-  }
-}
-
+/* The entry's counters, from its rounds (paired_report.c). */
 static void report(pcb_gb_state *st, struct pentry *e)
 {
-  double *scratch = malloc(sizeof(double) * (size_t)e->rounds);
-  int off = arm_find("off"), stack = arm_find("stack");
+  struct pcb__paired_arm arms[MAX_ARMS];
+  struct pcb__paired_rounds r = { arms, P.narms, P.twin_of, P.copy,
+                                  P.ncopies, e->rounds,
+                                  (double)P.iters };
 
-  if (scratch == NULL)
-    return;
-  for (int a = 0; a < P.narms; a++) {
-    char key[64];
-    struct pcb_median_ci m;
-
-    memcpy(scratch, P.arms[a].ns, sizeof(double) * (size_t)e->rounds);
-    if (pcb_median_ci(scratch, (size_t)e->rounds, PCB_PAIRED_ALPHA, &m) == 0) {
-      snprintf(key, sizeof(key), "%s_ns", P.arms[a].label);
-      pcb_gb_counter(st, key, m.median, PCB_GB_PLAIN);
-    }
-    if (off >= 0 && a != off && strcmp(P.arms[a].label, "off_twin") != 0)
-      ratio_counters(st, e, a, off, scratch);
-  }
-  for (int a = 0; stack >= 0 && a < P.narms; a++)
-    if (a != stack && (strcmp(P.arms[a].label, "thread") == 0 ||
-                       strcmp(P.arms[a].label, "lazy") == 0))
-      ratio_counters(st, e, a, stack, scratch);
-  ratio_counters(st, e, P.narms - 1, P.twin_of, scratch);
-  pcb_gb_counter(st, "rounds", e->rounds, PCB_GB_PLAIN);
-  pcb_gb_counter(st, "batch_ops", (double)P.iters, PCB_GB_PLAIN);
-  free(scratch);
+  for (int a = 0; a < P.narms; a++)
+    arms[a] = (struct pcb__paired_arm){ P.arms[a].label, P.arms[a].s,
+                                        P.arms[a].ns };
+  e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why));
 }
 
 static void paired_body(pcb_gb_state *st, void *arg)
@@ -304,10 +211,15 @@ static void paired_body(pcb_gb_state *st, void *arg)
   pcb_progress_nth(e->name, "paired", e->index, nentries);
   if (!pcb_runner_prepare(&e->p, st))
     return;
-  pcb_rng_seed(&P.rng, 0x5eedu + (uint64_t)e->index);
-  err = arms_setup(&e->p);
+  /* the run's seed (--seed, or drawn per process), another stream per
+   * entry: a process replays its orders and layouts from its seed */
+  pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
+  P.copy = calloc((size_t)e->rounds, sizeof(*P.copy));
+  choose_copies(e->rounds);
+  err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err) {
     arms_free(&e->p, P.narms);
+    free(P.copy);
     pcb_gb_skip_with_error(st, pcb_strerror(err));
     return;
   }
@@ -316,6 +228,8 @@ static void paired_body(pcb_gb_state *st, void *arg)
     pcb_gb_set_iteration_time(st, round_run(&e->p, r));
   report(st, e);
   arms_free(&e->p, P.narms);
+  free(P.copy);
+  P.copy = NULL;
 }
 
 static int add_entry(const struct pcb_point *p, void *arg)
@@ -330,8 +244,8 @@ static int add_entry(const struct pcb_point *p, void *arg)
     return 0;
   *e = (struct pentry){ .p = *p, .index = nentries++,
                         .rounds = p->cache == PCB_CACHE_COLD &&
-                                  cfg->rounds > COLD_ROUNDS ? COLD_ROUNDS
-                                                            : cfg->rounds };
+                                  cfg->rounds > cfg->cold_rounds
+                                      ? cfg->cold_rounds : cfg->rounds };
   return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 

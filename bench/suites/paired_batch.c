@@ -40,20 +40,22 @@ struct batch {
   struct pcb_wl_thread *const *arm;
   int64_t iters;
   struct pcb_batch_time t;
+  const struct pcb_event_module *m;
 };
 
 static void batch_run(void *arg)
 {
   struct batch *b = arg;
 
-  pcb_runner_run_arm(b->p, b->arm, b->iters, &b->t);
+  pcb_runner_run_arm(b->p, b->arm, b->iters, &b->t, b->m);
 }
 
 double pcb__paired_batch_ns(const struct pcb_point *p,
                             struct pcb_wl_thread *const *arm, int64_t iters,
-                            struct pcb_rng *rng)
+                            struct pcb_rng *rng,
+                            const struct pcb_event_module *m)
 {
-  struct batch b = { p, arm, iters, { 0, 0, 0 } };
+  struct batch b = { p, arm, iters, { 0, 0, 0 }, m };
   struct pcb_layout lay;
   uint64_t ticks;
 
@@ -76,13 +78,13 @@ int64_t pcb__paired_batch_iters(const struct pcb_point *p,
 
   if (p->cache == PCB_CACHE_COLD) {
     for (int a = 0; a < narms; a++)  /* warm-up: first events, buffers */
-      pcb__paired_batch_ns(p, arms[a], COLD_BATCH, rng);
+      pcb__paired_batch_ns(p, arms[a], COLD_BATCH, rng, NULL);
     return COLD_BATCH;
   }
   for (int a = 0; a < narms; a++) {
-    double ns = pcb__paired_batch_ns(p, arms[a], 256, rng);  /* warm-up */
+    double ns = pcb__paired_batch_ns(p, arms[a], 256, rng, NULL);  /* warm-up */
 
-    ns = pcb__paired_batch_ns(p, arms[a], 256, rng);
+    ns = pcb__paired_batch_ns(p, arms[a], 256, rng, NULL);
     if (a == 0 || ns < fastest)
       fastest = ns;
   }

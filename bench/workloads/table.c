@@ -70,18 +70,6 @@ __attribute__((noinline)) int pcb_wl_bare_event(struct pcb_thread *t,
   return rc;
 }
 
-uint64_t pcb_cycles(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-  return __builtin_ia32_rdtsc();
-#else
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-#endif
-}
-
 __attribute__((noinline)) int pcb_wl_record_timed(struct pcb_wl_thread *w,
                                                   const struct pcb_event *ev)
 {

@@ -192,9 +192,6 @@ void pcb_wl_walk_between(struct pcb_run *r);
  * difference of W out of the wait it samples. */
 uint64_t pcb_wl_walked(struct pcb_wl_shared *sh, uint64_t *now);
 
-/* A cheap cycle counter for block times (rdtsc on x86-64). */
-uint64_t pcb_cycles(void);
-
 /* The measuring thread's loop driver: batches of Google Benchmark's loop
  * or `count` operations; op(run) is one operation. */
 static inline bool pcb_run_more(struct pcb_run *r, int64_t *left)

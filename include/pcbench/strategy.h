@@ -20,7 +20,7 @@
 
 #include "pcbench/thread.h"
 
-#define PCB_STRATEGY_VERSION 1
+#define PCB_STRATEGY_VERSION 2
 
 /* Capabilities, as flag bits (not optional hooks). */
 enum pcb_strategy_flags {
@@ -40,6 +40,10 @@ enum pcb_strategy_flags {
                                   stacks; no slice when depth <= that */
   PCB_F_OPT_IN     = 1u << 9,  /* beyond Go's three: left out of the
                                   default matrix, run when named */
+  PCB_F_CLONE      = 1u << 10, /* the same source as `clone_of`, compiled
+                                  again at another address: the timing
+                                  control for code placement, never a
+                                  design of its own (not in defaults) */
 };
 
 /* PCs a PCB_F_SPILL strategy keeps on the capturing frame. */
@@ -50,6 +54,7 @@ struct pcb_strategy {
   const char *name;     /* unique, [a-z_]+ */
   const char *summary;  /* one line for `pcbench --list` */
   unsigned flags;       /* enum pcb_strategy_flags */
+  const char *clone_of; /* PCB_F_CLONE: the strategy it is a copy of */
 
   /*
    * Required.  Called once on the thread when it registers, with
@@ -92,6 +97,8 @@ size_t pcb_strategy_count(void);
 const struct pcb_strategy *pcb_strategy_at(size_t i);
 /* NULL when no strategy has that name. */
 const struct pcb_strategy *pcb_strategy_find(const char *name);
+/* The registered code clone of s (PCB_F_CLONE, clone_of s), or NULL. */
+const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s);
 /* 0, or PCB_EVERSION / PCB_EINCOMPLETE / PCB_EINVAL for a bad ops struct. */
 int pcb_strategy_check(const struct pcb_strategy *s);
 /* Checks every registered strategy; on failure *bad names the culprit. */

@@ -675,6 +675,55 @@ class WarmCold(Base):
         self.assertNotIn("999", text)
 
 
+class Physics(Base):
+    """A timed difference the exact counts cannot explain is called
+    placement, not the strategy's cost (report_model.physics_check)."""
+
+    def run_with(self, thread_instructions):
+        counts = F.cold_counts()
+        for r in counts["benchmarks"]:
+            r["i1_misses"] = 0.0
+            if r["name"].startswith("malloc/thread/"):
+                r["instructions"] = thread_instructions
+        run = report_model.load([self.fixture(
+            "ph.json", F.variant(F.paired_cold(), ns_per_tick="0.5"))], [])[0]
+        report_model.attach_counts([run], self.fixture("phc.json", counts))
+        return run
+
+    def check(self, run, diff):
+        return report_model.physics_check(
+            run, ("malloc", ""), 128, 200, "thread", "stack", diff)
+
+    def test_gap_beyond_the_counts_is_placement(self):
+        run = self.run_with(3702.0)  # 2 instructions more than stack
+        # at most 2 x 2 cycles x 0.5 ns + 0.5 ns = 2.5 ns
+        why = self.check(run, (10.0, 8.0, 12.0))
+        self.assertIsNotNone(why)
+        self.assertIn("beyond what the exact counts explain", why)
+        self.assertIn("not the strategy", report_model.fmt_paired(
+            (1.02, 1.01, 1.03, 10.0, 8.0, 12.0), why))
+        self.assertIsNone(self.check(run, (-10.0, -12.0, -2.0)))
+        self.assertIsNone(self.check(run, (2.0, 1.0, 3.0)))
+        self.assertIsNone(self.check(run, (9.0, -1.0, 20.0)))
+
+    def test_more_instructions_explain_more(self):
+        run = self.run_with(3720.0)  # 20 more: up to 20.5 ns
+        self.assertIsNone(self.check(run, (10.0, 8.0, 12.0)))
+
+    def test_a_missing_figure_no_verdict(self):
+        run = self.run_with(3702.0)
+        for figs in run.counts.matrix[("malloc", "")].values():
+            figs.pop("i1_misses", None)
+        self.assertIsNone(self.check(run, (10.0, 8.0, 12.0)))
+
+    def test_without_counts_no_verdict(self):
+        run = report_model.load([self.fixture(
+            "ph0.json", F.variant(F.paired_cold(), ns_per_tick="0.5"))],
+            [])[0]
+        run.counts = None
+        self.assertIsNone(self.check(run, (10.0, 8.0, 12.0)))
+
+
 class TwoFiles(Base):
     def test_side_by_side(self):
         key = ("stack", 128, 200)

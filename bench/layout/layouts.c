@@ -1,0 +1,135 @@
+/*
+ * Loading the layout modules (layouts.h).  Copy 0 is pcbench's own event
+ * path, described by the same struct a module returns, so a caller never
+ * tells them apart.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/gbshim.h"
+#include "config.h"
+#include "layout/layouts.h"
+#include "pcbench/error.h"
+#include "pcbench/hooks.h"
+
+enum { MAX_COPIES = 65 };
+
+static int own_init(const struct pcb_module_env *env)
+{
+  (void)env;  /* pcbench's own copy is set up by main */
+  return 0;
+}
+
+static const struct pcb_event_module own = {
+  .version = PCB_EVENT_MODULE_VERSION,
+  .thread_bytes = sizeof(struct pcb_wl_thread),
+  .shared_bytes = sizeof(struct pcb_wl_shared),
+  .init = own_init,
+  .strategy = pcb_strategy_find,
+  .workload = pcb_workload_find,
+  .oracle_run = pcb_oracle_run,
+  .consume_timed = pcb_wl_consume_timed,
+};
+
+static const struct pcb_event_module *copies[MAX_COPIES] = { &own };
+static void *handles[MAX_COPIES];
+static int ncopies = 1;
+
+/* <directory of the running executable>/pcbench-layouts */
+static int layouts_dir(char *dir, size_t len)
+{
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  char *slash;
+
+  if (n <= 0)
+    return PCB_ESYS;
+  exe[n] = '\0';
+  slash = strrchr(exe, '/');
+  if (slash == NULL)
+    return PCB_ESYS;
+  *slash = '\0';
+  return snprintf(dir, len, "%s/pcbench-layouts", exe) < (int)len ? 0
+                                                                  : PCB_ESYS;
+}
+
+static int load_one(const char *path, const struct pcb_module_env *env,
+                    char *err, size_t errlen)
+{
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  pcb_event_module_fn entry;
+  const struct pcb_event_module *m;
+  int rc;
+
+  if (h == NULL) {
+    snprintf(err, errlen, "%s", dlerror());
+    return PCB_ESYS;
+  }
+  handles[ncopies] = h;
+  entry = (pcb_event_module_fn)dlsym(h, PCB_EVENT_MODULE_SYMBOL);
+  m = entry ? entry() : NULL;
+  if (m == NULL || m->version != PCB_EVENT_MODULE_VERSION ||
+      m->thread_bytes != own.thread_bytes ||
+      m->shared_bytes != own.shared_bytes) {
+    snprintf(err, errlen, "%s: not a layout module of this pcbench (rebuild "
+             "it with pcbench)", path);
+    return PCB_EVERSION;
+  }
+  rc = m->init(env);
+  if (rc != 0) {
+    snprintf(err, errlen, "%s: %s", path, pcb_strerror(rc));
+    return rc;
+  }
+  copies[ncopies++] = m;
+  return 0;
+}
+
+int pcb_layouts_init(const char *where, int want, const char *unwinder,
+                     enum pcb_clock_path clock, char *err, size_t errlen)
+{
+  const struct pcb_module_env env = { pcb_hooks.alloc, pcb_hooks.free,
+                                      unwinder, clock };
+  char dir[PATH_MAX], path[PATH_MAX + 32], desc[PATH_MAX + 160];
+  int rc = 0;
+
+  if (want > MAX_COPIES - 1)
+    want = MAX_COPIES - 1;
+  if (where != NULL)
+    snprintf(dir, sizeof(dir), "%s", where);
+  else if (want > 0 && layouts_dir(dir, sizeof(dir)) != 0)
+    want = 0;
+  for (int k = 1; k <= want && rc == 0; k++) {
+    snprintf(path, sizeof(path), "%s/layout-%d.so", dir, k);
+    if (access(path, R_OK) != 0)
+      break;  /* fewer were built, or none installed: say so below */
+    rc = load_one(path, &env, err, errlen);
+  }
+  if (rc != 0)
+    return rc;
+  snprintf(desc, sizeof(desc), "%d: pcbench's own event path and %d "
+           "module%s with shuffled code (%s)%s", ncopies, ncopies - 1,
+           ncopies == 2 ? "" : "s", want > 0 ? dir : "none asked for",
+           ncopies - 1 < want ? "; fewer found than asked for" : "");
+  pcb_gb_context("layouts", desc);
+  return ncopies;
+}
+
+void pcb_layouts_fini(void)
+{
+  for (int i = 1; i < ncopies; i++)
+    dlclose(handles[i]);
+  ncopies = 1;
+}
+
+int pcb_layouts_count(void)
+{
+  return ncopies;
+}
+
+const struct pcb_event_module *pcb_layout_at(int i)
+{
+  return i >= 0 && i < ncopies ? copies[i] : &own;
+}

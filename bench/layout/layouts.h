@@ -1,0 +1,27 @@
+/*
+ * The host's side of the layouts (module.h): pcbench's own event path as
+ * copy 0, and the layout modules found beside the executable
+ * (pcbench-layouts/layout-<k>.so) as copies 1..n.  Loaded once, before
+ * any entry runs; each file is mapped on its own, so a copy's code lies
+ * at another virtual address and on other physical pages as well as in
+ * another order.
+ */
+#ifndef PCBENCH_LAYOUTS_H
+#define PCBENCH_LAYOUTS_H
+
+#include "layout/module.h"
+
+/* Loads up to `want` modules (0: none) from `dir` (NULL: the folder
+ * pcbench-layouts beside the running executable); pcbench's own copy is
+ * always there.  Describes the outcome in the results' context
+ * (`layouts`).  The number of copies (>= 1); a module that cannot load,
+ * or was built from other sources, is an error: PCB_EVERSION / PCB_ESYS,
+ * *err says which file and why. */
+int pcb_layouts_init(const char *dir, int want, const char *unwinder,
+                     enum pcb_clock_path clock, char *err, size_t errlen);
+void pcb_layouts_fini(void);
+int pcb_layouts_count(void);
+/* Copy i, 0 <= i < pcb_layouts_count(); 0 is pcbench's own. */
+const struct pcb_event_module *pcb_layout_at(int i);
+
+#endif

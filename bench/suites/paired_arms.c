@@ -1,0 +1,141 @@
+/*
+ * The arms of a paired entry (paired_arms.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "layout/layouts.h"
+#include "pcbench/error.h"
+#include "pcbench/layout.h"
+#include "suites/paired_arms.h"
+
+struct reg {
+  const struct pcb_strategy *s;
+  int depth;
+};
+
+static int arm_register(struct pcb_wl_thread *w, void *arg)
+{
+  const struct reg *r = arg;
+
+  return pcb_thread_register(&w->thread, r->s, r->depth);
+}
+
+static int arm_unregister(struct pcb_wl_thread *w, void *arg)
+{
+  (void)arg;
+  pcb_thread_unregister(&w->thread);
+  return 0;
+}
+
+const struct pcb_event_module *pcb__arm_on_copy(struct pcb__arm *arm,
+                                                int threads, int copy)
+{
+  const struct pcb_event_module *m = pcb_layout_at(copy);
+  const struct pcb_strategy *s = arm->s;
+
+  if (copy != 0 && !(arm->s->flags & PCB_F_SHARED))
+    s = m->strategy(arm->s->name);
+  if (s == NULL || s == arm->s)
+    m = pcb_layout_at(0);
+  for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
+    arm->ptr[i]->thread.strategy = s ? s : arm->s;
+    arm->ptr[i]->consume = m->consume_timed;
+  }
+  return m == pcb_layout_at(0) ? NULL : m;
+}
+
+/* The measuring thread's state back where it registered, with the
+ * buffer its strategy allocated, on pcbench's own copy: so that
+ * thread_exit frees that buffer. */
+static void arm_home(struct pcb__arm *arm, int threads)
+{
+  pcb__arm_on_copy(arm, threads, 0);
+  if (arm->ptr[0] != NULL && arm->ptr[0] != &arm->w[0])
+    memcpy(&arm->w[0], arm->ptr[0], sizeof(arm->w[0]));
+  arm->ptr[0] = &arm->w[0];
+  if (arm->own_buf != NULL)
+    arm->w[0].thread.buf = arm->own_buf;
+  arm->own_buf = NULL;
+}
+
+void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p,
+                   bool registered)
+{
+  arm_home(arm, p->threads);
+  for (int i = 0; registered && i < p->threads; i++)
+    pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
+  free(arm->ns);
+  for (int k = 0; k < PCB_ARM_PAGES; k++) {
+    if (arm->region[k] != NULL)
+      munmap(arm->region[k], arm->region_bytes);
+    if (arm->heap[k] != NULL)
+      munmap(arm->heap[k], arm->heap_bytes);
+  }
+  *arm = (struct pcb__arm){ 0 };
+}
+
+void pcb__arm_relayout(struct pcb__arm *arm, struct pcb_rng *rng)
+{
+  struct pcb_thread *t;
+  struct pcb_layout lay;
+  unsigned char *to;
+  size_t k = (size_t)pcb_rng_below(rng, PCB_ARM_PAGES);
+
+  pcb_layout_draw(rng, &lay);
+  to = arm->region[k] + lay.stack_offset;
+  memmove(to, arm->ptr[0], sizeof(arm->w[0]));
+  arm->ptr[0] = (struct pcb_wl_thread *)(void *)to;
+  t = &arm->ptr[0]->thread;
+  if (t->buf == NULL || t->buf_bytes == 0 || (arm->s->flags & PCB_F_SHARED) ||
+      t->buf_bytes > arm->heap_bytes / 2)
+    return;
+  if (arm->own_buf == NULL)
+    arm->own_buf = t->buf;
+  k = (size_t)pcb_rng_below(rng, PCB_ARM_PAGES);
+  t->buf = pcb_layout_place(arm->heap[k], arm->heap_bytes, t->buf_bytes,
+                            lay.heap_offset);
+}
+
+/* A mapping of its own, touched: its pages are there before any round. */
+static unsigned char *fresh_pages(size_t bytes)
+{
+  void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+  if (p == MAP_FAILED)
+    return NULL;
+  memset(p, 0, bytes);
+  return p;
+}
+
+int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
+                 const struct pcb_strategy *s, const char *suffix,
+                 int rounds, uint64_t rate)
+{
+  struct reg r = { s, p->depth };
+  int err = 0;
+
+  arm->s = s;
+  snprintf(arm->label, sizeof(arm->label), "%s%s", s->name, suffix);
+  arm->ns = calloc((size_t)rounds, sizeof(double));
+  arm->region_bytes = PCB_LAYOUT_SPAN + sizeof(arm->w[0]);
+  arm->heap_bytes = pcb_layout_region_bytes((size_t)p->depth *
+                                            sizeof(uintptr_t));
+  if (arm->ns == NULL)
+    return PCB_ENOMEM;
+  for (int k = 0; k < PCB_ARM_PAGES; k++) {
+    arm->region[k] = fresh_pages(arm->region_bytes);
+    arm->heap[k] = fresh_pages(arm->heap_bytes);
+    if (arm->region[k] == NULL || arm->heap[k] == NULL)
+      return PCB_ENOMEM;
+  }
+  for (int i = 0; i < p->threads && err == 0; i++) {
+    pcb_runner_arm_state(i, &arm->w[i], rate);
+    arm->ptr[i] = &arm->w[i];
+    err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
+  }
+  return err;
+}

@@ -1,0 +1,52 @@
+/*
+ * The arms of a paired entry (suites/paired.c): a strategy with a state
+ * of its own on every thread of the point.  Internal to suites/.
+ *
+ * Layout (docs/design.md, "Layouts"): before each round the arm's
+ * measuring-thread state, and its per-thread heap buffer, move to a
+ * fresh offset within a cache line and page, in one of PCB_ARM_PAGES
+ * regions that are each a mapping of their own -- other physical pages,
+ * not only another offset in the same ones -- so no arm keeps a data
+ * layout the others lack; and its strategy and consumer come from the
+ * round's copy of the event path (layout/layouts.h).
+ */
+#ifndef PCBENCH_PAIRED_ARMS_H
+#define PCBENCH_PAIRED_ARMS_H
+
+#include "layout/module.h"
+#include "pcbench/rng.h"
+#include "run/runner.h"
+
+#define PCB_ARM_PAGES 8  /* separately mapped regions an arm's state and
+                          * buffer are drawn from, round by round */
+
+struct pcb__arm {
+  const struct pcb_strategy *s;
+  char label[40];
+  struct pcb_wl_thread w[PCB_THREADS_MAX];  /* [0]: where it registered */
+  struct pcb_wl_thread *ptr[PCB_THREADS_MAX];
+  unsigned char *region[PCB_ARM_PAGES], *heap[PCB_ARM_PAGES];
+  size_t region_bytes, heap_bytes;
+  void *own_buf;            /* the buffer thread_init allocated */
+  double *ns;               /* per round: ns per operation */
+};
+
+/* Sets up `arm` for strategy s (label: s's name and suffix) on p's
+ * threads, registered, with room for `rounds` samples; 0 or PCB_E*, and
+ * then pcb__arm_free still undoes what was done. */
+int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
+                 const struct pcb_strategy *s, const char *suffix,
+                 int rounds, uint64_t rate);
+/* Unregisters (if `registered`) and frees; the arm is zeroed. */
+void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p,
+                   bool registered);
+/* A fresh data layout for the next round (see above). */
+void pcb__arm_relayout(struct pcb__arm *arm, struct pcb_rng *rng);
+/* The arm's states on copy `copy` of the event path: its strategy's
+ * record and the consumer from that copy (a shared-buffer strategy's, or
+ * a strategy the copy lacks, stay pcbench's own, copy 0); the copy to run
+ * the batch's loops and chain on, NULL for pcbench's own. */
+const struct pcb_event_module *pcb__arm_on_copy(struct pcb__arm *arm,
+                                                int threads, int copy);
+
+#endif
