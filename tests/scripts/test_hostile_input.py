@@ -633,6 +633,9 @@ class OutputPaths(unittest.TestCase):
         if script == "check-stability":
             return ["check-stability", "--from", self.good, self.good,
                     "--json", path]
+        if script in ("paired-runs-out", "paired-runs-into"):
+            return ["paired-runs", "--bin", self.fake,
+                    "--" + script.split("-")[2], path]
         if script == "bench-ci":
             return ["bench-ci", "--bin", self.fake, "--no-timed", "--out",
                     path]
@@ -688,6 +691,7 @@ class OutputPaths(unittest.TestCase):
     def test_every_writer_refuses_every_bad_path(self):
         scripts = ("export", "compare", "alternate-json",
                    "alternate-markdown", "check-stability", "bench-ci",
+                   "paired-runs-out", "paired-runs-into",
                    "history-add", "history-plot", "report-html",
                    "report-md", "report-plots")
         # history and report write into a folder, under names of their
