@@ -17,12 +17,13 @@ script never meets a value it cannot handle halfway through its work:
   axes of such values stay finite;
 - every repetition: real time > 0, in ns at most MAX_VALUE (a time of
   1e300 s is refused, not turned into infinity); every counter >= 0 but a
-  signed paired difference (A_minus_B...) and storm_verdict (an integer
-  -4..2, SIGNED_CODES); a ratio (..._over_..., ..._ratio)
-  > 0; an interval K_lo <= K <= K_hi wherever K_lo and K_hi are given (and
-  time_lower_ns <= time_upper_ns); walk_ns, the walks inside an
-  operation's time, at most that time; correct a fraction 0..1; every
-  repetition of an entry once, with the same counters;
+  signed paired difference (A_minus_B...), storm_verdict (an integer
+  -4..2, SIGNED_CODES) and an interval's low end (a t-interval around a
+  small ratio may reach below 0); a ratio's point (..._over_...,
+  ..._ratio) > 0; an interval K_lo <= K <= K_hi wherever K_lo and K_hi
+  are given (and time_lower_ns <= time_upper_ns); walk_ns, the walks
+  inside an operation's time, at most that time; correct a fraction
+  0..1; every repetition of an entry once, with the same counters;
 - the context: the keys the scripts read of their type; date an ISO 8601
   time between the years 1970 and 9999 once in UTC; go_rate_* decimal
   integers (ASCII digits) 1..MAX_VALUE; strategy_flags in pcbench's form
@@ -333,6 +334,29 @@ def _check_row(path, i, row):
 SIGNED_CODES = {"storm_verdict": range(-4, 3)}
 
 
+def _low_end(key, row):
+    """Whether key is the low end of an interval K_lo beside K and K_hi:
+    a Student-t interval around a small positive figure (a paired ratio
+    over few rounds) may reach below 0."""
+    return key.endswith("_lo") and key[:-3] in row and \
+        key[:-3] + "_hi" in row
+
+
+def _signed(key, row):
+    """Whether a counter may be negative: a paired difference
+    (A_minus_B...), a signed code (SIGNED_CODES), an interval's low end."""
+    return "_minus_" in key or key in SIGNED_CODES or _low_end(key, row)
+
+
+def _ratio(key, row):
+    """Whether key is a ratio's point figure (A_over_B, ..._ratio), which
+    must be > 0: not an interval's end, not a spread (_sd)."""
+    if not ("_over_" in key or key.endswith("_ratio")) or \
+            key.endswith("_sd"):
+        return False
+    return not (key.endswith(("_lo", "_hi")) and key[:-3] in row)
+
+
 def time_ns(row):
     """A row's real time per iteration in ns."""
     return row["real_time"] * TIME_UNITS[row["time_unit"]]
@@ -360,14 +384,14 @@ def _check_repetition(path, name, row):
         if v != 0 and abs(v) < MIN_MAGNITUDE:
             bad(f"{key} is {v!r}; expected 0 or at least {MIN_MAGNITUDE:g} "
                 "in magnitude")
-        if v < 0 and "_minus_" not in key and key not in SIGNED_CODES:
+        if v < 0 and not _signed(key, row):
             bad(f"{key} is {v!r}; expected a value >= 0")
         if key in SIGNED_CODES and (v != int(v) or
                                     not min(SIGNED_CODES[key]) <= v <=
                                     max(SIGNED_CODES[key])):
             bad(f"{key} is {v!r}; allowed: an integer "
                 f"{min(SIGNED_CODES[key])}..{max(SIGNED_CODES[key])}")
-        if ("_over_" in key or key.endswith("_ratio")) and v <= 0:
+        if _ratio(key, row) and v <= 0:
             bad(f"{key} is {v!r}; expected a ratio > 0")
     _check_intervals(bad, row)
     if not 0 <= row.get("correct", 0) <= 1:

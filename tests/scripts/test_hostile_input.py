@@ -467,6 +467,10 @@ NEAR_MISSES = {
     "name_with_gb_parts": renamed(FIRST + "/iterations:5/repeats:1/"
                                   "manual_time"),
     "storm_verdict_negative": set_entry(storm_verdict=-4.0),
+    # a Student-t interval around a small ratio (paired-runs, few rounds)
+    "ratio_interval_below_zero": set_entry(
+        thread_over_off=0.5, thread_over_off_lo=-0.25,
+        thread_over_off_hi=1.2, thread_over_off_layout_sd=0.0),
 }
 
 
