@@ -24,6 +24,9 @@ test: build
 BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold --rate=1,go \
 	--paired
 
+# A run whose check fails keeps its folder as evidence (marked FAILED, see
+# scripts/bench-run) and exits 1, so make stops before the report:
+# results/latest, and so the report, stay at the last good run.
 bench: build
 	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)
 	scripts/report results/latest $(REPORT_ARGS)

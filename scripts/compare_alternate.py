@@ -415,8 +415,8 @@ def markdown(rows, args, head):
 def main(argv):
     args = parse_args(argv)
     for path in (args.json, args.markdown):
-        if path:
-            pcblib.check_out_dir(path)
+        if path is not None:
+            pcblib.check_output(path)
     for b in args.alternate:
         check_binary(b)
     old_bin, new_bin = args.alternate
@@ -453,7 +453,7 @@ def main(argv):
     print(f"intervals: order statistics at {100 * (1 - alpha):.4g}% each "
           f"(family-wise alpha {args.alpha:g} over {m} entries)")
     print(summary_line(rows))
-    if args.json:
+    if args.json is not None:
         doc = dict(old=old_bin, new=new_bin, rounds=args.rounds,
                    seed=args.seed, first=first, alpha=args.alpha,
                    alpha_per_entry=alpha, min_change=args.min_change,
@@ -461,6 +461,6 @@ def main(argv):
                    repetitions=args.repetitions, paired=args.paired,
                    rule=RULE_PAIRED if args.paired else RULE, entries=rows)
         pcblib.write_atomic(args.json, json.dumps(doc, indent=1) + "\n")
-    if args.markdown:
+    if args.markdown is not None:
         pcblib.write_atomic(args.markdown, markdown(rows, args, head))
     return 1 if any(r["verdict"] == "regression" for r in rows) else 0

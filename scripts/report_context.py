@@ -66,6 +66,19 @@ def context_value(ctx, key):
     return str(v).strip() or NOT_RECORDED
 
 
+def failed(runs):
+    """A section that opens the report of a run whose check failed
+    (scripts/bench-run marks it: context.run_failed), or None."""
+    bad = [r for r in runs if r.context.get("run_failed")]
+    if not bad:
+        return None
+    return Section("failed", "A failed run", [
+        Para(f"{r.label if len(runs) > 1 else 'This run'} FAILED a check: "
+             f"{r.context['run_failed']}. Its figures are the evidence of "
+             "that failure, kept to find out what went wrong; they are not "
+             "a result to quote.") for r in bad])
+
+
 def question(runs):
     return Section("question", "The question", [
         Para("When a profiling event (a sampled allocation, a blocking wait) "

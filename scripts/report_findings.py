@@ -16,6 +16,7 @@ import report_coldwarm
 import report_gorate
 import report_model as M
 import report_stackparts
+import report_storm
 
 
 candidates = M.candidates
@@ -359,50 +360,6 @@ def truncation(run):
     return out
 
 
-def storm(run):
-    if not run.storm:
-        return ["Correctness under nested events: "
-                f"{M.NOT_MEASURED} (no `storm/` entries; pcbench --storm)."]
-    worst, nested = {}, {}
-    for g, m in run.storm.items():
-        for (s, d, f), figs in m.items():
-            c = M.med(figs, "correct")
-            if c is not None and (s not in worst or c < worst[s][0]):
-                worst[s] = (c, g, d, f)
-            a = nested.setdefault(s, [0.0, 0.0])
-            a[0] += M.med(figs, "nested") or 0
-            a[1] += M.med(figs, "nested_lost") or 0
-    guarded = {s: w for s, w in worst.items()
-               if not M.is_negative_control(s)}
-    controls = {s: w for s, w in worst.items() if M.is_negative_control(s)}
-    failed = {s: w for s, w in guarded.items() if w[0] < 1}
-    if failed:
-        head = "Under the signal storm, " + listing(
-            f"{code(s)} fell to {M.fmt_frac(w[0])} in {where(w[1])} at "
-            f"depth {w[2]} with {w[3]} frames" for s, w in failed.items())
-    else:
-        head = "Under the signal storm, every guarded strategy kept " \
-            "correct = 100%"
-    recorded = sum(a[0] for a in nested.values())
-    out = [f"{head} ({M.fmt_count(recorded)} nested events recorded)."]
-    for s, (c, g, d, f) in controls.items():
-        out.append(f"The negative control {code(s)} " + (
-            f"fell to {M.fmt_frac(c)} in {where(g)} at depth {d} with {f} "
-            "frames: the check catches a buffer shared with nested events."
-            if c < 1 else "stayed at 100%: this storm did not show that the "
-            "check can fail."))
-    if not controls:
-        out.append("No negative control ran under the storm, so this run "
-                   "does not show that the check can fail.")
-    refused = [f"{code(s)} {M.fmt_frac(b / (a + b))} ({M.fmt_count(b)} of "
-               f"{M.fmt_count(a + b)})" for s, (a, b) in nested.items()
-               if s in candidates(run) and a + b > 0]
-    if refused:
-        out.append("Nested events refused by the in-use guard: "
-                   + listing(refused) + ".")
-    return out
-
-
 def churn(run):
     if not run.churn:
         return [f"Thread churn and injected faults: {M.NOT_MEASURED}."]
@@ -559,8 +516,8 @@ def findings(run):
     if go:
         out.append((report_gorate.TOPIC, go))
     out.append(("Heap and thread life", heap(run) + starts(run)))
-    out.append(("Correctness", checked(run) + truncation(run) + storm(run)
-                + churn(run)))
+    out.append(("Correctness", checked(run) + truncation(run)
+                + report_storm.findings(run) + churn(run)))
     return [(t, s or [f"{t}: {M.NOT_MEASURED}."]) for t, s in out]
 
 

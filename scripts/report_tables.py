@@ -7,6 +7,7 @@ measured is left out; a cell that one run lacks reads "—"; a table that no
 run measured becomes one plain sentence ("... not measured in this run").
 """
 import report_model as M
+import report_storm
 from report_render import Missing, Para, Section, table
 
 NOTE_MISSING = f"{M.MISSING}: {M.NOT_MEASURED}."
@@ -274,26 +275,7 @@ def correctness_tables(runs):
                         "share",
                         (("strategy", "depth"), lambda f: f"{f} frames"),
                         sd_rows(runs, items), M.axis(items, 2), fn))
-    storms = M.keys_of(runs, "storm")
-    if not storms:
-        out.append(Missing("correctness under a signal storm (`storm/` "
-                           "entries; pcbench --storm=HZ)"))
-    for group in storms:
-        def fn(run, row, col, group=group):
-            figs = run.storm.get(group, {}).get((row[0], row[1], col))
-            c = M.med(figs, "correct")
-            if c is None:
-                return None
-            nested, refused = (M.fmt_count(M.med(figs, k))
-                               for k in ("nested", "nested_lost"))
-            return f"{M.fmt_frac(c)}; nested {nested}, refused {refused}"
-        items = _items(runs, "storm", group)
-        out.append(grid(runs, f"storm, {M.group_title(group)}: `correct` with "
-                        "nested events from a signal handler", (
-                            ("strategy", "depth"), lambda f: f"{f} frames"),
-                        sd_rows(runs, items), M.axis(items, 2), fn,
-                        "refused: nested events a guarded strategy turned "
-                        "away (`nested_lost`)."))
+    out += report_storm.tables(runs)
     out.append(churn_table(runs))
     return out
 

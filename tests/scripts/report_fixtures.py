@@ -22,11 +22,16 @@ say:
                    depth; the allocator's view adds 8 B per buffer
   thread_start     2.5 ns; thread + 0.5 ns per PC of depth (no noise)
   first_event      warm 60 ns; lazy's first + 100 ns (no noise)
-  storm            guarded strategies correct = 1, the control 0.99
+  storm            guarded strategies correct = 1, the control 0.99;
+                   nested 3500 (thread, lazy: 100, and 3400 refused),
+                   overlaps 140 (off 0; thread, lazy: 3400); pcbench's
+                   judgement: storm_verdict 1 (ok), N 135, power 0.9994
   churn (faults)   thread loses 100 registrations, lazy drops and recovers
   go (go=True)     malloc cold at rate 1 (off 1000 ns, the others + 500 +
                    2.5 * min(frames, depth); walk_ns 900) and at rate:go
-                   (GO_TIMES, walk_ns 40, one event per 8192 operations,
+                   (GO_TIMES, walk_ns 40, both at depth 128 and 200 frames
+                   and in proportion to depth + frames elsewhere, one event
+                   per 8192 operations,
                    event_ns_mean 2000 ns, off 100 ns), no noise; Go's rates
                    in the context
 
@@ -175,7 +180,7 @@ def add_go(doc, strategies, go_times):
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold", one,
                         c, noise=0)
                 c = dict(c, events_per_iter=1 / 8192, event_ns_events=0.0,
-                         walk_ns=40.0)
+                         walk_ns=40.0 * (d + f) / 328)
                 doc.add(f"malloc/{s}/depth:{d}/frames:{f}/cache:cold/"
                         "rate:go", go_times.get(s, 50.0) * (d + f) / 328,
                         c, noise=0)
@@ -183,12 +188,13 @@ def add_go(doc, strategies, go_times):
 
 def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
          drop_counters=(), storm_control=0.99, strategies=STRATEGIES,
-         go=False, go_times=None):
+         go=False, go_times=None, storm=None):
     """One results document.  counters: {(s, d, f): {counter: value}} for
     malloc entries; times: {(s, d, f): factor} on malloc times; drop: entry
     names left out; drop_kinds: first name parts left out (heap, storm,
     ...); drop_counters: counters removed from every row; go: add cold and
-    rate:go malloc entries, go_times replacing GO_TIMES."""
+    rate:go malloc entries, go_times replacing GO_TIMES; storm: {s:
+    {counter: value}} on every storm entry of s."""
     counters, times = counters or {}, times or {}
     doc = Doc(seed, reps)
     if go:
@@ -242,15 +248,23 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
             for f in FRAMES:
                 guarded = s in ("thread", "lazy")
                 doc.add(f"storm/malloc/{s}/depth:{d}/frames:{f}"
-                        "/iterations:200000", 900.0, {
+                        "/iterations:200000", 900.0, dict({
                             "checked": 200000.0, "events": 200000.0,
                             "correct": storm_control
                             if s == "thread_unguarded" else 1.0,
                             "nested": 100.0 if guarded else 3500.0,
                             "nested_lost": 3400.0 if guarded else 0.0,
+                            "overlaps": 0.0 if s == "off" else
+                            3400.0 if guarded else 140.0,
+                            "storm_verdict": 1.0, "storm_q_lo": 0.05,
+                            "storm_overlaps_needed": 135.0,
+                            "storm_power": 0.9994 if s != "off" else 0.0,
+                            "storm_control_wrong": 20.0,
+                            "storm_control_overlaps": 140.0,
                             "lost": 0.0, "truncated": 0.0,
                             "p50_ns": 500.0, "p99_ns": 12000.0,
-                            "p999_ns": 20000.0, "max_ns": 50000.0})
+                            "p999_ns": 20000.0, "max_ns": 50000.0},
+                            **(storm or {}).get(s, {})))
             fails = {"thread": 100.0, "thread_unguarded": 100.0,
                      "lazy": 149.0}.get(s, 0.0)
             doc.add(f"churn/{s}/depth:{d}/faults/iterations:300/manual_time",

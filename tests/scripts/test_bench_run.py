@@ -11,6 +11,10 @@ does), so that the test takes seconds.
   its temporary, no run folder is left, and results/latest still points
   at the previous run.
 - a failing pcbench: exit 1, no run folder left.
+- a failed check (pcbench wrote its results, then exited 1): exit 1, the
+  folder kept with FAILED, pcbench.log and results.json (its context
+  marked run_failed), results/latest still at the previous run, and the
+  last line naming the folder.
 Run by CTest (scripts_bench_run).  Nothing here asserts a duration.
 """
 import json
@@ -27,6 +31,8 @@ BENCH_RUN = os.path.join(HERE, "..", "..", "scripts", "bench-run")
 
 FAKE = r"""#!/bin/sh
 # stand-in for pcbench: --out=PATH; FAKE_SLEEP seconds; FAKE_FAIL=1 fails
+# with no results; FAKE_CHECK_FAIL=1 writes its results, prints a storm
+# verdict that failed and exits 1, as pcbench does when a check fails
 out=
 for a; do case $a in --out=*) out=${a#--out=};; esac; done
 tmp=$out.tmp.$$
@@ -42,6 +48,11 @@ wait $sleeper
 [ "${FAKE_FAIL:-0}" = 1 ] && { rm -f "$tmp"; exit 1; }
 printf '"benchmarks": []}\n' >> "$tmp"
 mv "$tmp" "$out"
+echo "pcbench: progress line" >&2
+if [ "${FAKE_CHECK_FAIL:-0}" = 1 ]; then
+  echo "pcbench: storm/malloc/thread/depth:32/frames:16: correct 9/10 (0.900000), 5 nested: FAIL: a guarded strategy lost correctness" >&2
+  exit 1
+fi
 """
 
 
@@ -87,8 +98,9 @@ class BenchRun(unittest.TestCase):
                                    "results.json")) as f:
                 doc = json.load(f)  # complete: the stand-in's whole text
             seen.add(doc["context"]["run"])
-            self.assertEqual(os.listdir(os.path.join(
-                self.work, "results", "runs", r)), ["results.json"])
+            self.assertEqual(sorted(os.listdir(os.path.join(
+                self.work, "results", "runs", r))),
+                ["pcbench.log", "results.json"])
         self.assertEqual(len(seen), 20, "two runs shared a folder")
         self.assertIn(os.path.basename(self.latest()), runs)
         self.assertEqual(self.latest(), "runs/" + os.path.basename(
@@ -127,6 +139,35 @@ class BenchRun(unittest.TestCase):
                 self.assertEqual(self.latest(), latest)
                 self.assertEqual(sorted(os.listdir(os.path.join(
                     self.work, "results"))), ["latest", "runs"])
+
+    def test_failed_check_keeps_its_evidence(self):
+        latest, before = self.previous_run()
+        p = self.start(FAKE_CHECK_FAIL="1")
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, err)
+        self.assertEqual(self.latest(), latest)  # the last good run
+        kept = [r for r in self.runs() if r not in before]
+        self.assertEqual(len(kept), 1, self.runs())
+        folder = os.path.join(self.work, "results", "runs", kept[0])
+        self.assertEqual(sorted(os.listdir(folder)),
+                         ["FAILED", "pcbench.log", "results.json"])
+        with open(os.path.join(folder, "FAILED")) as f:
+            failed = f.read()
+        self.assertIn("a correctness or storm check failed", failed)
+        self.assertIn("FAIL: a guarded strategy lost correctness", failed)
+        with open(os.path.join(folder, "pcbench.log")) as f:
+            log = f.read()
+        self.assertIn("pcbench: progress line\n", log)
+        self.assertIn("FAIL: a guarded strategy lost correctness", log)
+        with open(os.path.join(folder, "results.json")) as f:
+            doc = json.load(f, parse_constant=lambda t: 1 / 0)
+        self.assertIn("check failed", doc["context"]["run_failed"])
+        self.assertEqual(doc["benchmarks"], [])
+        last = err.splitlines()[-1]
+        self.assertIn("results/runs/" + kept[0], last)
+        self.assertIn("results/latest unchanged", last)
+        self.assertEqual(sorted(os.listdir(os.path.join(
+            self.work, "results"))), ["latest", "runs"])
 
     def test_failed_run_leaves_nothing(self):
         latest, before = self.previous_run()

@@ -286,8 +286,9 @@ class FullReportTest(Base):
                          r"1000 KiB \| 1000 KiB \|")
         self.assertRegex(self.md, r"\| lazy \| 32 \| 2.5 ns \| 0 B \| "
                          r"160 ns \| 60 ns \| \+100 ns \|")
-        self.assertIn("| thread_unguarded | 128 | 99.0%; nested 3,500, "
-                      "refused 0 |", self.md)
+        self.assertIn("| thread_unguarded | 128 | 200 | 99.0% | 3,500 | 0 | "
+                      "140 | 135 | ok: the check caught the negative "
+                      "control |", self.md)
         self.assertRegex(self.md, r"\| lazy \| 128 \| with faults \| 300 \| "
                          r"751 \| 149 \| 149 \| 149 \| 0 B \|")
 
@@ -462,6 +463,98 @@ class FindingsFollowTheNumbers(Base):
         self.assertIn("Captures below the ground truth: `lazy` in `malloc` "
                       "at depth 32 with 16 frames: 99.5%", bad)
         self.assertNotIn("Every checked capture matched", bad)
+
+
+class Storm(Base):
+    """Each storm entry's overlaps, N and verdict: pcbench's judgement
+    (storm_verdict, storm_overlaps_needed, storm_power; report_storm) read
+    from its row, and nested events counted over the strategies judged,
+    not `off` and the control."""
+
+    def test_verdicts_from_the_rows(self):
+        _, md, _ = self.report(self.fixture("s.json", F.full()))
+        self.assertIn("| stack | 32 | 16 | 100% | 3,500 | 0 | 140 | 135 | "
+                      "ok (power 0.9994) |", md)
+        self.assertIn("| thread | 128 | 200 | 100% | 100 | 3,400 | 3,400 | "
+                      "135 | ok (power 0.9994) |", md)
+        self.assertIn("| off | 32 | 16 | 100% | 3,500 | 0 | 0 | 135 | ok: "
+                      "captures nothing |", md)
+        self.assertIn("| thread_unguarded | 128 | 200 | 99.0% | 3,500 | 0 | "
+                      "140 | 135 | ok: the check caught the negative "
+                      "control |", md)
+        self.assertIn("The storm's verdicts: 20 of 20 storm entries ok, 0 "
+                      "failed, 0 not judged", md)
+
+    def test_nested_count_leaves_out_off_and_the_control(self):
+        # per entry stack 3500, thread and lazy 100; 4 entries each
+        text = self.findings(F.full())
+        self.assertIn("(14,800 nested events recorded by `stack`, `thread` "
+                      "and `lazy`)", text)
+
+    def test_every_failing_verdict(self):
+        _, md, _ = self.report(self.fixture("f.json", F.full(storm={
+            "thread": {"overlaps": 100.0, "storm_verdict": -1.0},
+            "lazy": {"correct": 0.999, "storm_verdict": -2.0},
+            "stack": {"nested": 0.0, "overlaps": 0.0, "storm_verdict": -4.0},
+            "thread_unguarded": {"correct": 1.0, "storm_verdict": -3.0}})))
+        self.assertIn("4 of 20 storm entries ok, 16 failed", md)
+        # the findings name the first five, the tables every one
+        for s, why in (("stack", "no nested event arrived"),
+                       ("thread", "too few overlaps to judge (100 of 135)")):
+            self.assertIn(f"`{s}` in `malloc` at depth 32 with 16 frames: "
+                          f"FAIL: {why}.", md)
+        self.assertIn("… and 11 more failed storm entries.", md)
+        self.assertIn("| lazy | 32 | 16 | 99.9% | 100 | 3,400 | 3,400 | 135 | "
+                      "FAIL: a strategy other than the negative control went "
+                      "wrong |", md)
+        self.assertIn("| thread_unguarded | 32 | 16 | 100% | 3,500 | 0 | 140 "
+                      "| 135 | FAIL: the check did not catch the negative "
+                      "control |", md)
+
+    def test_cannot_judge_and_not_judged(self):
+        _, md, _ = self.report(self.fixture("c.json", F.full(storm={
+            "thread": {"storm_verdict": 0.0, "storm_overlaps_needed": 0.0,
+                       "storm_control_overlaps": 0.0},
+            "lazy": {"storm_verdict": 2.0}})))
+        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — | "
+                      "cannot judge: no negative control ran at this point |",
+                      md)
+        self.assertIn("| lazy | 32 | 16 | 100% | 100 | 3,400 | 3,400 | 135 | "
+                      "not judged: this build defers signal handlers to safe "
+                      "points |", md)
+        self.assertIn("12 of 20 storm entries ok, 0 failed, 8 not judged",
+                      md)
+
+    def test_files_without_the_judgement(self):
+        _, md, _ = self.report(self.fixture("n.json", F.full(
+            drop_counters=("storm_verdict", "storm_overlaps_needed",
+                           "storm_power"))))
+        self.assertIn("| thread | 32 | 16 | 100% | 100 | 3,400 | 3,400 | — "
+                      "| not recorded (no storm_verdict in this file) |", md)
+        self.assertIn("0 of 20 storm entries ok, 0 failed, 20 not judged",
+                      md)
+
+
+class FailedRun(Base):
+    """A run scripts/bench-run marked failed (context.run_failed): the
+    report opens by saying so, in both renderings."""
+
+    def test_failed_run_says_so_first(self):
+        doc = F.full()
+        doc["context"]["run_failed"] = "pcbench exited 1 after writing its " \
+            "results: a correctness or storm check failed"
+        code, md, d = self.report(self.fixture("failed.json", doc))
+        self.assertEqual(code, 0)
+        first = md.split("\n## ")[1]
+        self.assertTrue(first.startswith("A failed run"), first[:80])
+        self.assertIn("This run FAILED a check: pcbench exited 1", first)
+        self.assertIn("not a result to quote", first)
+        with open(os.path.join(d, "report.html")) as f:
+            page = Page()
+            page.feed(f.read())
+        self.assertEqual(page.ids[0], "failed")
+        _, good, _ = self.report(self.fixture("good.json", F.full()))
+        self.assertNotIn("FAILED", good)
 
 
 class MissingFigures(Base):

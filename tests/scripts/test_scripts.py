@@ -28,6 +28,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, SCRIPTS)
 import make_fixtures  # noqa: E402
 import pcblib  # noqa: E402
+import pcblib_read  # noqa: E402
 
 BAD = ["truncated.json", "nan.json", "notobject.json",
        "aggregates_only.json", "does-not-exist.json"]
@@ -442,7 +443,7 @@ class ThreadsKeyTest(unittest.TestCase):
            '%s}')
 
     def parse(self, extra):
-        return json.loads(self.ROW % extra, object_pairs_hook=pcblib._pairs)
+        return json.loads(self.ROW % extra, object_pairs_hook=pcblib_read._pairs)
 
     def test_old_duplicate_read_as_workload_threads(self):
         row = self.parse('"threads": 2')
