@@ -19,16 +19,18 @@ test: build
 
 # The default matrix with enough repetitions for compare.py's U test, warm
 # and cold (each thread walks twice its L2 between two events), at rate 1
-# and at Go's default rates (rate:go entries, always cold), and the paired
-# entries that strategies are compared by.
-BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold --rate=1,go \
-	--paired
+# and at Go's default rates (rate:go entries, always cold); then the paired
+# entries that strategies are compared by, from PAIRED_PROCESSES short
+# processes summarised across them (scripts/paired-runs).
+BENCH_ARGS ?= --repetitions=9 --min-time=0.1 --cache=warm,cold --rate=1,go
+PAIRED_PROCESSES ?= 8
 
 # A run whose check fails keeps its folder as evidence (marked FAILED, see
 # scripts/bench-run) and exits 1, so make stops before the report:
 # results/latest, and so the report, stay at the last good run.
 bench: build
-	scripts/bench-run $(BUILD)/bench/pcbench $(BENCH_ARGS)
+	scripts/bench-run --paired-processes=$(PAIRED_PROCESSES) \
+	  $(BUILD)/bench/pcbench $(BENCH_ARGS)
 	scripts/report results/latest $(REPORT_ARGS)
 
 # CI: exact instruction counts (callgrind, fixed iterations) plus a short

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""`make bench`'s path for the paired entries, with the real pcbench:
+scripts/bench-run --paired-processes=2 runs the main matrix, then two
+paired processes (scripts/paired-runs), and results/latest points at a
+results file whose paired entries are the summary across both processes
+(`processes` 2, the context's `paired_processes` and two seeds) beside
+the matrix's own entries; pcbench.log holds both phases' stderr.  A bad
+--paired-processes exits 2 with one line and makes no folder.  Nothing
+here asserts a time.
+
+usage: bench_run_paired.py BENCH_RUN PCBENCH
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ARGS = ["--workloads=malloc", "--strategies=off,stack,thread",
+        "--depths=32", "--frames=8", "--min-time=0.002",
+        "--latency-events=100", "--check-events=20", "--churn-threads=0",
+        "--repetitions=1"]
+
+
+def main(bench_run, pcbench):
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="pcb-bench-run-paired-") as cwd:
+        for bad in ("--paired-processes=1", "--paired-processes=x",
+                    "--paired-processes=02"):
+            r = subprocess.run([bench_run, bad, pcbench] + ARGS, cwd=cwd,
+                               capture_output=True, text=True)
+            if r.returncode != 2 or len(r.stderr.strip().splitlines()) != 1 \
+                    or os.path.exists(os.path.join(cwd, "results", "runs")) \
+                    and os.listdir(os.path.join(cwd, "results", "runs")):
+                problems.append(f"{bad}: exit {r.returncode}, {r.stderr!r}")
+        r = subprocess.run([bench_run, "--paired-processes=2", pcbench] + ARGS,
+                           cwd=cwd, capture_output=True, text=True)
+        if r.returncode != 0:
+            problems.append(f"exit {r.returncode}: {r.stderr[-500:]}")
+        else:
+            latest = os.path.join(cwd, "results", "latest")
+            with open(os.path.join(latest, "results.json")) as f:
+                doc = json.load(f)
+            names = [b["name"] for b in doc["benchmarks"]]
+            paired = [b for b in doc["benchmarks"]
+                      if b["name"].startswith("paired/")]
+            if not any(n.startswith("malloc/") for n in names):
+                problems.append("no matrix entry")
+            if len(paired) != 1 or paired[0].get("processes") != 2:
+                problems.append(f"paired entries: {[(b['name'], b.get('processes')) for b in paired]}")
+            ctx = doc["context"]
+            if ctx.get("paired_processes") != "2" or \
+                    len(ctx.get("paired_seeds", "").split(",")) != 2:
+                problems.append(f"context: {ctx.get('paired_processes')}, "
+                                f"{ctx.get('paired_seeds')}")
+            with open(os.path.join(latest, "pcbench.log")) as f:
+                log = f.read()
+            if "paired-runs: process 2 of 2" not in log:
+                problems.append("pcbench.log lacks the paired processes")
+    for p in problems:
+        print("bench_run_paired:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
