@@ -203,9 +203,15 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return finish_output(&cfg, 1);
   }
-  if (pcb_gb_run() == 0 && !cfg.gb_list) {
-    fprintf(stderr, "pcbench: no benchmark matched\n");
+  if (pcb_gb_matched() <= 0) {  /* the CLI checked it compiles */
+    fprintf(stderr, "pcbench: --benchmark_filter: '%.40s%s' matches none "
+            "of this run's entries (allowed: a filter matching one or "
+            "more; --benchmark_list_tests=true lists them)\n",
+            pcb_gb_filter(), strlen(pcb_gb_filter()) > 40 ? "..." : "");
     status = 2;
+  } else if (pcb_gb_run() == 0 && !cfg.gb_list) {
+    fprintf(stderr, "pcbench: no entry ran\n");
+    status = 1;
   } else {
     failed_checks = pcb_suites_verdicts();
   }
