@@ -15,6 +15,7 @@
 #include "base/outfile.h"
 #include "base/progress.h"
 #include "cli/cli.h"
+#include "run/counted.h"
 #include "run/runner.h"
 #include "suites/suite.h"
 #include "pcbench/error.h"
@@ -185,7 +186,10 @@ int main(int argc, char **argv)
     return 2;
   if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
     return 2;  /* Google Benchmark named the unrecognized flag */
-  if (pcb_topo_init() != 0)
+  if ((status = pcb_topo_init()) == PCB_ECRASH)
+    pcb_out_of_memory("most likely: hwloc crashed loading the topology, "
+                      "and it does not check every allocation");
+  if (status != 0)
     fprintf(stderr, "pcbench: warning: hwloc could not load the topology: "
             "running unbound (the results' context says so)\n");
   else if (pcb_topo_bind(0) != 0)
@@ -193,7 +197,9 @@ int main(int argc, char **argv)
             "running unbound (the results' context says so)\n");
   else
     bound = true;
+  status = 0;
   pcb_hooks.unwinder = cfg.unwinder;
+  pcb_checked_install();  /* a strategy's buffer: out of memory ends it */
   if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
     cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
                                                : PCB_L2_GUESS);

@@ -4,9 +4,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include "base/outfile.h"
 #include "base/progress.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -131,6 +133,81 @@ long matched_entries()
   }
   return n;
 }
+
+// What Google Benchmark says before a run starts is an error it then
+// acts on: it cannot open --benchmark_out ("invalid file name", then
+// std::exit(1)), or the filter matched nothing.  pcbench checked the
+// filter and created the temporary, so the one left is a failed open,
+// which under memory exhaustion is fopen's malloc: Google Benchmark
+// would call it an invalid file name.  So its error stream is held,
+// with errno as it was, until the run's context is reported; if the
+// process exits first (Google Benchmark's std::exit), an exit hook says
+// what happened in pcbench's one line instead (base/outfile.h).
+class Gate : public std::streambuf {
+ public:
+  void open() { opened = true; }
+  void say_held()  // from the exit hook, or after a run that never began
+  {
+    if (opened || held.empty())
+      return;
+    opened = true;
+    if (held_errno == ENOMEM)
+      pcb_out_of_memory("opening the results' temporary");
+    while (!held.empty() && held.back() == '\n')
+      held.pop_back();
+    std::fprintf(stderr, "pcbench: Google Benchmark: %s\n", held.c_str());
+  }
+
+ protected:
+  int overflow(int ch) override
+  {
+    char c = static_cast<char>(ch);
+
+    return ch == EOF ? 0 : xsputn(&c, 1) == 1 ? ch : EOF;
+  }
+  std::streamsize xsputn(const char *s, std::streamsize n) override
+  {
+    if (opened)
+      return static_cast<std::streamsize>(std::fwrite(s, 1, n, stderr));
+    if (held.empty())
+      held_errno = errno;
+    held.append(s, static_cast<size_t>(std::min<std::streamsize>(
+                       n, 512 - static_cast<std::streamsize>(
+                                    std::min<size_t>(held.size(), 512)))));
+    return n;
+  }
+
+ private:
+  bool opened = false;
+  int held_errno = 0;
+  std::string held;
+};
+
+Gate gate;
+std::ostream gated(&gate);
+
+// The display reporter, behind the gate: the first report of a context
+// opens it; everything else goes to the reporter Google Benchmark made.
+class GatedDisplay : public benchmark::BenchmarkReporter {
+ public:
+  explicit GatedDisplay(benchmark::BenchmarkReporter *r) : inner(r)
+  {
+    SetOutputStream(&inner->GetOutputStream());
+    SetErrorStream(&gated);
+  }
+  bool ReportContext(const Context &c) override
+  {
+    gate.open();
+    return inner->ReportContext(c);
+  }
+  void ReportRuns(const std::vector<Run> &r) override { inner->ReportRuns(r); }
+  void Finalize() override { inner->Finalize(); }
+
+ private:
+  benchmark::BenchmarkReporter *inner;
+};
+
+void say_held_at_exit() { gate.say_held(); }
 
 }  // namespace
 
@@ -258,9 +335,11 @@ extern "C" unsigned long pcb_gb_run(void)
       benchmark::CreateDefaultDisplayReporter();
   StrictJSONReporter display_json, file_json;
   benchmark::BenchmarkReporter *file = nullptr;
+  unsigned long ran;
 
   if (dynamic_cast<benchmark::JSONReporter *>(display) != nullptr)
     display = &display_json;
+  GatedDisplay gated_display(display);
   pcb_progress_total((int)matched_entries() *
                      (benchmark::FLAGS_benchmark_enable_random_interleaving
                           ? std::max(1, benchmark::FLAGS_benchmark_repetitions)
@@ -268,7 +347,10 @@ extern "C" unsigned long pcb_gb_run(void)
   if (!benchmark::FLAGS_benchmark_out.empty() &&
       benchmark::FLAGS_benchmark_out_format == "json")
     file = &file_json;
-  return benchmark::RunSpecifiedBenchmarks(display, file);
+  std::atexit(say_held_at_exit);
+  ran = benchmark::RunSpecifiedBenchmarks(&gated_display, file);
+  gate.say_held();
+  return ran;
 }
 
 extern "C" unsigned long pcb_gb_left_out(void)

@@ -177,6 +177,22 @@ int pcb_out_begin(const char *out)
   return err ? PCB_ESYS : 0;
 }
 
+void pcb_out_of_memory(const char *what)
+{
+  const char *at = pcb_progress_current();
+
+  remove_temps();
+  say("\npcbench: out of memory (");
+  say(what);
+  say(")");
+  if (at) {
+    say(" during ");
+    say(at);
+  }
+  say("; no results written, previous results left as they were\n");
+  _exit(1);
+}
+
 const char *pcb_out_temp(void)
 {
   return tmp_path;

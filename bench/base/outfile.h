@@ -20,6 +20,10 @@
 #ifndef PCBENCH_OUTFILE_H
 #define PCBENCH_OUTFILE_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Creates the temporary beside `out` (dir/.pcbench.tmp.PID.RANDOM,
  * O_EXCL), with the handlers and the atexit hook that remove it installed
  * first; 0 or PCB_ESYS (errno says why). */
@@ -30,5 +34,15 @@ const char *pcb_out_temp(void);
  * `out`; in every case removes what is left.  Returns the final status
  * (1 if the results were refused or could not be renamed). */
 int pcb_out_finish(const char *out, int status);
+/* Out of memory where no caller can take it (`what` ran out: a C++
+ * allocation in Google Benchmark or the C++ library, hwloc): removes the
+ * temporary, says so in one line, and ends the process with status 1 at
+ * once (_exit: other threads may be running, and no destructor may run
+ * under them).  Async-signal-safe; works with or without --out. */
+__attribute__((noreturn)) void pcb_out_of_memory(const char *what);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "base/progress.h"
+#include "base/outfile.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
@@ -58,6 +59,7 @@ struct arm {
   unsigned char *region, *heap;
   size_t heap_bytes;
   void *own_buf;            /* the buffer thread_init allocated */
+  int registered;           /* threads registered with its strategy */
   double *ns;               /* per round: ns per operation */
 };
 
@@ -106,7 +108,7 @@ static int arm_unregister(struct pcb_wl_thread *w, void *arg)
  * buffer its strategy allocated, so that thread_exit frees that one. */
 static void arm_home(struct arm *arm)
 {
-  if (arm->ptr[0] != &arm->w[0])
+  if (arm->ptr[0] != NULL && arm->ptr[0] != &arm->w[0])
     memcpy(&arm->w[0], arm->ptr[0], sizeof(arm->w[0]));
   arm->ptr[0] = &arm->w[0];
   if (arm->own_buf != NULL)
@@ -114,13 +116,13 @@ static void arm_home(struct arm *arm)
   arm->own_buf = NULL;
 }
 
-static void arms_free(const struct pcb_point *p, int registered)
+static void arms_free(const struct pcb_point *p)
 {
   for (int a = 0; a < P.narms; a++) {
     struct arm *arm = &P.arms[a];
 
     arm_home(arm);
-    for (int i = 0; a < registered && i < p->threads; i++)
+    for (int i = 0; i < arm->registered && i < p->threads; i++)
       pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
     free(arm->ns);
     free(arm->region);
@@ -175,6 +177,7 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
     pcb_runner_arm_state(i, &arm->w[i], cfg->rate);
     arm->ptr[i] = &arm->w[i];
     err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
+    arm->registered += err == 0;
   }
   return err;
 }
@@ -272,8 +275,8 @@ static void report(pcb_gb_state *st, struct pentry *e)
   double *scratch = malloc(sizeof(double) * (size_t)e->rounds);
   int off = arm_find("off"), stack = arm_find("stack");
 
-  if (scratch == NULL)
-    return;
+  if (scratch == NULL)  /* the run ends (base/outfile.h) */
+    pcb_out_of_memory("summarising a paired entry");
   for (int a = 0; a < P.narms; a++) {
     char key[64];
     struct pcb_median_ci m;
@@ -307,7 +310,9 @@ static void paired_body(pcb_gb_state *st, void *arg)
   pcb_rng_seed(&P.rng, 0x5eedu + (uint64_t)e->index);
   err = arms_setup(&e->p);
   if (err) {
-    arms_free(&e->p, P.narms);
+    arms_free(&e->p);
+    if (err == PCB_ENOMEM)  /* the run ends (base/outfile.h) */
+      pcb_out_of_memory("setting up a paired entry's arms");
     pcb_gb_skip_with_error(st, pcb_strerror(err));
     return;
   }
@@ -315,7 +320,7 @@ static void paired_body(pcb_gb_state *st, void *arg)
   for (int r = 0; pcb_gb_keep_running_batch(st, 1); r++)
     pcb_gb_set_iteration_time(st, round_run(&e->p, r));
   report(st, e);
-  arms_free(&e->p, P.narms);
+  arms_free(&e->p);
 }
 
 static int add_entry(const struct pcb_point *p, void *arg)

@@ -22,7 +22,8 @@
   XX(EOVERFLOW, -12, "stack overflow: the call needs more stack than there is") \
   XX(ECONTENDED, -13, "buffer busy: every one tried is held by another capture") \
   XX(ETOOFEW,  -14, "too few samples for an interval (95% needs 6)")        \
-  XX(EBATCH,   -15, "calibrated batch exceeds the allowed iterations")
+  XX(EBATCH,   -15, "calibrated batch exceeds the allowed iterations")    \
+  XX(ECRASH,   -16, "a library crashed (most likely an allocation it did not check)")
 
 enum pcb_errno {
 #define XX(name, val, msg) PCB_##name = (val),
