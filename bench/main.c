@@ -209,6 +209,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return finish_output(&cfg, 1);
   }
+  pcb_gb_before_write(pcb_suites_settle);
   if (pcb_gb_matched() <= 0) {  /* the CLI checked it compiles */
     fprintf(stderr, "pcbench: --benchmark_filter: '%.40s%s' matches none "
             "of this run's entries (allowed: a filter matching one or "

@@ -4,11 +4,10 @@
 
 #include <benchmark/benchmark.h>
 
-#include "base/outfile.h"
+#include "base/gbreport.h"
 #include "base/progress.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -47,50 +46,6 @@ extern int32_t FLAGS_v;
 
 namespace {
 
-// Google Benchmark's JSON reporter, strict: its writer prints a
-// non-finite double as a bare NaN or Infinity token, which no strict JSON
-// parser accepts.  The one case that arises is a cv (stddev / mean) of a
-// value that was 0 in every repetition, such as `lost`: all values being
-// equal, the variation is 0, and 0 is written.  Any other non-finite
-// value is a bug in a counter: it is left out of the row, named on
-// stderr, and counted so that pcbench can refuse its results.
-class StrictJSONReporter : public benchmark::JSONReporter {
- public:
-  void ReportRuns(const std::vector<Run> &reports) override
-  {
-    std::vector<Run> fixed(reports);
-
-    for (Run &r : fixed) {
-      bool cv = r.run_type == Run::RT_Aggregate && r.aggregate_name == "cv";
-
-      if (cv && std::isnan(r.real_accumulated_time))
-        r.real_accumulated_time = 0;
-      if (cv && std::isnan(r.cpu_accumulated_time))
-        r.cpu_accumulated_time = 0;
-      for (auto it = r.counters.begin(); it != r.counters.end();) {
-        double v = it->second.value;
-
-        if (std::isfinite(v)) {
-          ++it;
-        } else if (cv && std::isnan(v)) {
-          it->second.value = 0;
-          ++it;
-        } else {
-          std::fprintf(stderr, "pcbench: %s: counter %s is %g, which JSON "
-                       "cannot hold: left out\n",
-                       r.benchmark_name().c_str(), it->first.c_str(), v);
-          left_out++;
-          it = r.counters.erase(it);
-        }
-      }
-    }
-    JSONReporter::ReportRuns(fixed);
-  }
-
-  static unsigned long left_out;
-};
-
-unsigned long StrictJSONReporter::left_out;
 
 // Every registered entry's full name, as --benchmark_filter sees it.
 std::vector<std::string> registered;
@@ -134,80 +89,6 @@ long matched_entries()
   return n;
 }
 
-// What Google Benchmark says before a run starts is an error it then
-// acts on: it cannot open --benchmark_out ("invalid file name", then
-// std::exit(1)), or the filter matched nothing.  pcbench checked the
-// filter and created the temporary, so the one left is a failed open,
-// which under memory exhaustion is fopen's malloc: Google Benchmark
-// would call it an invalid file name.  So its error stream is held,
-// with errno as it was, until the run's context is reported; if the
-// process exits first (Google Benchmark's std::exit), an exit hook says
-// what happened in pcbench's one line instead (base/outfile.h).
-class Gate : public std::streambuf {
- public:
-  void open() { opened = true; }
-  void say_held()  // from the exit hook, or after a run that never began
-  {
-    if (opened || held.empty())
-      return;
-    opened = true;
-    if (held_errno == ENOMEM)
-      pcb_out_of_memory("opening the results' temporary");
-    while (!held.empty() && held.back() == '\n')
-      held.pop_back();
-    std::fprintf(stderr, "pcbench: Google Benchmark: %s\n", held.c_str());
-  }
-
- protected:
-  int overflow(int ch) override
-  {
-    char c = static_cast<char>(ch);
-
-    return ch == EOF ? 0 : xsputn(&c, 1) == 1 ? ch : EOF;
-  }
-  std::streamsize xsputn(const char *s, std::streamsize n) override
-  {
-    if (opened)
-      return static_cast<std::streamsize>(std::fwrite(s, 1, n, stderr));
-    if (held.empty())
-      held_errno = errno;
-    held.append(s, static_cast<size_t>(std::min<std::streamsize>(
-                       n, 512 - static_cast<std::streamsize>(
-                                    std::min<size_t>(held.size(), 512)))));
-    return n;
-  }
-
- private:
-  bool opened = false;
-  int held_errno = 0;
-  std::string held;
-};
-
-Gate gate;
-std::ostream gated(&gate);
-
-// The display reporter, behind the gate: the first report of a context
-// opens it; everything else goes to the reporter Google Benchmark made.
-class GatedDisplay : public benchmark::BenchmarkReporter {
- public:
-  explicit GatedDisplay(benchmark::BenchmarkReporter *r) : inner(r)
-  {
-    SetOutputStream(&inner->GetOutputStream());
-    SetErrorStream(&gated);
-  }
-  bool ReportContext(const Context &c) override
-  {
-    gate.open();
-    return inner->ReportContext(c);
-  }
-  void ReportRuns(const std::vector<Run> &r) override { inner->ReportRuns(r); }
-  void Finalize() override { inner->Finalize(); }
-
- private:
-  benchmark::BenchmarkReporter *inner;
-};
-
-void say_held_at_exit() { gate.say_held(); }
 
 }  // namespace
 
@@ -325,37 +206,31 @@ extern "C" void pcb_gb_context(const char *key, const char *value)
   benchmark::AddCustomContext(key, value);
 }
 
-// Every JSON output goes through StrictJSONReporter: the console's
-// (--benchmark_format=json) and the file's (--benchmark_out, JSON unless
-// --benchmark_out_format says otherwise).  Console and CSV reporters are
-// Google Benchmark's own.
+// Every JSON output goes through the strict, settled reporter
+// (gbreport.cc): the console's (--benchmark_format=json) and the file's
+// (--benchmark_out, always JSON: pcbench refuses the other formats).  The
+// display reporter, whichever it is, sits behind the gate.
 extern "C" unsigned long pcb_gb_run(void)
 {
   benchmark::BenchmarkReporter *display =
       benchmark::CreateDefaultDisplayReporter();
-  StrictJSONReporter display_json, file_json;
+  pcb_gb::StrictJSONReporter display_json, file_json;
   benchmark::BenchmarkReporter *file = nullptr;
   unsigned long ran;
 
   if (dynamic_cast<benchmark::JSONReporter *>(display) != nullptr)
     display = &display_json;
-  GatedDisplay gated_display(display);
+  pcb_gb::GatedDisplay gated_display(display);
   pcb_progress_total((int)matched_entries() *
                      (benchmark::FLAGS_benchmark_enable_random_interleaving
                           ? std::max(1, benchmark::FLAGS_benchmark_repetitions)
                           : 1));
-  if (!benchmark::FLAGS_benchmark_out.empty() &&
-      benchmark::FLAGS_benchmark_out_format == "json")
+  if (!benchmark::FLAGS_benchmark_out.empty())
     file = &file_json;
-  std::atexit(say_held_at_exit);
+  std::atexit(pcb_gb::say_held);
   ran = benchmark::RunSpecifiedBenchmarks(&gated_display, file);
-  gate.say_held();
+  pcb_gb::say_held();
   return ran;
-}
-
-extern "C" unsigned long pcb_gb_left_out(void)
-{
-  return StrictJSONReporter::left_out;
 }
 
 extern "C" void pcb_gb_shutdown(void)

@@ -56,6 +56,14 @@ void pcb_gb_context(const char *key, const char *value);
  * is left out, named on stderr and counted by pcb_gb_left_out(). */
 unsigned long pcb_gb_run(void);
 unsigned long pcb_gb_left_out(void);
+/* fn runs once, after the last entry ran and before any JSON row is
+ * written (gbreport.cc holds them till then): where a suite settles what
+ * needs the whole run, and adds it with pcb_gb_amend. */
+void pcb_gb_before_write(void (*fn)(void));
+/* Every JSON row of the entry registered as `name` gains counter `key`:
+ * `value` in its repetitions, mean and median, 0 in stddev and cv.  Only
+ * from the before-write hook. */
+void pcb_gb_amend(const char *name, const char *key, double value);
 void pcb_gb_shutdown(void);
 
 /* In a body: the timing loop, in batches of n iterations (the timer runs
