@@ -75,7 +75,8 @@ struct verdict_case {
 /* The control of most cases: 30 wrong in 200 overlaps, q = 0.07935,
  * N = 84 (scipy: chi2.ppf(0.001, 60) / 2 / 200). */
 #define CONTROL { true, false, 1000, 970, 50, 150, 200 }
-#define GUARDED(correct, overlaps) { false, false, 1000, correct, 0, 300, overlaps }
+#define GUARDED(correct, overlaps) \
+  { false, false, 1000, correct, 0, 300, overlaps }
 
 static const struct verdict_case cases[] = {
   { GUARDED(1000, 84), true, CONTROL, false, PCB_STORM_OK,

@@ -52,7 +52,7 @@ static const struct { int sig; const char *name; bool crash; } listed[] = {
 
 /* Per signal number, filled before any handler is installed and read
  * by the handler: its name, whether it is a crash, whether pcbench
- * handles it (it was at its default action when the run began). */
+ * handles it (it was not ignored when the run began). */
 static const char *sig_name[_NSIG];
 static char rt_names[_NSIG][16];
 static bool sig_crash[_NSIG], sig_ours[_NSIG];
@@ -97,7 +97,9 @@ static void on_fatal(int sig)
 }
 
 /* Names every signal to handle, and the set of them: those listed and
- * the real-time ones, each only if it is at its default action now. */
+ * the real-time ones, each unless it is ignored now (a handler another
+ * runtime installed, a sanitizer's, gives way: the temporary comes
+ * first, and the re-raise still ends the process by the signal). */
 static void name_signals(void)
 {
   struct sigaction now;
@@ -116,7 +118,7 @@ static void name_signals(void)
   }
   for (int s = 1; s < _NSIG; s++)
     if (sig_name[s] && sigaction(s, NULL, &now) == 0 &&
-        now.sa_handler == SIG_DFL && !(now.sa_flags & SA_SIGINFO)) {
+        ((now.sa_flags & SA_SIGINFO) || now.sa_handler != SIG_IGN)) {
       sig_ours[s] = true;
       sigaddset(&handled, s);
     }

@@ -1,16 +1,16 @@
 /*
  * pcbench's command line, driven by the option table (options.c): the
  * defaults are the rows' defaults parsed as if typed, --help prints the
- * rows, and parsing looks each flag up among them.  Every rejection is
- * one line: the flag, the value, and what is allowed.
+ * rows, and parsing looks each flag up among them (its value: take.c).
+ * Order: defaults, presets, the command line (each setting at most once),
+ * then Google Benchmark's environment variables for what the command
+ * line left alone (env.c), then the checks across rows.  Every rejection
+ * is one line: the flag, the value, and what is allowed.
  */
-#include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/gbshim.h"
