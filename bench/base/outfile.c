@@ -184,7 +184,7 @@ void pcb_out_of_memory(const char *what)
   const char *at = pcb_progress_current();
 
   remove_temps();
-  say("\npcbench: out of memory (");
+  say("pcbench: out of memory (");
   say(what);
   say(")");
   if (at) {
