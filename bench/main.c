@@ -187,8 +187,8 @@ int main(int argc, char **argv)
   if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
     return 2;  /* Google Benchmark named the unrecognized flag */
   if ((status = pcb_topo_init()) == PCB_ECRASH)
-    pcb_out_of_memory("most likely: hwloc crashed loading the topology, "
-                      "and it does not check every allocation");
+    pcb_out_of_memory("most likely: hwloc crashed or hung loading the "
+                      "topology, and it does not check every allocation");
   if (status != 0)
     fprintf(stderr, "pcbench: warning: hwloc could not load the topology: "
             "running unbound (the results' context says so)\n");

@@ -10,7 +10,10 @@ crash in a library), no temporary left beside --out, and either:
     the only one of pcbench's but progress and warnings, the previous
     results byte-identical.
 By default a subset (N log-spaced, several floors), as `make test` runs
-it; --full sweeps N over 0..100000 densely at every floor.
+it; --full sweeps N over 0..100000 (120 values log-spaced) at every floor,
+and every 10th N up to 3000 at floors 0 and 64.  A run still going after
+120 s is a failure too (hwloc once spun for ever on a cpuset it could not
+allocate).
 
 usage: oom.py PCBENCH FAILMALLOC_SO [--full] [--jobs J] [--run "ARGS"]
 (--run: pcbench's arguments instead of RUN, for a sweep by hand)
@@ -44,8 +47,10 @@ def log_spaced(hi, n):
 
 
 def cases(full):
-    if full:
-        return [(n, f) for f in FLOORS for n in log_spaced(100000, 120)]
+    if full:  # and every 10th call of start-up, where most set-up is
+        return sorted({(n, f) for f in FLOORS
+                       for n in log_spaced(100000, 120)} |
+                      {(n, f) for f in FLOORS[:2] for n in range(0, 3001, 10)})
     return ([(n, 0) for n in log_spaced(100000, 24)] +
             [(n, f) for f in FLOORS[1:] for n in (0, 300, 3000, 30000)])
 
@@ -59,7 +64,7 @@ def one(pcbench, shim, run, n, floor):
                    PCB_FAIL_FLOOR=str(floor))
         try:
             r = subprocess.run([pcbench] + run + ["--out=" + out], env=env,
-                               capture_output=True, timeout=300)
+                               capture_output=True, timeout=120)
             rc, err = r.returncode, r.stderr.decode(errors="replace")
         except subprocess.TimeoutExpired:
             rc, err = "timeout", ""

@@ -11,10 +11,13 @@
  * hwloc does not check every allocation it makes while it starts and
  * loads a topology: out of memory, hwloc_topology_init can fail an
  * assert (SIGABRT) and hwloc_topology_load crash (a NULL bitmap written,
- * a NULL cpuset cleared).  Both run while the program is still one
- * thread, under SIGSEGV, SIGBUS and SIGABRT handlers of their own that
- * jump back out; the half-built topology is then left alone (it cannot be
- * destroyed safely) and pcb_topo_init says it crashed.  Binding a thread
+ * a NULL cpuset cleared) or spin for ever (asking for its binding into a
+ * cpuset it could not allocate, again and again).  Both run while the
+ * program is still one thread, under SIGSEGV, SIGBUS and SIGABRT handlers
+ * of their own, and an alarm of LOAD_LIMIT seconds (a load takes
+ * milliseconds here, under a second on large machines), that jump back
+ * out; the half-built topology is then left alone (it cannot be destroyed
+ * safely) and pcb_topo_init says it crashed.  Binding a thread
  * to a PU needs no allocation and no hwloc call: the PU's OS index into a
  * cpu_set_t on the stack, for sched_setaffinity.
  */
@@ -26,6 +29,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pcbench/error.h"
 #include "topo.h"
@@ -70,6 +74,8 @@ static void add_caches(char *out, size_t len)
   }
 }
 
+#define LOAD_LIMIT 10  /* seconds */
+
 static sigjmp_buf load_crashed;
 
 static void on_load_crash(int sig)
@@ -78,19 +84,20 @@ static void on_load_crash(int sig)
 }
 
 /* hwloc_topology_init and _load (and _destroy if the load failed), with
- * a crash inside them taken back: 0, -1 if init or load failed, or the
- * signal it crashed with. */
+ * a crash or a hang inside them taken back: 0, -1 if init or load
+ * failed, or the signal it crashed with (SIGALRM: it hung). */
 static int guarded_load(void)
 {
-  static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT };
-  struct sigaction sa, old[3];
+  static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGALRM };
+  struct sigaction sa, old[4];
   int sig;
 
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_load_crash;
   sigemptyset(&sa.sa_mask);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     sigaction(sigs[i], &sa, &old[i]);
+  alarm(LOAD_LIMIT);
   sig = sigsetjmp(load_crashed, 1);
   if (sig == 0 && hwloc_topology_init(&topo) != 0)
     sig = -1;
@@ -98,7 +105,8 @@ static int guarded_load(void)
     sig = -1;
     hwloc_topology_destroy(topo);
   }
-  for (int i = 0; i < 3; i++)
+  alarm(0);
+  for (int i = 0; i < 4; i++)
     sigaction(sigs[i], &old[i], NULL);
   return sig;
 }
