@@ -1,38 +1,23 @@
 /*
  * pcbench: parse and validate everything, describe the machine, run the
- * matrix through Google Benchmark, and write the results JSON to a
- * temporary file that is renamed over --out only when the run succeeded.
- * An interrupted or failed run removes its temporary and leaves the
- * previous results untouched.
- *
- * The temporary invariant: from the moment the temporary exists until
- * the run is over, every way out removes it -- a return or exit() from
- * anywhere (atexit), a terminating signal (a handler that unlinks, then
- * re-raises with the default action, so the exit status still names the
- * signal), a crash in pcbench or a library, and an uncaught C++ exception
- * (std::terminate aborts: SIGABRT).  Only SIGKILL and power loss escape.
- * The temporary is a short unique name beside --out
- * (dir/.pcbench.tmp.PID.RANDOM, created O_EXCL), never derived from the
- * final name, so it cannot collapse onto it whatever the path's length
- * (the CLI checked that the directory's name leaves room for it).
+ * matrix through Google Benchmark, and write the results JSON through a
+ * temporary that is renamed over --out only when the run succeeded
+ * (base/outfile.h: an interrupted or failed run removes its temporary
+ * and leaves the previous results untouched).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/random.h>
-#include <sys/stat.h>
 
 #include "base/gbshim.h"
+#include "base/outfile.h"
 #include "base/progress.h"
-#include "base/results.h"
 #include "cli/cli.h"
 #include "layout/layouts.h"
+#include "run/counted.h"
 #include "run/runner.h"
 #include "suites/suite.h"
 #include "pcbench/error.h"
@@ -48,79 +33,7 @@
 #define PCB_CFLAGS "unknown"
 #endif
 
-static char tmp_path[PATH_MAX];   /* Google Benchmark writes here */
-static char clean_path[PATH_MAX + 8]; /* sanitized, renamed to --out */
 static char out_flag[PATH_MAX + 32];
-
-/* Signals whose default action ends the process (SIGPROF aside: the storm
- * owns it; SIGKILL and SIGSTOP cannot be caught).  The first ones stop a
- * run from outside; the last ones are crashes. */
-static const struct { int sig; const char *name; } fatal[] = {
-  { SIGINT, "SIGINT" },   { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
-  { SIGPIPE, "SIGPIPE" }, { SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" },
-  { SIGALRM, "SIGALRM" }, { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
-  { SIGVTALRM, "SIGVTALRM" },
-  { SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" },   { SIGABRT, "SIGABRT" },
-  { SIGFPE, "SIGFPE" },   { SIGILL, "SIGILL" },
-};
-#define FIRST_CRASH 10  /* fatal[FIRST_CRASH..]: crashes */
-
-static void say(const char *s)
-{
-  if (write(STDERR_FILENO, s, strlen(s)) < 0) {
-    /* stderr is gone: nothing more to say */
-  }
-}
-
-static void remove_temps(void)
-{
-  if (tmp_path[0])
-    unlink(tmp_path);
-  if (clean_path[0])
-    unlink(clean_path);
-}
-
-/* Async-signal-safe: unlink, write, strlen, sigaction and raise only.
- * Every handled signal is blocked while it runs (sa_mask), so the re-raised
- * one is delivered, with its default action, when it returns. */
-static void on_fatal(int sig)
-{
-  const char *at = pcb_progress_current(), *name = "a signal";
-  struct sigaction dfl;
-  size_t i;
-
-  remove_temps();
-  for (i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
-    if (fatal[i].sig == sig) {
-      name = fatal[i].name;
-      break;
-    }
-  say(i >= FIRST_CRASH ? "\npcbench: crashed (" : "\npcbench: interrupted (");
-  say(name);
-  say(")");
-  if (at) {
-    say(" during ");
-    say(at);
-  }
-  say("; no results written, previous results left as they were\n");
-  memset(&dfl, 0, sizeof(dfl));
-  dfl.sa_handler = SIG_DFL;
-  sigaction(sig, &dfl, NULL);
-  raise(sig);
-}
-
-static void on_fatal_signals(void (*handler)(int), int from)
-{
-  struct sigaction sa;
-
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = handler;
-  sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
-    sigaddset(&sa.sa_mask, fatal[i].sig);
-  for (size_t i = (size_t)from; i < sizeof(fatal) / sizeof(*fatal); i++)
-    sigaction(fatal[i].sig, &sa, NULL);
-}
 
 /* Each registered strategy's role flags, so that scripts read roles (the
  * baseline, the negative control, the opt-in ones, the code clones,
@@ -257,103 +170,26 @@ static void add_timing_flags(struct pcb_config *c)
   c->gb_argc += 4;
 }
 
-/* 64 bits that no other pcbench of this machine is likely to draw. */
-static unsigned long long draw(void)
-{
-  unsigned long long r = 0;
-  struct timespec ts;
-
-  if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
-    clock_gettime(CLOCK_REALTIME, &ts);
-    r ^= (unsigned long long)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^
-         (unsigned long long)ts.tv_sec;
-  }
-  return r;
-}
-
-/* Creates the temporary beside --out, with the handlers and the atexit
- * hook that remove it installed first; 0 or PCB_ESYS. */
-static int make_temp(const char *out)
-{
-  const char *slash = strrchr(out, '/');
-  int dirlen = slash ? (int)(slash - out) + 1 : 0;
-  int fd = -1;
-  sigset_t all, old;
-
-  sigemptyset(&all);
-  for (size_t i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
-    sigaddset(&all, fatal[i].sig);
-  sigprocmask(SIG_BLOCK, &all, &old);  /* names complete before a handler */
-  atexit(remove_temps);
-  on_fatal_signals(on_fatal, 0);
-  for (int tries = 0; fd < 0 && tries < 8; tries++) {
-    snprintf(tmp_path, sizeof(tmp_path), "%.*s.pcbench.tmp.%ld.%016llx",
-             dirlen, out, (long)getpid(), draw());
-    fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && errno != EEXIST)
-      break;
-  }
-  if (fd < 0)
-    tmp_path[0] = '\0';
-  else
-    snprintf(clean_path, sizeof(clean_path), "%s.clean", tmp_path);
-  sigprocmask(SIG_SETMASK, &old, NULL);
-  return fd >= 0 && close(fd) == 0 ? 0 : PCB_ESYS;
-}
-
 /* Points Google Benchmark's JSON output at a temporary beside --out. */
 static int route_output(struct pcb_config *c)
 {
   if (c->out == NULL)
     return 0;
-  if (make_temp(c->out) != 0) {
+  if (pcb_out_begin(c->out) != 0) {
     fprintf(stderr, "pcbench: --out: cannot create a temporary beside '%s' "
             "(%s)\n", c->out, strerror(errno));
     return PCB_ESYS;
   }
-  snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s", tmp_path);
+  snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s",
+           pcb_out_temp());
   c->gb_argv[c->gb_argc++] = out_flag;
   c->gb_argv[c->gb_argc++] = "--benchmark_out_format=json";
   return 0;
 }
 
-/* --out is still what the CLI allowed: a regular file or nothing. */
-static bool out_still_allowed(const char *out)
-{
-  struct stat st;
-
-  return lstat(out, &st) == 0 ? S_ISREG(st.st_mode) : errno == ENOENT;
-}
-
 static int finish_output(const struct pcb_config *c, int status)
 {
-  char err[256];
-
-  if (c->out == NULL)
-    return status;
-  /* From here an interruption is ignored: the run is over, and the
-   * rename must not be cut in half.  Crashes still remove the temporary. */
-  for (int i = 0; i < FIRST_CRASH; i++)
-    signal(fatal[i].sig, SIG_IGN);
-  if (status == 0 &&
-      pcb_results_sanitize(tmp_path, clean_path, err, sizeof(err)) != 0) {
-    fprintf(stderr, "pcbench: results refused: %s\n", err);
-    status = 1;
-  }
-  if (status == 0 && !out_still_allowed(c->out)) {
-    fprintf(stderr, "pcbench: --out: '%s' is no longer a regular file; "
-            "results not written\n", c->out);
-    status = 1;
-  }
-  if (status == 0 && rename(clean_path, c->out) != 0) {
-    perror("pcbench: rename results");
-    status = 1;
-  }
-  remove_temps();
-  tmp_path[0] = clean_path[0] = '\0';
-  if (status == 0)
-    fprintf(stderr, "pcbench: results written to %s\n", c->out);
-  return status;
+  return c->out == NULL ? status : pcb_out_finish(c->out, status);
 }
 
 int main(int argc, char **argv)
@@ -383,7 +219,10 @@ int main(int argc, char **argv)
     return 2;
   if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
     return 2;  /* Google Benchmark named the unrecognized flag */
-  if (pcb_topo_init() != 0)
+  if ((status = pcb_topo_init()) == PCB_ECRASH)
+    pcb_out_of_memory("most likely: hwloc crashed or hung loading the "
+                      "topology, and it does not check every allocation");
+  if (status != 0)
     fprintf(stderr, "pcbench: warning: hwloc could not load the topology: "
             "running unbound (the results' context says so)\n");
   else if (pcb_topo_bind(0) != 0)
@@ -391,9 +230,11 @@ int main(int argc, char **argv)
             "running unbound (the results' context says so)\n");
   else
     bound = true;
+  status = 0;
   pcb_hooks.unwinder = cfg.unwinder;
   if (cfg.seed == 0)
     cfg.seed = draw_seed();
+  pcb_checked_install();  /* a strategy's buffer: out of memory ends it */
   if (cfg.working_set == 0)  /* twice L2: a sampled event meets it cold */
     cfg.working_set = 2 * (pcb_topo_l2_bytes() ? pcb_topo_l2_bytes()
                                                : PCB_L2_GUESS);
@@ -409,9 +250,16 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: layouts: %s\n", err);
     return finish_output(&cfg, 1);
   }
-  if (pcb_gb_run() == 0 && !cfg.gb_list) {
-    fprintf(stderr, "pcbench: no benchmark matched\n");
+  pcb_gb_before_write(pcb_suites_settle);
+  if (pcb_gb_matched() <= 0) {  /* the CLI checked it compiles */
+    fprintf(stderr, "pcbench: --benchmark_filter: '%.40s%s' matches none "
+            "of this run's entries (allowed: a filter matching one or "
+            "more; --benchmark_list_tests=true lists them)\n",
+            pcb_gb_filter(), strlen(pcb_gb_filter()) > 40 ? "..." : "");
     status = 2;
+  } else if (pcb_gb_run() == 0 && !cfg.gb_list) {
+    fprintf(stderr, "pcbench: no entry ran\n");
+    status = 1;
   } else {
     failed_checks = pcb_suites_verdicts();
   }

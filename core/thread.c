@@ -10,6 +10,7 @@
  * pcb_hooks (t->room): the unwinder is changed only while no thread is
  * registered (hooks.h), so an event never reaches one that needs more.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -38,8 +39,10 @@ int pcb_thread_stack_bounds(struct pcb_stack_bounds *b)
   void *addr;
   size_t size;
 
-  if (pthread_getattr_np(pthread_self(), &attr) != 0)
-    return PCB_ESYS;
+  int rc = pthread_getattr_np(pthread_self(), &attr);
+
+  if (rc != 0)  /* the main thread's reads /proc/self/maps: it allocates */
+    return rc == ENOMEM ? PCB_ENOMEM : PCB_ESYS;
   if (pthread_attr_getstack(&attr, &addr, &size) != 0) {
     pthread_attr_destroy(&attr);
     return PCB_ESYS;

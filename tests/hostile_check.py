@@ -3,8 +3,13 @@
 
 storm/: every guarded strategy stays at correct == 1 and the negative
 control falls below it; every entry reports its overlaps, and every entry
-that captures had some; p50 <= p99 <= p999 <= max on every entry with a
-latency distribution.  churn/: nothing leaks; with injected faults, eager
+that captures had some; every entry carries its judgement (storm_verdict,
+storm_q_lo, storm_overlaps_needed, storm_power, storm_control_wrong,
+storm_control_overlaps), and with the control at the same point every
+one is judged and passes (storm_verdict 1: enough overlaps for 99.9%
+power against the control's bounded rate, consistent with the other
+counters); p50 <= p99 <= p999 <= max on every entry with a latency
+distribution.  churn/: nothing leaks; with injected faults, eager
 strategies lose registrations, lazy ones drop events and recover.
 
 usage: hostile_check.py RESULTS.json
@@ -38,6 +43,7 @@ def check(b, flags):
             out.append(f"{name}: no overlaps counter")
         elif strategy != "off" and b["overlaps"] <= 0 and not DEFERRED:
             out.append(f"{name}: no nested event overlapped a capture")
+        out += judged(b, name, strategy)
     if name.startswith("churn/"):
         if b["leaked_bytes"] != 0:
             out.append(f"{name}: leaked {b['leaked_bytes']} bytes")
@@ -48,6 +54,31 @@ def check(b, flags):
         if faults and "/lazy/" in name and b["recovered"] <= 0:
             out.append(f"{name}: lazy never recovered after a failure")
     return out
+
+
+STORM = ("storm_verdict", "storm_q_lo", "storm_overlaps_needed",
+         "storm_power", "storm_control_wrong", "storm_control_overlaps")
+
+
+def judged(b, name, strategy):
+    """The storm entry's judgement: present, passed, and consistent."""
+    missing = [k for k in STORM if k not in b]
+    if missing:
+        return [f"{name}: no {', '.join(missing)}"]
+    want = 2 if DEFERRED and strategy != "off" else 1
+    if b["storm_verdict"] != want:
+        return [f"{name}: storm_verdict {b['storm_verdict']}, not {want}"]
+    if DEFERRED or strategy == "off":
+        return []
+    if not (b["storm_q_lo"] > 0 and b["overlaps"] >= b["storm_overlaps_needed"]
+            > 0 and b["storm_power"] >= 0.999 and
+            0 < b["storm_control_wrong"] <= b["storm_control_overlaps"]):
+        return [f"{name}: judged, but q {b['storm_q_lo']}, overlaps "
+                f"{b['overlaps']} of {b['storm_overlaps_needed']} needed, "
+                f"power {b['storm_power']}, control "
+                f"{b['storm_control_wrong']} wrong in "
+                f"{b['storm_control_overlaps']}"]
+    return []
 
 
 # --deferred-signals: a build (TSan) that runs signal handlers at safe

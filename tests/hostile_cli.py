@@ -3,7 +3,9 @@
 
 Each must exit 2 with exactly one line on stderr (no usage on stdout, no
 traceback), write no file, and leave the previous results byte-identical.
-The --out targets that are not a regular file or a new name (a directory,
+Google Benchmark's environment variables set to what its flags may not
+be, or that name no setting, are among them, and so is a setting given
+twice.  The --out targets that are not a regular file or a new name (a directory,
 a FIFO, a symbolic link, a device node made by mknod when running as
 root) are among them: each is refused before anything runs.
 
@@ -64,7 +66,46 @@ BAD = [
     ["--benchmark_filter=a\nb"], ["--benchmark_context=novalue"],
     ["--benchmark_context==v"], ["--benchmark_context=k=\"v\""],
     ["--benchmark_enable_random_interleaving=maybe"],
-    ["--benchmark_format", "json"],
+    ["--benchmark_format", "json"], ["--benchmark_format=csv"],
+    ["--benchmark_filter=("], ["--benchmark_filter=a[b"],
+    ["--benchmark_filter=-*x"], ["--benchmark_filter=no_entry_has_this"],
+    ["--benchmark_context=a=b=c"], ["--benchmark_context=a=b,,c=d"],
+    # a setting given twice, under one name or two; modes that exclude
+    # each other
+    ["--depths=32", "--depths=128"], ["--quick", "--quick"],
+    ["--interleave", "--interleave"],
+    ["--repetitions=3", "--benchmark_repetitions=3"],
+    ["--min-time=0.1", "--benchmark_min_time=0.2"],
+    ["--interleave", "--benchmark_enable_random_interleaving=true"],
+    ["--benchmark_filter=^a", "--benchmark_filter=^b"],
+    ["--benchmark_color=true", "--benchmark_color=false"],
+    ["--instructions=100", "--interleave"],
+]
+
+# Google Benchmark's environment variables: each checked as its flag is
+# (refused where the flag is refused), and any other BENCHMARK_* refused.
+# The run around them is short, so that one let through is seen at once.
+ENV_RUN = ["--workloads=malloc", "--strategies=off", "--depths=32",
+           "--frames=8", "--min-time=0.001", "--latency-events=20",
+           "--check-events=10", "--churn-threads=0"]
+BAD_ENV = [
+    {"BENCHMARK_LIST_TESTS": "true"}, {"BENCHMARK_LIST_TESTS": "1"},
+    {"BENCHMARK_OUT": "{d}/prev.json"}, {"BENCHMARK_OUT": "{d}/other.json"},
+    {"BENCHMARK_OUT_FORMAT": "csv"}, {"BENCHMARK_OUT_FORMAT": "json"},
+    {"BENCHMARK_FORMAT": "csv"}, {"BENCHMARK_FORMAT": "xml"},
+    {"BENCHMARK_REPETITIONS": "0"}, {"BENCHMARK_REPETITIONS": "abc"},
+    {"BENCHMARK_REPETITIONS": "1e3"}, {"BENCHMARK_MIN_TIME": "-5"},
+    {"BENCHMARK_MIN_TIME": "0.1s"}, {"BENCHMARK_MIN_WARMUP_TIME": "-1"},
+    {"BENCHMARK_PERF_COUNTERS": "CYCLES"}, {"BENCHMARK_TIME_UNIT": "fortnight"},
+    {"BENCHMARK_COLOR": "blue"}, {"BENCHMARK_COUNTERS_TABULAR": "1"},
+    {"BENCHMARK_DISPLAY_AGGREGATES_ONLY": "yes"},
+    {"BENCHMARK_REPORT_AGGREGATES_ONLY": "2"},
+    {"BENCHMARK_ENABLE_RANDOM_INTERLEAVING": "maybe"},
+    {"BENCHMARK_CONTEXT": "novalue"}, {"BENCHMARK_CONTEXT": "a=b=c"},
+    {"BENCHMARK_FILTER": "("}, {"BENCHMARK_FILTER": ""},
+    {"BENCHMARK_FILTER": "no_entry_has_this"},
+    {"BENCHMARK_NONSENSE": "1"}, {"BENCHMARK_Filter": "x"},
+    {"BENCHMARK_": "x"},
 ]
 
 
@@ -118,16 +159,25 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "prev.json"), "wb") as f:
             f.write(b'{"previous": true}\n')
-        cases = [a + ["--out=" + os.path.join(d, "r.json")] for a in BAD]
-        cases += out_targets(d)
+        out = "--out=" + os.path.join(d, "r.json")
+        cases = [(a + [out], {}) for a in BAD]
+        cases += [(a, {}) for a in out_targets(d)]
+        cases += [(ENV_RUN + [out], {k: v.format(d=d) for k, v in e.items()})
+                  for e in BAD_ENV]
         before = snapshot(d)
-        for args in cases:
-            r = subprocess.run([pcbench] + args, cwd=d, capture_output=True,
-                               timeout=60)
-            err = r.stderr.decode(errors="replace")
+        for args, env in cases:
             why = []
+            try:
+                r = subprocess.run([pcbench] + args, cwd=d,
+                                   capture_output=True, timeout=30,
+                                   env=dict(os.environ, **env))
+            except subprocess.TimeoutExpired as e:  # it ran: not refused
+                r = subprocess.CompletedProcess(args, -9, e.stdout or b"",
+                                                e.stderr or b"")
+                why.append("still running after 30 s")
             if r.returncode != 2:
                 why.append("exit %d" % r.returncode)
+            err = r.stderr.decode(errors="replace")
             if err.count("\n") != 1 or not err.endswith("\n"):
                 why.append("%d stderr lines" % err.count("\n"))
             if "Traceback" in err or r.stdout:
@@ -137,7 +187,8 @@ def main():
                 restore(d, before)
             if why:
                 failures += 1
-                print("FAIL %r: %s\n%s" % (args, ", ".join(why), err[:600]))
+                print("FAIL %r %r: %s\n%s" % (env, args, ", ".join(why),
+                                              err[:600]))
         print("%d bad command lines, %d failed" % (len(cases), failures))
     return 1 if failures else 0
 

@@ -1,14 +1,11 @@
 #!/bin/sh
-# Every way a run can end early: it stops, removes its temporary file, and
-# leaves the previous results file byte-identical.
-#  - INT, TERM, HUP, USR1 from outside: exit by the signal, and a message
-#    saying where the run was;
+# Ways a run can end early besides a signal from outside (tests/signals.py
+# sends every terminating signal): it stops, removes its temporary file,
+# and leaves the previous results file byte-identical.
 #  - SIGPIPE: stdout piped into `head -1`;
-#  - SEGV, BUS, ABRT as a crash inside a library would raise them (an
-#    uncaught std::bad_alloc ends in std::terminate, that is SIGABRT);
 #  - allocation failures under `ulimit -v`: in set-up (pcbench's own
 #    out-of-memory path) and inside the heap entries, whose 1000 threads
-#    cannot all start (exit(1) from inside an entry).
+#    cannot all start.
 set -u
 bin=$1
 dir=$(mktemp -d)
@@ -34,21 +31,6 @@ judge() {
     echo "FAIL($1): left behind:" $(ls -A "$dir"); fail=1
   fi
 }
-
-for sig in INT TERM HUP USR1 SEGV BUS ABRT; do
-  fresh
-  # shellcheck disable=SC2086
-  "$bin" $small --out="$dir/r.json" >/dev/null 2>"$dir/err" &
-  pid=$!
-  sleep 1
-  kill -s "$sig" "$pid"
-  wait "$pid"
-  judge "$sig" $? 0
-  if ! grep -q "(SIG$sig) during " "$dir/err"; then
-    echo "FAIL($sig): no message naming the signal and where"
-    cat "$dir/err"; fail=1
-  fi
-done
 
 fresh
 # shellcheck disable=SC2086

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -154,6 +155,10 @@ static const struct reject rejects[] = {
   { "--working-set=-4096", "--working-set: '-4096'" },
   { "--working-set=1099511627776", "more than this machine's memory" },
   { "--spin-ns=-1", "--spin-ns: '-1' (allowed: nanoseconds 0..1000000000" },
+  { "--benchmark_filter=(", "'(' is not a regular expression (" },
+  { "--benchmark_filter=a{2,1}", "is not a regular expression" },
+  { "--benchmark_format=csv", "(allowed: one of console,json)" },
+  { "--benchmark_context=a=b=c", "is not key=value pairs" },
 };
 
 static void rejections(void **state)
@@ -166,6 +171,65 @@ static void rejections(void **state)
     assert_non_null(strstr(err, rejects[i].says));
     assert_null(strchr(err, '\n'));  /* one line */
   }
+}
+
+/* A setting given twice, under one name or two, is refused rather than
+ * one value silently kept; so are modes that exclude each other. */
+static const char *const twice[][3] = {
+  { "--depths=32", "--depths=128", "--depths: given twice" },
+  { "--quick", "--quick", "--quick: given twice" },
+  { "--repetitions=3", "--benchmark_repetitions=3",
+    "--benchmark_repetitions: sets what --repetitions already set" },
+  { "--interleave", "--benchmark_enable_random_interleaving=false",
+    "sets what --interleave already set" },
+  { "--benchmark_filter=a", "--benchmark_filter=b",
+    "--benchmark_filter: given twice" },
+  { "--instructions=10", "--interleave", "(allowed: one of the two)" },
+};
+
+static void given_twice(void **state)
+{
+  (void)state;
+  for (size_t i = 0; i < sizeof(twice) / sizeof(twice[0]); i++) {
+    const char *argv[] = { "pcbench", twice[i][0], twice[i][1] };
+
+    assert_int_equal(parse(3, argv), PCB_CLI_EXIT_USAGE);
+    assert_non_null(strstr(err, twice[i][2]));
+    assert_null(strchr(err, '\n'));
+  }
+}
+
+/* Google Benchmark's variables go through their flags' rows: applied
+ * unless the command line set the same thing, refused as the flag is. */
+static void environment(void **state)
+{
+  const char *plain[] = { "pcbench" };
+  const char *flag[] = { "pcbench", "--repetitions=3" };
+
+  (void)state;
+  setenv("BENCHMARK_REPETITIONS", "5", 1);
+  setenv("BENCHMARK_FILTER", "^floor/", 1);
+  assert_int_equal(parse(1, plain), PCB_CLI_RUN);
+  assert_int_equal(cfg.repetitions, 5);
+  assert_int_equal(cfg.gb_argc, 2);
+  assert_string_equal(cfg.gb_argv[1], "--benchmark_filter=^floor/");
+  assert_int_equal(parse(2, flag), PCB_CLI_RUN);  /* the flag wins */
+  assert_int_equal(cfg.repetitions, 3);
+  setenv("BENCHMARK_REPETITIONS", "0", 1);  /* checked even when it loses */
+  assert_int_equal(parse(2, flag), PCB_CLI_EXIT_USAGE);
+  assert_non_null(strstr(err, "BENCHMARK_REPETITIONS (environment): '0' "
+                              "(allowed: integers 1..1000)"));
+  unsetenv("BENCHMARK_REPETITIONS");
+  unsetenv("BENCHMARK_FILTER");
+  setenv("BENCHMARK_OUT", "x.json", 1);
+  assert_int_equal(parse(1, plain), PCB_CLI_EXIT_USAGE);
+  assert_non_null(strstr(err, "BENCHMARK_OUT (environment): refused"));
+  unsetenv("BENCHMARK_OUT");
+  setenv("BENCHMARK_FILTR", "x", 1);
+  assert_int_equal(parse(1, plain), PCB_CLI_EXIT_USAGE);
+  assert_non_null(strstr(err, "BENCHMARK_FILTR (environment): names none"));
+  unsetenv("BENCHMARK_FILTR");
+  assert_true(pcb_noptions <= PCB_OPTIONS_MAX);
 }
 
 /* --quick is a preset applied first: an option given beside it wins. */
@@ -224,6 +288,8 @@ int main(void)
     cmocka_unit_test(quick_is_a_preset),
     cmocka_unit_test(table_rows_parse),
     cmocka_unit_test(too_few_threads_for_block),
+    cmocka_unit_test(given_twice),
+    cmocka_unit_test(environment),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

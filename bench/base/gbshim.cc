@@ -3,101 +3,98 @@
 #include "gbshim.h"
 
 #include <benchmark/benchmark.h>
-#include <regex.h>
 
+#include "base/gbreport.h"
 #include "base/progress.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
+// GCC 12 warns, in sanitizer builds only, that std::function's members
+// inside <regex> may be used uninitialized: a false positive of its
+// instrumented flow analysis in the library's own header.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <regex>
+#pragma GCC diagnostic pop
 #include <string>
 #include <vector>
 
 // Google Benchmark 1.7.1 defines its flags in the library and exports
-// them, but declares them only in a private header.  The reporters are
-// chosen from these, exactly as RunSpecifiedBenchmarks() itself would.
+// them, but declares them only in a private header.  Each starts as its
+// environment variable says (BENCHMARK_X, and V for the log level), read
+// while the library loads; pcbench reads those variables itself through
+// its option table (cli/env.c), so pcb_gb_init resets every one of these
+// to the library's default before handing over the checked flags.  The
+// reporters are chosen from them, as RunSpecifiedBenchmarks() would.
 namespace benchmark {
-extern std::string FLAGS_benchmark_out;
-extern std::string FLAGS_benchmark_out_format;
+extern bool FLAGS_benchmark_list_tests;
+extern std::string FLAGS_benchmark_filter;
+extern double FLAGS_benchmark_min_time;
+extern double FLAGS_benchmark_min_warmup_time;
 extern int32_t FLAGS_benchmark_repetitions;
 extern bool FLAGS_benchmark_enable_random_interleaving;
+extern bool FLAGS_benchmark_report_aggregates_only;
+extern bool FLAGS_benchmark_display_aggregates_only;
+extern std::string FLAGS_benchmark_format;
+extern std::string FLAGS_benchmark_out_format;
+extern std::string FLAGS_benchmark_out;
+extern std::string FLAGS_benchmark_color;
+extern bool FLAGS_benchmark_counters_tabular;
+extern std::string FLAGS_benchmark_perf_counters;
+extern std::map<std::string, std::string> FLAGS_benchmark_context;
+extern std::string FLAGS_benchmark_time_unit;
+extern int32_t FLAGS_v;
 }  // namespace benchmark
 
 namespace {
 
-// Google Benchmark's JSON reporter, strict: its writer prints a
-// non-finite double as a bare NaN or Infinity token, which no strict JSON
-// parser accepts.  The one case that arises is a cv (stddev / mean) of a
-// value that was 0 in every repetition, such as `lost`: all values being
-// equal, the variation is 0, and 0 is written.  Any other non-finite
-// value is a bug in a counter: it is left out of the row, named on
-// stderr, and counted so that pcbench can refuse its results.
-class StrictJSONReporter : public benchmark::JSONReporter {
- public:
-  void ReportRuns(const std::vector<Run> &reports) override
-  {
-    std::vector<Run> fixed(reports);
-
-    for (Run &r : fixed) {
-      bool cv = r.run_type == Run::RT_Aggregate && r.aggregate_name == "cv";
-
-      if (cv && std::isnan(r.real_accumulated_time))
-        r.real_accumulated_time = 0;
-      if (cv && std::isnan(r.cpu_accumulated_time))
-        r.cpu_accumulated_time = 0;
-      for (auto it = r.counters.begin(); it != r.counters.end();) {
-        double v = it->second.value;
-
-        if (std::isfinite(v)) {
-          ++it;
-        } else if (cv && std::isnan(v)) {
-          it->second.value = 0;
-          ++it;
-        } else {
-          std::fprintf(stderr, "pcbench: %s: counter %s is %g, which JSON "
-                       "cannot hold: left out\n",
-                       r.benchmark_name().c_str(), it->first.c_str(), v);
-          left_out++;
-          it = r.counters.erase(it);
-        }
-      }
-    }
-    JSONReporter::ReportRuns(fixed);
-  }
-
-  static unsigned long left_out;
-};
-
-unsigned long StrictJSONReporter::left_out;
 
 // Every registered entry's full name, as --benchmark_filter sees it.
 std::vector<std::string> registered;
 
-// How many registered entries the filter selects, matched as Google
-// Benchmark 1.7.1 matches (an extended regex; "all" or empty: every one;
-// a leading '-': those that do not match).  Only for progress: a count
-// off by a few shows a wrong total, nothing else.
-int matched_entries()
-{
-  std::string spec = benchmark::GetBenchmarkFilter();
-  bool negative = !spec.empty() && spec[0] == '-';
-  regex_t re;
-  int n = 0;
+// The filter as Google Benchmark 1.7.1 reads it: "all" or empty is every
+// entry; a leading '-' keeps those that do not match the rest.
+struct Filter {
+  std::string spec;
+  bool negative;
+};
 
-  if (negative)
-    spec = spec.substr(1);
-  if (spec.empty() || spec == "all")
-    spec = ".";
-  if (regcomp(&re, spec.c_str(), REG_EXTENDED | REG_NOSUB) != 0)
-    return 0;
-  for (const std::string &name : registered)
-    if ((regexec(&re, name.c_str(), 0, nullptr, 0) == 0) != negative)
-      n++;
-  regfree(&re);
+Filter filter_of(const std::string &flag)
+{
+  Filter f{flag, !flag.empty() && flag[0] == '-'};
+
+  if (f.negative)
+    f.spec = f.spec.substr(1);
+  if (f.spec.empty() || f.spec == "all")
+    f.spec = ".";
+  return f;
+}
+
+// How many registered entries the filter selects, matched as Google
+// Benchmark 1.7.1 matches: std::regex, extended syntax, regex_search
+// over the full name (its Regex class, when built with std::regex, as
+// Debian's is).  -1 if the filter does not compile.
+long matched_entries()
+{
+  Filter f = filter_of(benchmark::GetBenchmarkFilter());
+  long n = 0;
+
+  try {
+    std::regex re(f.spec, std::regex_constants::extended);
+
+    for (const std::string &name : registered)
+      if (std::regex_search(name, re) != f.negative)
+        n++;
+  } catch (const std::exception &) {
+    return -1;
+  }
   return n;
 }
+
 
 }  // namespace
 
@@ -106,17 +103,40 @@ static benchmark::State &S(pcb_gb_state *st)
   return *reinterpret_cast<benchmark::State *>(st);
 }
 
+// Every flag back to Google Benchmark 1.7.1's default (benchmark.cc):
+// what the environment set while the library loaded is forgotten.
+static void reset_flags()
+{
+  benchmark::FLAGS_benchmark_list_tests = false;
+  benchmark::FLAGS_benchmark_filter = "";
+  benchmark::FLAGS_benchmark_min_time = 0.5;
+  benchmark::FLAGS_benchmark_min_warmup_time = 0.0;
+  benchmark::FLAGS_benchmark_repetitions = 1;
+  benchmark::FLAGS_benchmark_enable_random_interleaving = false;
+  benchmark::FLAGS_benchmark_report_aggregates_only = false;
+  benchmark::FLAGS_benchmark_display_aggregates_only = false;
+  benchmark::FLAGS_benchmark_format = "console";
+  benchmark::FLAGS_benchmark_out_format = "json";
+  benchmark::FLAGS_benchmark_out = "";
+  benchmark::FLAGS_benchmark_color = "auto";
+  benchmark::FLAGS_benchmark_counters_tabular = false;
+  benchmark::FLAGS_benchmark_perf_counters = "";
+  benchmark::FLAGS_benchmark_context.clear();
+  benchmark::FLAGS_benchmark_time_unit = "";
+  benchmark::FLAGS_v = 0;
+}
+
 // Tabular counters by default (one column per counter, not one 300-character
-// UserCounters column): the flag goes ahead of the user's, which thus
-// win, unless the user set it in the environment.
+// UserCounters column): the flag goes ahead of the others, which thus
+// win (a checked BENCHMARK_COUNTERS_TABULAR among them).
 extern "C" bool pcb_gb_init(int *argc, char **argv)
 {
   std::vector<char *> args(argv, argv + *argc);
   static char tabular[] = "--benchmark_counters_tabular=true";
   int n;
 
-  if (std::getenv("BENCHMARK_COUNTERS_TABULAR") == nullptr)
-    args.insert(args.begin() + 1, tabular);
+  reset_flags();
+  args.insert(args.begin() + 1, tabular);
   n = static_cast<int>(args.size());
   args.push_back(nullptr);
   benchmark::Initialize(&n, args.data());
@@ -125,6 +145,31 @@ extern "C" bool pcb_gb_init(int *argc, char **argv)
     argv[i] = args[i];
   *argc = n;
   return !benchmark::ReportUnrecognizedArguments(*argc, argv);
+}
+
+extern "C" const char *pcb_gb_filter_error(const char *flag)
+{
+  static std::string why;
+
+  try {
+    std::regex re(filter_of(flag).spec, std::regex_constants::extended);
+  } catch (const std::regex_error &e) {
+    why = std::string("is not a regular expression (") + e.what() + ")";
+    return why.c_str();
+  } catch (const std::exception &) {
+    return "could not be compiled (out of memory)";
+  }
+  return nullptr;
+}
+
+extern "C" long pcb_gb_matched(void)
+{
+  return matched_entries();
+}
+
+extern "C" const char *pcb_gb_filter(void)
+{
+  return benchmark::FLAGS_benchmark_filter.c_str();
 }
 
 extern "C" void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
@@ -167,64 +212,31 @@ extern "C" void pcb_gb_context(const char *key, const char *value)
   benchmark::AddCustomContext(key, value);
 }
 
-// Every JSON output goes through StrictJSONReporter: the console's
-// (--benchmark_format=json) and the file's (--benchmark_out, JSON unless
-// --benchmark_out_format says otherwise).  Console and CSV reporters are
-// Google Benchmark's own.
+// Every JSON output goes through the strict, settled reporter
+// (gbreport.cc): the console's (--benchmark_format=json) and the file's
+// (--benchmark_out, always JSON: pcbench refuses the other formats).  The
+// display reporter, whichever it is, sits behind the gate.
 extern "C" unsigned long pcb_gb_run(void)
 {
   benchmark::BenchmarkReporter *display =
       benchmark::CreateDefaultDisplayReporter();
-  StrictJSONReporter display_json, file_json;
+  pcb_gb::StrictJSONReporter display_json, file_json;
   benchmark::BenchmarkReporter *file = nullptr;
+  unsigned long ran;
 
   if (dynamic_cast<benchmark::JSONReporter *>(display) != nullptr)
     display = &display_json;
-  pcb_progress_total(matched_entries() *
+  pcb_gb::GatedDisplay gated_display(display);
+  pcb_progress_total((int)matched_entries() *
                      (benchmark::FLAGS_benchmark_enable_random_interleaving
                           ? std::max(1, benchmark::FLAGS_benchmark_repetitions)
                           : 1));
-  if (!benchmark::FLAGS_benchmark_out.empty() &&
-      benchmark::FLAGS_benchmark_out_format == "json")
+  if (!benchmark::FLAGS_benchmark_out.empty())
     file = &file_json;
-  return benchmark::RunSpecifiedBenchmarks(display, file);
-}
-
-extern "C" unsigned long pcb_gb_left_out(void)
-{
-  return StrictJSONReporter::left_out;
-}
-
-extern "C" void pcb_gb_help(void)
-{
-  std::printf(
-      "\nGoogle Benchmark %s flags (anywhere on the command line):\n"
-      "  --benchmark_filter=REGEX        entries to run, by name as in the"
-      " results\n"
-      "  --benchmark_repetitions=N       overrides --repetitions\n"
-      "  --benchmark_min_time=SECONDS    overrides --min-time (plain seconds:"
-      " 0.05)\n"
-      "  --benchmark_format=console|json|csv   what stdout shows (json is"
-      " strict)\n"
-      "  --benchmark_out=FILE            also write results to FILE (not with\n"
-      "                                  --out, which takes its place)\n"
-      "  --benchmark_out_format=json|console|csv\n"
-      "  --benchmark_counters_tabular=true|false   one column per counter"
-      " (pcbench: true)\n"
-      "  --benchmark_display_aggregates_only=true|false\n"
-      "  --benchmark_report_aggregates_only=true|false\n"
-      "  --benchmark_enable_random_interleaving=true|false\n"
-      "  --benchmark_time_unit=ns|us|ms|s\n"
-      "  --benchmark_color=auto|true|false\n"
-      "  --benchmark_context=KEY=VALUE,...   extra context in the results\n"
-      "  --benchmark_list_tests          list entries, run nothing\n"
-      "  --benchmark_min_warmup_time=SECONDS\n"
-      "Each flag may also be set in the environment, upper-cased: "
-      "BENCHMARK_FILTER,\nBENCHMARK_REPETITIONS, BENCHMARK_MIN_TIME, "
-      "BENCHMARK_FORMAT, BENCHMARK_OUT,\nBENCHMARK_OUT_FORMAT, "
-      "BENCHMARK_COUNTERS_TABULAR, ... (a flag given on the\ncommand line "
-      "wins over the environment).\n",
-      "1.7.1");
+  std::atexit(pcb_gb::say_held);
+  ran = benchmark::RunSpecifiedBenchmarks(&gated_display, file);
+  pcb_gb::say_held();
+  return ran;
 }
 
 extern "C" void pcb_gb_shutdown(void)

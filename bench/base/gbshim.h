@@ -32,10 +32,21 @@ enum {
   PCB_GB_AVG_ITERATIONS = 8,
 };
 
-/* Parses and removes --benchmark_* flags; false if any are unrecognized
- * (Google Benchmark has then printed which).  Counters are shown as a
- * table unless the user says otherwise (flag or environment). */
+/* Forgets what Google Benchmark read from the environment while it
+ * loaded (every flag back to its default: pcbench reads the variables
+ * itself, cli/env.c), then parses and removes the --benchmark_* flags;
+ * false if any are unrecognized (Google Benchmark has then printed
+ * which).  Counters are shown as a table unless a flag says otherwise. */
 bool pcb_gb_init(int *argc, char **argv);
+/* NULL if `flag` (a --benchmark_filter value) compiles as Google
+ * Benchmark compiles it, else what is wrong ("is not a regular expression
+ * (...)"); may be called before pcb_gb_init. */
+const char *pcb_gb_filter_error(const char *flag);
+/* After pcb_gb_init and registration: how many registered entries the
+ * filter selects, as Google Benchmark will select them. */
+long pcb_gb_matched(void);
+/* The filter in force (flag or environment, checked: printable). */
+const char *pcb_gb_filter(void);
 void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
                      const struct pcb_gb_opts *opts);
 void pcb_gb_context(const char *key, const char *value);
@@ -45,9 +56,14 @@ void pcb_gb_context(const char *key, const char *value);
  * is left out, named on stderr and counted by pcb_gb_left_out(). */
 unsigned long pcb_gb_run(void);
 unsigned long pcb_gb_left_out(void);
-/* The main Google Benchmark flags and their environment variables, for
- * --help. */
-void pcb_gb_help(void);
+/* fn runs once, after the last entry ran and before any JSON row is
+ * written (gbreport.cc holds them till then): where a suite settles what
+ * needs the whole run, and adds it with pcb_gb_amend. */
+void pcb_gb_before_write(void (*fn)(void));
+/* Every JSON row of the entry registered as `name` gains counter `key`:
+ * `value` in its repetitions, mean and median, 0 in stddev and cv.  Only
+ * from the before-write hook. */
+void pcb_gb_amend(const char *name, const char *key, double value);
 void pcb_gb_shutdown(void);
 
 /* In a body: the timing loop, in batches of n iterations (the timer runs

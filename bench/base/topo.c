@@ -7,11 +7,29 @@
  * without /sys), pcbench runs unbound: one PU, no cache sizes, placement
  * and binding are no-ops that say so, and main records it in the context.
  * No function here touches the topology unless it was loaded.
+ *
+ * hwloc does not check every allocation it makes while it starts and
+ * loads a topology: out of memory, hwloc_topology_init can fail an
+ * assert (SIGABRT) and hwloc_topology_load crash (a NULL bitmap written,
+ * a NULL cpuset cleared) or spin for ever (asking for its binding into a
+ * cpuset it could not allocate, again and again).  Both run while the
+ * program is still one thread, under SIGSEGV, SIGBUS and SIGABRT handlers
+ * of their own, and an alarm of LOAD_LIMIT seconds (a load takes
+ * milliseconds here, under a second on large machines), that jump back
+ * out; the half-built topology is then left alone (it cannot be destroyed
+ * safely) and pcb_topo_init says it crashed.  Binding a thread
+ * to a PU needs no allocation and no hwloc call: the PU's OS index into a
+ * cpu_set_t on the stack, for sched_setaffinity.
  */
 #include <hwloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pcbench/error.h"
 #include "topo.h"
@@ -61,14 +79,51 @@ static void add_caches(char *out, size_t len)
     snprintf(out + before, len - before, " caches=none-reported");
 }
 
+#define LOAD_LIMIT 10  /* seconds */
+
+static sigjmp_buf load_crashed;
+
+static void on_load_crash(int sig)
+{
+  siglongjmp(load_crashed, sig);
+}
+
+/* hwloc_topology_init and _load (and _destroy if the load failed), with
+ * a crash or a hang inside them taken back: 0, -1 if init or load
+ * failed, or the signal it crashed with (SIGALRM: it hung). */
+static int guarded_load(void)
+{
+  static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGALRM };
+  struct sigaction sa, old[4];
+  int sig;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_load_crash;
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < 4; i++)
+    sigaction(sigs[i], &sa, &old[i]);
+  alarm(LOAD_LIMIT);
+  sig = sigsetjmp(load_crashed, 1);
+  if (sig == 0 && hwloc_topology_init(&topo) != 0)
+    sig = -1;
+  else if (sig == 0 && hwloc_topology_load(topo) != 0) {
+    sig = -1;
+    hwloc_topology_destroy(topo);
+  }
+  alarm(0);
+  for (int i = 0; i < 4; i++)
+    sigaction(sigs[i], &old[i], NULL);
+  return sig;
+}
+
 int pcb_topo_init(void)
 {
-  if (hwloc_topology_init(&topo) != 0)
+  int rc = guarded_load();
+
+  if (rc > 0)
+    return PCB_ECRASH;  /* topo is left as it is: see above */
+  if (rc != 0)
     return PCB_ESYS;
-  if (hwloc_topology_load(topo) != 0) {
-    hwloc_topology_destroy(topo);
-    return PCB_ESYS;
-  }
   loaded = true;
   snprintf(summary, sizeof(summary), "packages=%d cores=%d pus=%d",
            hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE),
@@ -183,17 +238,15 @@ int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len)
 int pcb_topo_bind(int p)
 {
   hwloc_obj_t o;
-  hwloc_bitmap_t set;
-  int rc;
+  cpu_set_t set;
 
   if (!loaded)
     return 0;  /* unbound, as the context says */
   o = pu(p);
-  if (o == NULL)
+  if (o == NULL || o->os_index >= CPU_SETSIZE)
     return PCB_EINVAL;
-  set = hwloc_bitmap_dup(o->cpuset);
-  hwloc_bitmap_singlify(set);
-  rc = hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_THREAD);
-  hwloc_bitmap_free(set);
-  return rc == 0 ? 0 : PCB_ESYS;
+  CPU_ZERO(&set);
+  CPU_SET(o->os_index, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0
+             ? 0 : PCB_ESYS;
 }

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/gbshim.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "pcbench/clock.h"
@@ -68,6 +67,34 @@ static void print_trailer(const struct pcb_option *o)
   printf("%s\n", buf[0] ? ")" : "");
 }
 
+/* The environment variables of Google Benchmark's rows, as a wrapped
+ * sentence: BENCHMARK_X for --benchmark_x, refused rows left out. */
+static void print_environment(void)
+{
+  int col = 78;
+
+  printf("\nGoogle Benchmark's environment variables, each checked as its "
+         "flag is, and\napplied unless the command line sets the same "
+         "thing:");
+  for (size_t i = 0; i < pcb_noptions; i++) {
+    const struct pcb_option *o = &pcb_options[i];
+    char var[64];
+    size_t n = 0;
+
+    if (strncmp(o->name, "--benchmark_", 12) != 0 ||
+        o->type == PCB_OPT_REFUSED)
+      continue;
+    for (const char *p = o->name + 2; *p && n + 1 < sizeof(var); p++)
+      var[n++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+    var[n] = '\0';
+    if (col + (int)n + 2 > 78)
+      col = printf("\n ") - 1;
+    col += printf(" %s", var);
+  }
+  printf("\nAny other BENCHMARK_* variable exits 2.  V, Google Benchmark's "
+         "log level, is\nignored.\n");
+}
+
 void pcb_cli_usage(void)
 {
   printf("usage: pcbench [options] [--benchmark_*=...]\n\n"
@@ -80,6 +107,8 @@ void pcb_cli_usage(void)
 
     if (o->heading)
       printf("\n%s\n", o->heading);
+    if (o->type == PCB_OPT_REFUSED)  /* not offered (it exits 2) */
+      continue;
     snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? "=" : "",
              o->arg ? o->arg : "");
     printf("  %-19s ", left);
@@ -92,9 +121,7 @@ void pcb_cli_usage(void)
     }
     print_trailer(o);
   }
-  printf("\n  --benchmark_*       passed to Google Benchmark (e.g. "
-         "--benchmark_filter)\n");
-  pcb_gb_help();
+  print_environment();
   printf("\nExit status: 0 ok, 1 a benchmark or a check failed, 2 bad usage.\n");
 }
 

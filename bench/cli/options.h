@@ -57,13 +57,20 @@ struct pcb_option {
   const char *help;           /* '\n' starts another line */
   const char *heading;        /* starts a group of --help */
   void (*action)(void);
-  const char *words;          /* PCB_OPT_WORD: "console,json,csv" */
-  bool (*valid)(const char *value);  /* PCB_OPT_TEXT */
+  const char *words;          /* PCB_OPT_WORD: "console,json" */
+  /* PCB_OPT_TEXT: NULL if value is allowed, else what is wrong with it
+   * ("is not a regular expression (...)"), for the error line */
+  const char *(*valid)(const char *value);
   /* A Google Benchmark flag: once checked here it is handed to Google
    * Benchmark as typed (only --benchmark_x=VALUE form); a pass row with
-   * no storage of its own has type WORD, TEXT or REFUSED. */
+   * no storage of its own has type WORD, TEXT or REFUSED.  Its
+   * environment variable (--benchmark_x: BENCHMARK_X) is read through
+   * the same row (cli/env.c). */
   bool pass;
 };
+
+/* Rows of the table, at most (the parser keeps a list of those given). */
+#define PCB_OPTIONS_MAX 64
 
 extern const struct pcb_option pcb_options[];
 extern const size_t pcb_noptions;

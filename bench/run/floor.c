@@ -26,8 +26,10 @@ static double now_ns(void)
 
 int pcb_floor_init(const struct pcb_config *c)
 {
-  if (pcb_thread_stack_bounds(&bounds) != 0)
-    return PCB_ESYS;
+  int err = pcb_thread_stack_bounds(&bounds);
+
+  if (err)
+    return err;
   unwinder = c->unwinder;
   npoints = 0;
   for (int d = 0; d < c->ndepths; d++)

@@ -1,4 +1,6 @@
 /* Worker threads owned by the harness; see partner.h. */
+#include <errno.h>
+
 #include "base/topo.h"
 #include "pcbench/error.h"
 #include "run/partner.h"
@@ -39,12 +41,17 @@ static int bind_to(void *arg)
 
 int pcb_partner_start(struct pcb_partner *p, int pu)
 {
+  int rc;
+
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
   p->fn = NULL;
   p->busy = p->quit = false;
-  if (pthread_create(&p->th, NULL, partner_main, p) != 0)
-    return PCB_ESYS;
+  /* EAGAIN: no memory for the thread's stack or its thread-local
+   * storage (or a thread limit): the run cannot have its threads */
+  rc = pthread_create(&p->th, NULL, partner_main, p);
+  if (rc != 0)
+    return rc == EAGAIN ? PCB_ENOMEM : PCB_ESYS;
   return pcb_partner_bind(p, pu);
 }
 

@@ -15,6 +15,7 @@
 #include "run/floor.h"
 #include "run/partner.h"
 #include "run/probe.h"
+#include "base/outfile.h"
 #include "run/runner.h"
 
 /* One thread's job for a run: its loop at the bottom of its chain, both
@@ -111,11 +112,11 @@ static int place_partners(const struct pcb_point *p)
   char desc[128];
 
   while (H.npartners < p->threads - 1) {
-    int i = ++H.npartners;
+    int i = ++H.npartners, err = pcb_partner_start(&H.partners[i], 0);
 
-    if (pcb_partner_start(&H.partners[i], 0) == PCB_ESYS) {
+    if (err == PCB_ENOMEM || err == PCB_ESYS) {  /* no thread started */
       H.npartners--;
-      return PCB_ESYS;
+      return err;
     }
   }
   for (int i = 1; i < p->threads; i++)
@@ -192,6 +193,9 @@ bool pcb_runner_prepare(const struct pcb_point *p, pcb_gb_state *st)
     err = ensure_working_sets(p);
   if (err == 0)
     err = register_threads(p);
+  if (err == PCB_ENOMEM)  /* no entry can run: the run ends (outfile.h) */
+    pcb_out_of_memory("preparing an entry: its threads, working sets or "
+                      "strategy buffers");
   if (err) {
     char msg[160];
 

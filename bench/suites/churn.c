@@ -11,9 +11,11 @@
  * (leaked_bytes); `recovered` counts threads whose events succeeded again
  * after an injected failure.  One iteration is one thread's life.
  */
+#include <errno.h>
 #include <pthread.h>
 
 #include "base/name.h"
+#include "base/outfile.h"
 #include "base/progress.h"
 #include "run/counted.h"
 #include "suites/suite.h"
@@ -78,7 +80,12 @@ static void churn_body(pcb_gb_state *st, void *arg)
     pthread_t th;
     uint64_t t0 = pcb_clock_read_mono();
 
-    if (pthread_create(&th, &attr, churn_thread, &l) != 0) {
+    int rc = pthread_create(&th, &attr, churn_thread, &l);
+
+    if (rc == EAGAIN)  /* the run ends (base/outfile.h) */
+      pcb_out_of_memory("starting a churn thread: no memory for its stack, "
+                        "or a thread limit");
+    if (rc != 0) {
       pcb_gb_skip_with_error(st, "pthread_create failed");
       break;
     }

@@ -21,11 +21,13 @@
  * event on the same contexts as a counter, so eager-vs-lazy is seen from
  * both sides together with thread_start.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "base/name.h"
+#include "base/outfile.h"
 #include "base/progress.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
@@ -85,10 +87,11 @@ static void *heap_thread(void *arg)
   return NULL;
 }
 
-/* Starts e->threads threads; returns how many started. */
+/* Starts e->threads threads; returns how many started, and *rc what
+ * pthread_create said of the first that did not. */
 static int start_threads(const struct heap_entry *e, struct heap_worker *hw,
                          pthread_t *th, pthread_barrier_t *ready,
-                         pthread_barrier_t *done)
+                         pthread_barrier_t *done, int *rc)
 {
   pthread_attr_t attr;
   int profiling = (e->threads * e->percent + 99) / 100, n;
@@ -98,7 +101,7 @@ static int start_threads(const struct heap_entry *e, struct heap_worker *hw,
   for (n = 0; n < e->threads; n++) {
     hw[n] = (struct heap_worker){ .e = e, .ready = ready, .done = done,
                                   .profile = n < profiling };
-    if (pthread_create(&th[n], &attr, heap_thread, &hw[n]) != 0)
+    if ((*rc = pthread_create(&th[n], &attr, heap_thread, &hw[n])) != 0)
       break;
   }
   pthread_attr_destroy(&attr);
@@ -112,10 +115,12 @@ static void heap_body(pcb_gb_state *st, void *arg)
   pthread_t *th = calloc((size_t)e->threads, sizeof(*th));
   size_t heap = 0;
   long alloc = 0, left = 0;
-  int failed = 0;
+  int failed = 0, rc = 0;
 
   pcb_progress(e->name);
-  while (hw && th && pcb_gb_keep_running_batch(st, 1)) {
+  if (hw == NULL || th == NULL)  /* the run ends (base/outfile.h) */
+    pcb_out_of_memory("a heap entry's threads");
+  while (pcb_gb_keep_running_batch(st, 1)) {
     pthread_barrier_t ready, done;
     double t0;
     int n;
@@ -124,7 +129,10 @@ static void heap_body(pcb_gb_state *st, void *arg)
     pthread_barrier_init(&done, NULL, (unsigned)e->threads + 1);
     pcb_counted_install(0);
     t0 = now_sec();
-    n = start_threads(e, hw, th, &ready, &done);
+    n = start_threads(e, hw, th, &ready, &done, &rc);
+    if (n < e->threads && rc == EAGAIN)
+      pcb_out_of_memory("starting a heap entry's threads: no memory for "
+                        "their stacks, or a thread limit");
     if (n < e->threads) {  /* cannot meet the barrier: give up loudly */
       fprintf(stderr, "pcbench: %s: only %d threads started\n", e->name, n);
       exit(1);
@@ -307,8 +315,8 @@ static int memory_setup(const struct pcb_config *c)
   struct pcb_stack_bounds stack;
   int nf = 0, err;
 
-  if (pcb_thread_stack_bounds(&stack) != 0)
-    return PCB_ESYS;
+  if ((err = pcb_thread_stack_bounds(&stack)) != 0)
+    return err;
   err = register_thread_start(c);
   for (int s = 0; s < c->nstrategies; s++)
     for (int d = 0; d < c->ndepths && !err; d++) {

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "base/progress.h"
+#include "base/outfile.h"
 #include "layout/layouts.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
@@ -109,10 +110,10 @@ static unsigned next_copy(void)
 }
 
 
-static void arms_free(const struct pcb_point *p, int registered)
+static void arms_free(const struct pcb_point *p)
 {
   for (int a = 0; a < P.narms; a++)
-    pcb__arm_free(&P.arms[a], p, a < registered);
+    pcb__arm_free(&P.arms[a], p);
   P.narms = 0;
 }
 
@@ -218,8 +219,10 @@ static void paired_body(pcb_gb_state *st, void *arg)
   choose_copies(e->rounds);
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err) {
-    arms_free(&e->p, P.narms);
+    arms_free(&e->p);
     free(P.copy);
+    if (err == PCB_ENOMEM)  /* the run ends (base/outfile.h) */
+      pcb_out_of_memory("setting up a paired entry's arms");
     pcb_gb_skip_with_error(st, pcb_strerror(err));
     return;
   }
@@ -227,7 +230,7 @@ static void paired_body(pcb_gb_state *st, void *arg)
   for (int r = 0; pcb_gb_keep_running_batch(st, 1); r++)
     pcb_gb_set_iteration_time(st, round_run(&e->p, r));
   report(st, e);
-  arms_free(&e->p, P.narms);
+  arms_free(&e->p);
   free(P.copy);
   P.copy = NULL;
 }

@@ -62,11 +62,10 @@ static void arm_home(struct pcb__arm *arm, int threads)
   arm->own_buf = NULL;
 }
 
-void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p,
-                   bool registered)
+void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p)
 {
   arm_home(arm, p->threads);
-  for (int i = 0; registered && i < p->threads; i++)
+  for (int i = 0; i < arm->registered && i < p->threads; i++)
     pcb_runner_call_on(i, arm_unregister, &arm->w[i], NULL);
   free(arm->ns);
   for (int k = 0; k < PCB_ARM_PAGES; k++) {
@@ -137,6 +136,7 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
     pcb_runner_arm_state(i, &arm->w[i], rate);
     arm->ptr[i] = &arm->w[i];
     err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
+    arm->registered += err == 0;
   }
   return err;
 }

@@ -28,6 +28,7 @@ struct pcb__arm {
   unsigned char *region[PCB_ARM_PAGES], *heap[PCB_ARM_PAGES];
   size_t region_bytes, heap_bytes;
   void *own_buf;            /* the buffer thread_init allocated */
+  int registered;           /* threads registered with its strategy */
   double *ns;               /* per round: ns per operation */
 };
 
@@ -37,9 +38,8 @@ struct pcb__arm {
 int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
                  const struct pcb_strategy *s, const char *suffix,
                  int rounds, uint64_t rate);
-/* Unregisters (if `registered`) and frees; the arm is zeroed. */
-void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p,
-                   bool registered);
+/* Unregisters the threads it registered and frees; the arm is zeroed. */
+void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p);
 /* A fresh data layout for the next round (see above). */
 void pcb__arm_relayout(struct pcb__arm *arm, struct pcb_rng *rng);
 /* The arm's states on copy `copy` of the event path: its strategy's

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/outfile.h"
 #include "pcbench/paired.h"
 #include "pcbench/spread.h"
 #include "suites/paired_report.h"
@@ -130,7 +131,9 @@ bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
                       whylen };
   int off = arm_find(r, "off"), stack = arm_find(r, "stack");
 
-  if (R.scratch != NULL && R.v != NULL) {
+  if (R.scratch == NULL || R.v == NULL)  /* the run ends (base/outfile.h) */
+    pcb_out_of_memory("summarising a paired entry");
+  {
     arm_medians(&R);
     for (int a = 0; a < r->narms; a++) {
       const char *label = r->arms[a].label;

@@ -12,21 +12,21 @@
  * per entry: guarded strategies all correct, the control caught, and
  * enough nested events overlapped a capture for either to mean something.
  *
- * The power of the check.  A nested event that arrives while an outer
- * record call is in progress on the same thread is an overlap; no other
- * nested event can touch the outer capture.  A guarded strategy refuses
- * an overlap (nested_lost); the control corrupts the outer capture with
- * some probability q per overlap (it may land after the copy to the
- * buckets, or write the same PCs).  With n overlaps the check catches
- * the control with probability 1 - (1 - q)^n, so an entry's verdict
- * counts only when n >= N = ceil(ln(0.001) / ln(1 - q)): 99.9% power.
- * q is estimated from the control's own entry at the same point (wrong
- * outer events / overlaps, taken at a one-sided 99.9% lower bound), or
- * is Q_FLOOR when that entry is absent or too few of its events went
- * wrong to bound q.  Overlaps are counted by a flag raised around the
- * record call: storm entries run their strategy through a copy whose
- * record is wrapped (counted_record), so the storm's timed path carries
- * one more call and two stores, and the matrix's none.
+ * The power of the check (storm_power.h).  Only a nested event that
+ * arrives while an outer record call is in progress on the same thread
+ * (an overlap) can touch the outer capture.  The control corrupts it at
+ * some rate q per overlap, bounded from below by the control's own entry
+ * at the same point (k wrong in m overlaps, an exact Poisson 99.9% lower
+ * bound); an entry's n overlaps would catch a strategy as broken with
+ * probability 1 - (1 - q)^n, and it is judged only with n >= N, 99.9%.
+ * Without a control there, or with one that never went wrong, q has no
+ * bound and the entry cannot be judged.  Overlaps are counted by a flag
+ * raised around the record call: storm entries run their strategy
+ * through a copy whose record is wrapped (counted_record), so the storm's
+ * timed path carries one more call and two stores, and the matrix's none.
+ * The judgements need the whole run (the control may run last): they are
+ * made once it ended, before any results row is written, and added to
+ * each entry's rows (storm_settle, pcb_gb_amend).
  *
  * The handler is async-signal-safe: it touches only its thread's own
  * workload state, handed to it when the thread's timer is armed, its
@@ -34,10 +34,10 @@
  * it saves and restores.
  */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +46,7 @@
 #include "base/progress.h"
 #include "pcbench/error.h"
 #include "run/runner.h"
+#include "suites/storm_power.h"
 #include "suites/suite.h"
 
 static const struct pcb_config *cfg;
@@ -66,14 +67,9 @@ static __thread volatile sig_atomic_t capturing;
 static const struct pcb_strategy *inner;
 static struct pcb_strategy counted;
 
-/* Power: the probability the check must have of catching the control. */
-#define POWER 0.999
-/* q when the control's entry cannot bound it: below every bound the
- * control gave on malloc (0.18 to 0.40 at the README's storm). */
-#define Q_FLOOR 0.05
-/* z of a one-sided 99.9% bound, and the fewest wrong events for it. */
-#define Z_999 3.09
-#define Q_MIN_WRONG 10
+/* Each entry's judgement, once made (judged_all). */
+static struct pcb_storm_judgement *judged;
+static bool judged_all;
 
 static int counted_record(struct pcb_thread *t, const struct pcb_event *ev)
 {
@@ -205,7 +201,9 @@ static int storm_setup(const struct pcb_config *c)
   if (sigaction(SIGPROF, &sa, NULL) != 0)
     return PCB_ESYS;
   set = pcb_point_register(c, "storm", storm_body, &o);
-  return set != NULL ? 0 : PCB_ENOMEM;
+  if (set != NULL)
+    judged = calloc((size_t)set->n, sizeof(*judged));
+  return set != NULL && judged != NULL ? 0 : PCB_ENOMEM;
 }
 
 /* The control's entry at e's point (all but the strategy equal), or
@@ -225,23 +223,6 @@ static const struct pcb_point_entry *control_of(const struct pcb_point_entry *e)
   return NULL;
 }
 
-/* q for e's point: the control's wrong events per overlap at a one-sided
- * 99.9% lower bound (the wrong events taken as Poisson), or Q_FLOOR. */
-static double q_of(const struct pcb_point_entry *e)
-{
-  const struct pcb_point_entry *c = control_of(e);
-  double k, lo;
-
-  if (c == NULL || c->figs.overlaps == 0)
-    return Q_FLOOR;
-  k = (double)(c->figs.nchecked - c->figs.ncorrect);
-  if (k < Q_MIN_WRONG)
-    return Q_FLOOR;
-  lo = (k - Z_999 * sqrt(k)) / (double)c->figs.overlaps;
-  return lo > 1 ? 1 : lo;
-}
-
-/* Overlaps needed to catch the control with probability POWER. */
 /* TSan runs an asynchronous signal's handler at the thread's next safe
  * point, never inside a capture: a storm there has no overlaps and can
  * judge nothing about nesting, which the verdict says instead of failing. */
@@ -251,72 +232,105 @@ static double q_of(const struct pcb_point_entry *e)
 #define DEFERRED_SIGNALS false
 #endif
 
-static uint64_t needed(double q)
-{
-  return q >= 1 ? 1 : (uint64_t)ceil(log(1 - POWER) / log1p(-q));
-}
-
-/* Writes e's verdict into buf ("ok...", or "FAIL: ..."). */
-static void verdict(const struct pcb_point_entry *e, char *buf, size_t len)
+static struct pcb_storm_counts counts_of(const struct pcb_point_entry *e)
 {
   const struct pcb_point_figs *f = &e->figs;
-  bool all = f->nchecked > 0 && f->ncorrect == f->nchecked;
-  bool control = e->p.s->flags & PCB_F_CONTROL;
-  double q = q_of(e);
-  uint64_t need = needed(q);
 
-  if (f->nested + f->nested_lost == 0)  /* no storm: nothing was tested */
-    snprintf(buf, len, "FAIL: no nested event arrived (raise --storm or "
-                       "--storm-events)");
-  else if (control && !all)
-    snprintf(buf, len, "ok: the check caught the negative control (%llu "
-                       "overlaps, q %.4f)",
-             (unsigned long long)f->overlaps, q);
-  else if (!control && !all)
-    snprintf(buf, len, "FAIL: a guarded strategy lost correctness");
-  else if (!(e->p.s->flags & PCB_F_NO_CAPTURE) && f->overlaps < need &&
-           DEFERRED_SIGNALS)
-    snprintf(buf, len, "not judged: this build defers signal handlers to "
-                       "safe points (%llu overlaps)",
-             (unsigned long long)f->overlaps);
-  else if (!(e->p.s->flags & PCB_F_NO_CAPTURE) && f->overlaps < need)
-    snprintf(buf, len, "FAIL: too few nested events to judge (%llu "
-                       "overlaps, need %llu for q %.4f)",
-             (unsigned long long)f->overlaps, (unsigned long long)need, q);
-  else if (control)
-    snprintf(buf, len, "FAIL: the check did not catch the negative control");
-  else if (e->p.s->flags & PCB_F_NO_CAPTURE)
-    snprintf(buf, len, "ok");
-  else
-    snprintf(buf, len, "ok (%llu overlaps, need %llu for q %.4f)",
-             (unsigned long long)f->overlaps, (unsigned long long)need, q);
+  return (struct pcb_storm_counts){
+    .control = e->p.s->flags & PCB_F_CONTROL,
+    .no_capture = e->p.s->flags & PCB_F_NO_CAPTURE,
+    .checked = f->nchecked, .correct = f->ncorrect, .nested = f->nested,
+    .nested_lost = f->nested_lost, .overlaps = f->overlaps };
+}
+
+/* Every entry that ran, judged against its point's control, once. */
+static void judge_all(void)
+{
+  if (judged_all)
+    return;
+  for (int i = 0; set != NULL && judged != NULL && i < set->n; i++) {
+    const struct pcb_point_entry *e = &set->at[i], *c = control_of(e);
+    struct pcb_storm_counts ec = counts_of(e), cc;
+
+    if (c != NULL)
+      cc = counts_of(c);
+    if (e->figs.checked)
+      judged[i] = pcb__storm_judge(&ec, c ? &cc : NULL, DEFERRED_SIGNALS);
+  }
+  judged_all = true;
+}
+
+/* The judgements into every storm row (the names: docs/design.md). */
+static void storm_settle(void)
+{
+  judge_all();
+  for (int i = 0; set != NULL && judged != NULL && i < set->n; i++) {
+    const struct pcb_point_entry *e = &set->at[i], *c = control_of(e);
+    const struct pcb_storm_judgement *j = &judged[i];
+
+    if (!e->figs.checked)
+      continue;
+    pcb_gb_amend(e->name, "storm_verdict", j->verdict);
+    pcb_gb_amend(e->name, "storm_q_lo", j->q);
+    pcb_gb_amend(e->name, "storm_overlaps_needed", (double)j->needed);
+    pcb_gb_amend(e->name, "storm_power", j->power);
+    pcb_gb_amend(e->name, "storm_control_wrong",
+                 c ? (double)(c->figs.nchecked - c->figs.ncorrect) : 0);
+    pcb_gb_amend(e->name, "storm_control_overlaps",
+                 c ? (double)c->figs.overlaps : 0);
+  }
+}
+
+/* The first registered negative control's name, for "add it" advice. */
+static const char *a_control(void)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++)
+    if (pcb_strategy_at(i)->flags & PCB_F_CONTROL)
+      return pcb_strategy_at(i)->name;
+  return "a negative control";
 }
 
 static int storm_verdicts(void)
 {
   int failures = 0;
 
-  for (int i = 0; set != NULL && i < set->n; i++) {
-    const struct pcb_point_entry *e = &set->at[i];
-    char v[160];
+  judge_all();
+  for (int i = 0; set != NULL && judged != NULL && i < set->n; i++) {
+    const struct pcb_point_entry *e = &set->at[i], *c = control_of(e);
+    struct pcb_storm_counts ec = counts_of(e), cc;
+    char v[320];
 
     if (!e->figs.checked)
       continue;
-    verdict(e, v, sizeof(v));
-    failures += v[0] == 'F';
-    fprintf(stderr, "pcbench: %s: correct %llu/%llu (%.6f), %llu nested: %s\n",
-            e->name, (unsigned long long)e->figs.ncorrect,
+    if (c != NULL)
+      cc = counts_of(c);
+    pcb__storm_say(&ec, c ? &cc : NULL, &judged[i], a_control(), v,
+                   sizeof(v));
+    failures += judged[i].verdict < 0;
+    fprintf(stderr, "pcbench: %s: correct %llu/%llu (%.6f), %llu nested, "
+            "%llu overlaps: %s\n", e->name,
+            (unsigned long long)e->figs.ncorrect,
             (unsigned long long)e->figs.nchecked,
             e->figs.nchecked ? (double)e->figs.ncorrect /
                                (double)e->figs.nchecked : 0.0,
-            (unsigned long long)e->figs.nested, v);
+            (unsigned long long)e->figs.nested,
+            (unsigned long long)e->figs.overlaps, v);
   }
   return failures;
+}
+
+static void storm_fini(void)
+{
+  free(judged);
+  judged = NULL;
+  judged_all = false;
 }
 
 const struct pcb_suite pcb_suite_storm = {
   .name = "storm",
   .summary = "matrix points under a SIGPROF storm of nested events",
   .setup = storm_setup,
+  .settle = storm_settle,
   .verdicts = storm_verdicts,
+  .fini = storm_fini,
 };

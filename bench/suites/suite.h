@@ -19,6 +19,10 @@ struct pcb_suite {
   bool counts;           /* also runs in instruction-count mode */
   /* Registers the suite's entries for c; 0 or PCB_E*.  Required. */
   int (*setup)(const struct pcb_config *c);
+  /* After the last entry, before any results row is written: what the
+   * suite makes of the whole run, added to its entries' rows
+   * (pcb_gb_amend).  Optional. */
+  void (*settle)(void);
   /* After the run: one line per entry whose verdict the suite gives, on
    * stderr; returns how many failed.  Optional. */
   int (*verdicts)(void);
@@ -29,6 +33,7 @@ struct pcb_suite {
 /* Every suite of the table, in order (only the counting ones in
  * instruction-count mode); 0 or the first error. */
 int pcb_suites_setup(const struct pcb_config *c);
+void pcb_suites_settle(void);
 int pcb_suites_verdicts(void);
 void pcb_suites_fini(void);
 

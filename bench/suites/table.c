@@ -42,6 +42,13 @@ int pcb_suites_setup(const struct pcb_config *c)
   return 0;
 }
 
+void pcb_suites_settle(void)
+{
+  for (size_t i = 0; i < NSUITES; i++)
+    if (suites[i]->settle)
+      suites[i]->settle();
+}
+
 int pcb_suites_verdicts(void)
 {
   int failed = 0;

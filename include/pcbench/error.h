@@ -23,7 +23,8 @@
   XX(ECONTENDED, -13, "buffer busy: every one tried is held by another capture") \
   XX(ETOOFEW,  -14, "too few samples for an interval (95% needs 6)")        \
   XX(EBATCH,   -15, "calibrated batch exceeds the allowed iterations")     \
-  XX(EUNSUPPORTED, -16, "not supported by this machine")
+  XX(EUNSUPPORTED, -16, "not supported by this machine")                    \
+  XX(ECRASH,   -17, "a library crashed (most likely an allocation it did not check)")
 
 enum pcb_errno {
 #define XX(name, val, msg) PCB_##name = (val),
