@@ -122,7 +122,9 @@ def paired_cold(run):
             continue
         moved = [s for s, v in place if v[1] > 0 or v[2] < 0]
         twin = next((paired_diff(cold, k[:-len("_minus_stack_ns")], "stack")
-                     for k in cold if k.endswith("_twin_minus_stack_ns")),
+                     for k in cold if k.endswith("_minus_stack_ns")
+                     and (k.endswith("_twin_minus_stack_ns")
+                          or M.is_clone(k[:-len("_minus_stack_ns")]))),
                     None)
         verdict = (f"placement matters once caches are cold: "
                    f"{listing(code(s) for s in moved)} "
@@ -132,7 +134,7 @@ def paired_cold(run):
                    "cold (every interval holds 0)")
         out.append("Placement with cold caches (paired): " + listing(
             f"{code(s)} − `stack` {fmt_diff(v)}" for s, v in place)
-            + (f", against the A/A twin's {fmt_diff(twin)}" if twin
+            + (f", against the A/A control's {fmt_diff(twin)}" if twin
                else "") + f": {verdict}.")
     return out
 

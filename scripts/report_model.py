@@ -60,6 +60,13 @@ def is_control(strategy):
     return "control" in flags or "clone" in flags
 
 
+def is_clone(strategy):
+    """A code clone: another strategy's source at another address."""
+    flags = FLAGS.get(strategy,
+                      pcblib.KNOWN_STRATEGY_FLAGS.get(strategy, set()))
+    return "clone" in flags
+
+
 def is_negative_control(strategy):
     """The negative control alone: expected to go wrong under a storm."""
     flags = FLAGS.get(strategy,

@@ -147,7 +147,8 @@ bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
       if (orig >= 0)
         ratio(&R, a, orig);  /* each code clone over its original */
     }
-    ratio(&R, r->narms - 1, r->twin_of);
+    if (!r->arms[r->narms - 1].s->clone_of)  /* a twin: over its original */
+      ratio(&R, r->narms - 1, r->twin_of);
   }
   pcb_gb_counter(st, "rounds", r->rounds, PCB_GB_PLAIN);
   pcb_gb_counter(st, "layouts", r->ncopies, PCB_GB_PLAIN);

@@ -18,7 +18,8 @@ struct pcb__paired_arm {
   const double *ns;
 };
 
-/* An entry's rounds: arms[narms - 1] is the twin of arms[twin_of]; round
+/* An entry's rounds: arms[narms - 1] is the A/A control of arms[twin_of]
+ * (a code clone, which names its original, or a twin "<name>_twin"); round
  * r ran every arm (but shared-buffer ones) on copy copy[r] of the event
  * path, of ncopies. */
 struct pcb__paired_rounds {
