@@ -24,7 +24,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),
                                 "..", "scripts"))
-import pcblib  # noqa: E402
+from pcbtools import pcblib  # noqa: E402
 
 
 def main(path, workload, deep):

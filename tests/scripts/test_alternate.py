@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 COMPARE = os.path.join(HERE, "..", "..", "scripts", "compare")
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
-import compare_alternate as alt  # noqa: E402
+from pcbtools.compare import alternate as alt  # noqa: E402
 
 ENTRIES = {f"malloc/{s}/depth:{d}/frames:{f}": base * (1 + f / 100)
            for s, base in (("off", 30), ("stack", 120), ("thread", 125),

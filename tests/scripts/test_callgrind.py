@@ -4,8 +4,6 @@ bench-ci's read_dumps calls it) on small hand-written dumps: a good one is
 taken apart into its parts; a missing, truncated or other-binary output and
 a breakdown whose parts miss the total by more than 1% get one line on
 stderr and exit status 2.  Run by CTest (test "scripts_callgrind")."""
-import importlib.machinery
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,10 +13,10 @@ import unittest
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
-BENCH_CI = os.path.join(SCRIPTS, "bench-ci")
 sys.dont_write_bytecode = True
 sys.path.insert(0, SCRIPTS)
-import pcblib  # noqa: E402
+from pcbtools import bench_ci  # noqa: E402
+from pcbtools import pcblib  # noqa: E402
 
 ENTRY = "malloc/thread/depth:32/frames:16/iterations:64/repeats:1"
 
@@ -57,21 +55,9 @@ calls=10 0
     return text
 
 
-def load_bench_ci():
-    loader = importlib.machinery.SourceFileLoader("bench_ci", BENCH_CI)
-    spec = importlib.util.spec_from_loader("bench_ci", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
 DRIVER = """import sys
-sys.argv[0] = {bench_ci!r}
-import importlib.machinery, importlib.util
-loader = importlib.machinery.SourceFileLoader("bench_ci", {bench_ci!r})
-spec = importlib.util.spec_from_loader("bench_ci", loader)
-bc = importlib.util.module_from_spec(spec)
-loader.exec_module(bc)
+sys.path.insert(0, {scripts!r})
+from pcbtools import bench_ci as bc
 sys.exit(bc.pcblib.run("bench-ci", lambda: [bc.read_dumps(sys.argv[1],
                                                           sys.argv[2]), 0][1]))
 """
@@ -94,14 +80,14 @@ class ReadDumps(unittest.TestCase):
     def refused(self, pattern, binary=None):
         """bench-ci's read_dumps as a program: (status, stderr lines)."""
         p = subprocess.run([sys.executable, "-c",
-                            DRIVER.format(bench_ci=BENCH_CI), pattern,
+                            DRIVER.format(scripts=SCRIPTS), pattern,
                             binary or self.bin], capture_output=True,
                            text=True, timeout=60)
         return p.returncode, p.stderr.splitlines()
 
     def test_good_dump_taken_apart(self):
         self.write(dump(self.bin))
-        got = load_bench_ci().read_dumps(
+        got = bench_ci.read_dumps(
             os.path.join(self.tmp, "cg.out.*-01"), self.bin)[ENTRY]
         self.assertEqual(got["instructions"], 72)
         self.assertEqual({p: got["ir_" + p] for p in
@@ -115,7 +101,7 @@ class ReadDumps(unittest.TestCase):
     def test_missing_output(self):
         code, err = self.refused(os.path.join(self.tmp, "nothing", "cg"))
         # read_dumps itself finds no files; a named file that is missing:
-        mod = load_bench_ci()
+        mod = bench_ci
         with self.assertRaisesRegex(mod.callgrind.BadCallgrind, "No such file"):
             mod.callgrind.read_dump(os.path.join(self.tmp, "gone"))
         self.assertEqual(code, 0, err)  # nothing matched: nothing read

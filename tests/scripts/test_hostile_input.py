@@ -551,7 +551,7 @@ class Terminal(unittest.TestCase):
 
     def test_escape_controls(self):
         sys.path.insert(0, SCRIPTS)
-        import pcblib_io
+        from pcbtools.results import io as pcblib_io
         self.assertEqual(pcblib_io.escape_controls("a\x1b[1mb\rc\td\n"
                                                    "\x7f\x9b\u202e\u00e9"),
                          "a\\x1b[1mb\\rc\\td\n\\x7f\\x9b\\u202e\u00e9")

@@ -24,8 +24,8 @@ import unittest
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
-import pcblib_io  # noqa: E402
-import pcblib_names as N  # noqa: E402
+from pcbtools.results import io as pcblib_io  # noqa: E402
+from pcbtools.results import names as N  # noqa: E402
 
 # the pcbench binary: the first argument, unless it is a unittest option
 PCBENCH = sys.argv.pop(1) if len(sys.argv) > 1 and \

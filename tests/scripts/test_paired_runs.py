@@ -88,7 +88,7 @@ class PairedRuns(unittest.TestCase):
             os.unlink(calls)
 
     def run_script(self, *args):
-        r = subprocess.run([sys.executable, SCRIPT, "--bin", self.bin]
+        r = subprocess.run([SCRIPT, "--bin", self.bin]
                            + list(args), capture_output=True, text=True)
         return r.returncode, r.stdout, r.stderr
 

@@ -11,8 +11,6 @@ sentence.  Run by CTest (test "report").
 """
 import base64
 import html.parser
-import importlib.machinery
-import importlib.util
 import io
 import os
 import re
@@ -31,12 +29,13 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 sys.path.insert(0, SCRIPTS)
 import make_fixtures  # noqa: E402
-import pcblib  # noqa: E402
-import report_coldwarm  # noqa: E402
-import report_findings  # noqa: E402
+from pcbtools import pcblib  # noqa: E402
+from pcbtools.report import coldwarm as report_coldwarm  # noqa: E402
+from pcbtools.report import findings as report_findings  # noqa: E402
 import report_fixtures as F  # noqa: E402
-import report_fleet  # noqa: E402
-import report_model  # noqa: E402
+from pcbtools.report import fleet as report_fleet  # noqa: E402
+from pcbtools.report import model as report_model  # noqa: E402
+from pcbtools.report import cli as CLI  # noqa: E402
 
 PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "distribution-malloc", "distribution-block-threads2-placecross_core",
@@ -45,19 +44,6 @@ PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "anatomy-block-threads2-placecross_core"}
 SECTIONS = ["question", "findings", "machine", "method", "latency",
             "overhead", "anatomy", "stack", "heap", "start", "correctness", "fleet"]
-
-
-def cli_module():
-    """scripts/report (no .py suffix) as a module, to call main() in
-    process and spare a matplotlib import per report."""
-    loader = importlib.machinery.SourceFileLoader("report_cli", REPORT)
-    spec = importlib.util.spec_from_loader("report_cli", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-CLI = cli_module()
 
 
 def run(*args):

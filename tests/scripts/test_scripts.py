@@ -27,8 +27,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 sys.path.insert(0, SCRIPTS)
 import make_fixtures  # noqa: E402
-import pcblib  # noqa: E402
-import pcblib_read  # noqa: E402
+from pcbtools import pcblib  # noqa: E402
+from pcbtools.results import read as pcblib_read  # noqa: E402
 
 BAD = ["truncated.json", "nan.json", "notobject.json",
        "aggregates_only.json", "does-not-exist.json"]

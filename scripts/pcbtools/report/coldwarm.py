@@ -9,7 +9,7 @@ results or from the bench-ci counts attached to them.
 """
 import os
 
-import report_model as M
+from pcbtools.report import model as M
 
 candidates, listing, code = M.candidates, M.listing, M.code
 where, deepest, fig_at = M.group_title, M.deepest, M.fig_at

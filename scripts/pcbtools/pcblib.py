@@ -42,12 +42,12 @@ import re
 import sys
 from collections import namedtuple
 
-from pcblib_io import (BadInput, check_out_folder, check_output,  # noqa: F401
+from pcbtools.results.io import (BadInput, check_out_folder, check_output,  # noqa: F401
                        escape_terminal, shown, write_atomic)
-from pcblib_names import (KNOWN_STRATEGY_FLAGS, Name, cache_of,  # noqa: F401
+from pcbtools.results.names import (KNOWN_STRATEGY_FLAGS, Name, cache_of,  # noqa: F401
                           check_flags, check_name, entry_name, parse_name,
                           rate_of, strategy_flags, strategy_of)
-from pcblib_read import (MAX_VALUE, ROW_FIELDS, TIME_UNITS,  # noqa: F401
+from pcbtools.results.read import (MAX_VALUE, ROW_FIELDS, TIME_UNITS,  # noqa: F401
                          _number, _read_json, _short, context_int, load_doc,
                          parse_date, time_ns)
 
@@ -313,7 +313,8 @@ def fmt_value(fig, v):
     return f"{v:.4f}" if fig.unit == "fraction" else f"{v:.5g}"
 
 
-ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(__file__))))
 
 
 def add_pcbench_bin(p):

@@ -30,8 +30,8 @@ import matplotlib.text  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
-import report_model as M  # noqa: E402
-from report_render import Image, Missing  # noqa: E402
+from pcbtools.report import model as M  # noqa: E402
+from pcbtools.report.render import Image, Missing  # noqa: E402
 
 # text.parse_math off: a name copied from the results is shown as text,
 # never parsed as mathtext ($...$)

@@ -23,8 +23,8 @@ Every number comes from the results: the groups are whatever rate:go
 entries the file holds, and the rates are the context's go_rate_*
 values.
 """
-import report_coldwarm
-import report_model as M
+from pcbtools.report import coldwarm as report_coldwarm
+from pcbtools.report import model as M
 
 GO = "rate:go"
 TOPIC = "Go's default rates"

@@ -32,8 +32,8 @@ from collections import namedtuple
 
 import numpy as np
 
-import report_model as M
-from report_render import Items, Missing, Para, Section, table
+from pcbtools.report import model as M
+from pcbtools.report.render import Items, Missing, Para, Section, table
 
 Inputs = namedtuple("Inputs", "threads tasks rate starts profiling workload "
                     "frames")

@@ -6,9 +6,9 @@ binding, placements, compiler and flags, timer floor, unwinder); the method
 says what one event is and how each figure is measured, with the counts
 (repetitions, checked events, timer floor) taken from the file.
 """
-import pcblib
-import report_model as M
-from report_render import Items, Para, Section, table
+from pcbtools import pcblib
+from pcbtools.report import model as M
+from pcbtools.report.render import Items, Para, Section, table
 
 NOT_RECORDED = "not recorded in this run"
 

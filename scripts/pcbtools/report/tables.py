@@ -6,9 +6,9 @@ two results files each cell reads "A -> B".  A row or column that no run
 measured is left out; a cell that one run lacks reads "—"; a table that no
 run measured becomes one plain sentence ("... not measured in this run").
 """
-import report_model as M
-import report_storm
-from report_render import Missing, Para, Section, table
+from pcbtools.report import model as M
+from pcbtools.report import storm as report_storm
+from pcbtools.report.render import Missing, Para, Section, table
 
 NOTE_MISSING = f"{M.MISSING}: {M.NOT_MEASURED}."
 

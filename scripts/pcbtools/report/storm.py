@@ -32,8 +32,8 @@ events over the strategies judged -- `off` (which captures nothing), the
 negative control (which is meant to fail) and code clones aside -- and
 name the entries whose verdict failed.
 """
-import report_model as M
-from report_render import Missing, table
+from pcbtools.report import model as M
+from pcbtools.report.render import Missing, table
 
 listing, code, where = M.listing, M.code, M.group_title
 

@@ -11,12 +11,12 @@ controls; controls appear only in the correctness findings.
 """
 import numpy as np
 
-import pcblib
-import report_coldwarm
-import report_gorate
-import report_model as M
-import report_stackparts
-import report_storm
+from pcbtools import pcblib
+from pcbtools.report import coldwarm as report_coldwarm
+from pcbtools.report import gorate as report_gorate
+from pcbtools.report import model as M
+from pcbtools.report import stackparts as report_stackparts
+from pcbtools.report import storm as report_storm
 
 
 candidates = M.candidates

@@ -39,7 +39,7 @@ import warnings
 
 import numpy as np
 
-import pcblib
+from pcbtools import pcblib
 
 BASELINE = "off"
 COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",

@@ -40,7 +40,7 @@ import re
 import statistics
 import subprocess
 
-import pcblib
+from pcbtools import pcblib
 
 FILTER = "--benchmark_filter=^paired/"
 _ARM = re.compile(r"^(\w+?)_ns$")

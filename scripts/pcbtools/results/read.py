@@ -38,8 +38,8 @@ import math
 import os
 import stat
 
-from pcblib_io import BadInput
-from pcblib_names import (check_flags, check_name, entry_name, is_word,
+from pcbtools.results.io import BadInput
+from pcbtools.results.names import (check_flags, check_name, entry_name, is_word,
                           strategy_of)
 
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}

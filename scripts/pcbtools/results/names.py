@@ -44,7 +44,7 @@ opt_in) is taken as written.
 import re
 from collections import namedtuple
 
-from pcblib_io import BadInput
+from pcbtools.results.io import BadInput
 
 Name = namedtuple("Name", "kind words params")
 

@@ -61,8 +61,8 @@ import tempfile
 import time
 from fractions import Fraction
 
-import compare_paired
-import pcblib
+from pcbtools.compare import paired as compare_paired
+from pcbtools import pcblib
 
 MIN_ROUNDS = 6  # fewer give no 95% interval of the median at all
 REFUSED = ("--repetitions", "--benchmark_repetitions", "--benchmark_out",

@@ -14,7 +14,7 @@ import html
 import re
 from collections import namedtuple
 
-from pcblib import md_code, md_text
+from pcbtools.pcblib import md_code, md_text
 
 Section = namedtuple("Section", "id title blocks")
 Para = namedtuple("Para", "text")

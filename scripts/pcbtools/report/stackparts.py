@@ -23,7 +23,7 @@ Where a strategy keeps its buffer comes from its flags in the results'
 context (report_model.buffer_place), never from its name; the unwinder
 of the run is the context's `unwinder`.
 """
-import report_model as M
+from pcbtools.report import model as M
 
 _code, _listing = M.code, M.listing
 

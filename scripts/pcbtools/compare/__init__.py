@@ -1,0 +1,1 @@
+"""The parts of `compare`: cli (the command), alternate, paired."""

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""export: pcbench results in the formats CI benchmark trackers ingest.
+
+--format=custom (the default): the custom smaller-is-better JSON of
+github-action-benchmark (tool 'customSmallerIsBetter'), a JSON list with
+one object per (benchmark, figure):
+  {"name": "<run_name> <series>", "unit": ..., "value": ...,
+   "range": "± <stddev>", "extra": "<how it was computed>"}
+where every series is smaller-is-better:
+  time                 median real time per iteration over the repetitions
+                       (ns); range = ± sample standard deviation over the
+                       repetitions; extra gives n, the IQR and min-max
+  stack_bytes, min_fiber_stack, heap_bytes, heap_alloc_bytes,
+  heap_bytes_per_thread, heap_leaked_bytes (bytes), instructions
+                       the median over the repetitions (exact figures:
+                       normally all repetitions agree, range "± 0")
+  fiber_2k_used_bytes  2048 - headroom_bytes: the part of a fresh 2 KiB
+                       fiber the event path takes (headroom: more is better)
+  incorrect_fraction   1 - correct: the fraction of checked events whose
+                       PCs did not match the ground truth
+Only the figures an entry carries are written.  The extra field also names
+the commit and date from the results' context.
+
+--format=bmf: Bencher Metric Format, a JSON object keyed by benchmark name
+(the entry's run_name), each value an object keyed by measure slug, each
+measure {"value": v, "lower_value": lo, "upper_value": hi}:
+  latency              time per iteration in ns (Bencher's built-in
+                       Latency measure): the median over the repetitions,
+                       lower/upper the interquartile range; or, when the
+                       rows carry the paired interval counters
+                       time_lower_ns and time_upper_ns, their medians
+  stack-bytes, min-fiber-stack, headroom-bytes, heap-bytes,
+  heap-alloc-bytes, heap-bytes-per-thread, heap-bytes-shared,
+  heap-leaked-bytes, instructions, correct
+                       the median, lower/upper the min and max over the
+                       repetitions (exact figures: all three agree)
+  estimated-cycles     the same, from an estimated_cycles counter when
+                       the rows carry one
+The figures are as measured, not turned round: headroom-bytes and correct
+are better when higher (give their Bencher thresholds a lower boundary),
+the others when lower.  A benchmark name longer than Bencher's 1024
+characters is refused.
+
+Without --out the list goes to stdout; with --out it is written to a
+temporary and renamed.  --out is checked as pcbench's --out is, before
+anything is read: a regular file or a new name in a writable folder, not
+a device, a FIFO, a directory or a symbolic link.  Exit 0, or 2 on bad
+input (one line on stderr, nothing written).
+"""
+import argparse
+import json
+import os
+import sys
+
+from pcbtools import pcblib  # noqa: E402
+
+
+def parse_args(argv):
+    p = pcblib.Parser(
+        prog="export", description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("results", metavar="RESULTS.json",
+                   help="pcbench results (Google Benchmark JSON)")
+    p.add_argument("--out", metavar="FILE",
+                   help="write here instead of stdout")
+    p.add_argument("--format", choices=("custom", "bmf"), default="custom",
+                   help="custom: github-action-benchmark's "
+                   "customSmallerIsBetter list (default); bmf: Bencher "
+                   "Metric Format")
+    p.add_argument("--figures", type=pcblib.figures_arg,
+                   default=list(pcblib.BY_NAME), metavar="LIST",
+                   help="figures to export: names, 'timing', 'exact' "
+                   "(default all)")
+    return p.parse_args(argv)
+
+
+def number(v):
+    """An int when the value is integral, so byte counts read as bytes."""
+    return int(v) if v == int(v) and abs(v) < 2 ** 53 else v
+
+
+def entry(name, fig, vals, where):
+    s = pcblib.summary([fig.transform(v) for v in vals])
+    lo, hi = sorted((s["q1"], s["q3"]))
+    extra = (f"median of {s['n']} repetition(s); IQR {lo:.6g}-{hi:.6g}, "
+             f"min-max {s['min']:.6g}-{s['max']:.6g} {fig.unit_out}")
+    if fig.derivation:
+        extra = f"{fig.export} = {fig.derivation}; " + extra
+    return {"name": f"{name} {fig.export}", "unit": fig.unit_out,
+            "value": number(s["median"]), "range": f"± {s['stddev']:.6g}",
+            "extra": f"{extra}; {where}"}
+
+
+def export(res, figures):
+    where = (f"commit {res.context.get('git_commit', '?')}, "
+             f"{res.context.get('date', '?')}")
+    return [entry(name, pcblib.BY_NAME[f], figs[f], where)
+            for name, figs in res.runs.items()
+            for f in pcblib.BY_NAME if f in figures and f in figs]
+
+
+# Bencher Metric Format (see the module docstring)
+BMF_NAME_MAX = 1024
+TIME_INTERVAL = ("time_lower_ns", "time_upper_ns")
+EXTRA_MEASURES = ("estimated_cycles",)
+
+
+def bmf_measure(vals, lo=None, hi=None):
+    """{"value", "lower_value", "upper_value"}: the median of vals and,
+    unless given, their min and max."""
+    s = pcblib.summary(vals)
+    lo = s["min"] if lo is None else lo
+    hi = s["max"] if hi is None else hi
+    return {"value": number(s["median"]),
+            "lower_value": number(min(lo, s["median"])),
+            "upper_value": number(max(hi, s["median"]))}
+
+
+def bmf(res, figures):
+    out = {}
+    for name, figs in res.runs.items():
+        if len(name) > BMF_NAME_MAX:
+            raise pcblib.BadInput(
+                f"{res.path}: benchmark name of {len(name)} characters; "
+                f"allowed: at most {BMF_NAME_MAX} (Bencher's limit)")
+        bench = {}
+        for f in pcblib.FIGURES:
+            if f.name not in figures or f.name not in figs:
+                continue
+            vals = figs[f.name]
+            if f.name == "time":
+                if all(k in figs for k in TIME_INTERVAL):
+                    lo, hi = (pcblib.summary(figs[k])["median"]
+                              for k in TIME_INTERVAL)
+                else:
+                    s = pcblib.summary(vals)
+                    lo, hi = s["q1"], s["q3"]
+                bench["latency"] = bmf_measure(vals, lo, hi)
+            else:
+                bench[f.name.replace("_", "-")] = bmf_measure(vals)
+        for key in EXTRA_MEASURES:
+            if key in figs:
+                bench[key.replace("_", "-")] = bmf_measure(figs[key])
+        if bench:
+            out[name] = bench
+    return out
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.out is not None:
+        pcblib.check_output(args.out)
+    if args.format == "bmf":
+        res = pcblib.load_results(args.results, counters=True)
+        data = bmf(res, args.figures)
+    else:
+        data = export(pcblib.load_results(args.results), args.figures)
+    text = json.dumps(data, indent=1, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+    if args.out is not None:
+        pcblib.write_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(pcblib.run("export", main))

@@ -1,0 +1,1 @@
+"""The parts of `report`, the design evaluation report: cli runs them."""

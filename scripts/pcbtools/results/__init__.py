@@ -1,0 +1,1 @@
+"""One pcbench results file: io, names, read."""
