@@ -56,8 +56,8 @@ import subprocess
 import sys
 import tempfile
 
-from pcbtools import callgrind  # noqa: E402
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import callgrind
+from pcbtools import pcblib
 
 ROOT = pcblib.ROOT
 SUFFIXES = ("/real_time", "/manual_time")

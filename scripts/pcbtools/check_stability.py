@@ -30,7 +30,8 @@ import tempfile
 
 import numpy as np
 
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import pcblib
+from pcbtools import stats
 
 
 # Why an entry family is noisier than the single-thread matrix: what the
@@ -70,12 +71,12 @@ def spreads(results):
         meds, cvs = [], []
         for r in results:
             t = np.asarray(r.runs[name]["time"])
-            meds.append(float(np.median(t)))
+            meds.append(float(stats.median(t)))
             cvs.append(float(np.std(t, ddof=1) / np.mean(t))
                        if len(t) > 1 and np.mean(t) > 0 else 0.0)
         lo, hi = min(meds), max(meds)
         out.append((name, (hi - lo) / lo if lo > 0 else 0.0, max(cvs),
-                    float(np.median(meds))))
+                    float(stats.median(meds))))
     out.sort(key=lambda row: -row[1])
     return out
 
@@ -88,11 +89,11 @@ def paired_spreads(results):
         keys = set.intersection(*(set(r.runs[name]) for r in results))
         for key in sorted(k for k in keys if "_over_" in k and
                           not k.endswith(("_lo", "_hi"))):
-            vals = [float(np.median(r.runs[name][key])) for r in results]
+            vals = [float(stats.median(r.runs[name][key])) for r in results]
             lo, hi = min(vals), max(vals)
             out.append((pcblib.entry_name(name), key,
                         (hi - lo) / lo if lo > 0 else 0.0,
-                        float(np.median(vals))))
+                        float(stats.median(vals))))
     return out
 
 

@@ -49,10 +49,10 @@ input (one line on stderr, nothing written).
 """
 import argparse
 import json
-import os
 import sys
 
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import pcblib
+from pcbtools import stats
 
 
 def parse_args(argv):
@@ -81,7 +81,7 @@ def number(v):
 
 
 def entry(name, fig, vals, where):
-    s = pcblib.summary([fig.transform(v) for v in vals])
+    s = stats.summary([fig.transform(v) for v in vals])
     lo, hi = sorted((s["q1"], s["q3"]))
     extra = (f"median of {s['n']} repetition(s); IQR {lo:.6g}-{hi:.6g}, "
              f"min-max {s['min']:.6g}-{s['max']:.6g} {fig.unit_out}")
@@ -109,7 +109,7 @@ EXTRA_MEASURES = ("estimated_cycles",)
 def bmf_measure(vals, lo=None, hi=None):
     """{"value", "lower_value", "upper_value"}: the median of vals and,
     unless given, their min and max."""
-    s = pcblib.summary(vals)
+    s = stats.summary(vals)
     lo = s["min"] if lo is None else lo
     hi = s["max"] if hi is None else hi
     return {"value": number(s["median"]),
@@ -131,10 +131,10 @@ def bmf(res, figures):
             vals = figs[f.name]
             if f.name == "time":
                 if all(k in figs for k in TIME_INTERVAL):
-                    lo, hi = (pcblib.summary(figs[k])["median"]
+                    lo, hi = (stats.summary(figs[k])["median"]
                               for k in TIME_INTERVAL)
                 else:
-                    s = pcblib.summary(vals)
+                    s = stats.summary(vals)
                     lo, hi = s["q1"], s["q3"]
                 bench["latency"] = bmf_measure(vals, lo, hi)
             else:

@@ -18,7 +18,7 @@ history plot --dir HIST --out OUTDIR
 Change points (marked on the graphs with a dashed line, red when worse,
 green when better, and listed in index.html, changes.json and on stdout):
   time -- binary segmentation of the series of per-run medians with Welch's
-    t-test (pcblib.detect_steps): the split with the smallest p-value is
+    t-test (stats.detect_steps): the split with the smallest p-value is
     kept when p times the number of candidate splits (Bonferroni) is below
     --alpha (default 0.01), each side has at least --min-segment runs
     (default 2) and the segment means differ by more than --min-change
@@ -43,7 +43,8 @@ import shutil
 import sys
 import tempfile
 
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import pcblib
+from pcbtools import stats
 
 UTC = datetime.timezone.utc
 
@@ -139,7 +140,7 @@ def series(runs):
             for f in pcblib.FIGURES:
                 if f.name in figs:
                     bench.setdefault(f.name, []).append(
-                        (i, pcblib.summary(figs[f.name])))
+                        (i, stats.summary(figs[f.name])))
     return {n: {f.name: b[f.name] for f in pcblib.FIGURES if f.name in b}
             for n, b in out.items()}
 
@@ -149,8 +150,8 @@ def steps(fig, pts, args):
     y = [s["median"] for _, s in pts]
     if fig.kind == "exact":
         return [(k, y[k - 1], y[k], None) for k in range(1, len(y))
-                if abs(pcblib.rel_change(y[k - 1], y[k])) > fig.tolerance]
-    found = pcblib.detect_steps(y, args.alpha, args.min_segment,
+                if abs(stats.rel_change(y[k - 1], y[k])) > fig.tolerance]
+    found = stats.detect_steps(y, args.alpha, args.min_segment,
                                 args.min_change)
     cuts = [0] + [k for k, _ in found] + [len(y)]
     return [(k, sum(y[cuts[j]:k]) / (k - cuts[j]),
@@ -165,7 +166,7 @@ def find_changes(data, runs, args):
         for figname, pts in figs.items():
             fig = pcblib.BY_NAME[figname]
             for k, before, after, p in steps(fig, pts, args):
-                rel = pcblib.rel_change(before, after)
+                rel = stats.rel_change(before, after)
                 res = runs[pts[k][0]]
                 out.append(dict(
                     benchmark=name, figure=figname, run=pts[k][0],

@@ -53,7 +53,8 @@ import subprocess
 import sys
 import tempfile
 
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import pcblib
+from pcbtools import stats
 
 FILTER = "--benchmark_filter=^paired/"
 ALPHA = 0.05
@@ -156,7 +157,7 @@ def merge(rows):
                     k + "_process_sd": sp, k + "_layout_sd": sl})
     for k in rows[0]:
         if k.endswith("_ns") and k not in keys and "_minus_" not in k:
-            out[k] = statistics.median(r[k] for r in figs)
+            out[k] = stats.median(r[k] for r in figs)
     out["rounds"] = sum(r["rounds"] for r in figs)
     out["iterations"] = sum(r["iterations"] for r in figs)
     out["processes"] = len(figs)

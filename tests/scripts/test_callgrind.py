@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Tests bench-ci's reading of callgrind output (scripts/callgrind.py, as
-bench-ci's read_dumps calls it) on small hand-written dumps: a good one is
-taken apart into its parts; a missing, truncated or other-binary output and
-a breakdown whose parts miss the total by more than 1% get one line on
-stderr and exit status 2.  Run by CTest (test "scripts_callgrind")."""
+"""Tests bench-ci's reading of callgrind output (scripts/pcbtools/
+callgrind.py, as bench-ci's read_dumps calls it) on small hand-written
+dumps: a good one is taken apart into its parts; a missing, truncated or
+other-binary output and a breakdown whose parts miss the total by more than
+1% get one line on stderr and exit status 2. Run by CTest (test
+"scripts_callgrind")."""
 import os
 import shutil
 import subprocess
@@ -16,7 +17,6 @@ SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
 sys.dont_write_bytecode = True
 sys.path.insert(0, SCRIPTS)
 from pcbtools import bench_ci  # noqa: E402
-from pcbtools import pcblib  # noqa: E402
 
 ENTRY = "malloc/thread/depth:32/frames:16/iterations:64/repeats:1"
 
@@ -101,9 +101,9 @@ class ReadDumps(unittest.TestCase):
     def test_missing_output(self):
         code, err = self.refused(os.path.join(self.tmp, "nothing", "cg"))
         # read_dumps itself finds no files; a named file that is missing:
-        mod = bench_ci
-        with self.assertRaisesRegex(mod.callgrind.BadCallgrind, "No such file"):
-            mod.callgrind.read_dump(os.path.join(self.tmp, "gone"))
+        with self.assertRaisesRegex(bench_ci.callgrind.BadCallgrind,
+                                    "No such file"):
+            bench_ci.callgrind.read_dump(os.path.join(self.tmp, "gone"))
         self.assertEqual(code, 0, err)  # nothing matched: nothing read
 
     def test_truncated_output(self):

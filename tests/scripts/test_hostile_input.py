@@ -247,7 +247,7 @@ ISSUE29 = {
     "go_rate_arabic_digits": set_ctx("go_rate_block_ns",
                                      "\u0661\u0660\u0660"),
     "go_rate_zero": set_ctx("go_rate_block_cycles", "0"),
-    # names outside pcbench's grammar (pcblib_names)
+    # names outside pcbench's grammar (results.names)
     "name_depth_3_2": renamed(FIRST.replace("depth:32", "depth:3_2")),
     "name_arabic_digits": renamed(FIRST.replace("depth:32",
                                                 "depth:\u0663\u0662")),

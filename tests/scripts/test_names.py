@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""The entry-name grammar (scripts/pcblib_names.py, docs/design.md "Entry
-names") against the names pcbench itself writes, and against a table of
-names it cannot write.
+"""The entry-name grammar (scripts/pcbtools/results/names.py, docs/design.md
+"Entry names") against the names pcbench itself writes, and against a table
+of names it cannot write.
 
 - Every name `pcbench --benchmark_list_tests=true` prints for a matrix
   with every axis on (all workloads, every strategy `pcbench --list`

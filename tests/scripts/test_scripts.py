@@ -28,6 +28,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, SCRIPTS)
 import make_fixtures  # noqa: E402
 from pcbtools import pcblib  # noqa: E402
+from pcbtools import stats  # noqa: E402
 from pcbtools.results import read as pcblib_read  # noqa: E402
 
 BAD = ["truncated.json", "nan.json", "notobject.json",
@@ -385,22 +386,22 @@ class HistoryTest(Fixtures):
 class ChangePointTest(unittest.TestCase):
     def test_flat_noise_has_no_step(self):
         x = [100, 101, 99, 100.5, 99.5, 100, 101, 99]
-        self.assertEqual(pcblib.detect_steps(x), [])
+        self.assertEqual(stats.detect_steps(x), [])
 
     def test_wide_noise_is_not_a_step(self):
         # split means differ by more than 5%, but not significantly
         x = [100, 135, 92, 128, 104, 88, 131, 97, 120, 90]
-        self.assertEqual(pcblib.detect_steps(x), [])
+        self.assertEqual(stats.detect_steps(x), [])
 
     def test_one_and_two_steps(self):
         one = [100, 101, 99, 100, 130, 131, 129, 130]
-        self.assertEqual([k for k, _ in pcblib.detect_steps(one)], [4])
+        self.assertEqual([k for k, _ in stats.detect_steps(one)], [4])
         two = one + [160, 161, 159, 160]
-        self.assertEqual([k for k, _ in pcblib.detect_steps(two)], [4, 8])
+        self.assertEqual([k for k, _ in stats.detect_steps(two)], [4, 8])
 
     def test_step_below_min_change_is_ignored(self):
         x = [100, 100.1, 99.9, 100, 103, 103.1, 102.9, 103]
-        self.assertEqual(pcblib.detect_steps(x, min_change=0.05), [])
+        self.assertEqual(stats.detect_steps(x, min_change=0.05), [])
 
 
 class NameTest(unittest.TestCase):
@@ -443,7 +444,8 @@ class ThreadsKeyTest(unittest.TestCase):
            '%s}')
 
     def parse(self, extra):
-        return json.loads(self.ROW % extra, object_pairs_hook=pcblib_read._pairs)
+        return json.loads(self.ROW % extra,
+                          object_pairs_hook=pcblib_read._pairs)
 
     def test_old_duplicate_read_as_workload_threads(self):
         row = self.parse('"threads": 2')

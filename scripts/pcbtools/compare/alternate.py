@@ -51,18 +51,16 @@ Exit status: 0 no regression, 1 at least one regression, 2 bad input.
 """
 import argparse
 import json
-import math
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from fractions import Fraction
 
+from pcbtools import pcblib, stats
 from pcbtools.compare import paired as compare_paired
-from pcbtools import pcblib
+from pcbtools.stats import median_ci, min_rounds, sign_p
 
 MIN_ROUNDS = 6  # fewer give no 95% interval of the median at all
 REFUSED = ("--repetitions", "--benchmark_repetitions", "--benchmark_out",
@@ -194,46 +192,6 @@ def same_entries(old, new, names_old, names_new):
         "matrix")
 
 
-def min_rounds(alpha):
-    """Smallest n with a 1 - alpha interval: 2^-n <= alpha/2."""
-    n = 1
-    while Fraction(1, 2 ** n) > Fraction(alpha) / 2:
-        n += 1
-    return n
-
-
-def median_ranks(n, alpha=0.05):
-    """1-based ranks (lo, hi) of the 1 - alpha interval of the median of
-    n (n >= min_rounds(alpha)), and its coverage; exact rational
-    arithmetic on the float alpha, the rule of core/paired.c."""
-    total, cdf, below = 2 ** n, 0, 0
-    half = Fraction(alpha) / 2
-    for j in range(n):
-        below = cdf
-        cdf += math.comb(n, j)
-        if Fraction(cdf, total) > half:  # P(B <= j) > alpha/2
-            break
-    return j, n + 1 - j, float(1 - 2 * Fraction(below, total))
-
-
-def sign_p(above, below):
-    """Two-sided sign test, ties dropped (pcb_sign_test_p)."""
-    m = above + below
-    if m == 0:
-        return 1.0
-    k = min(above, below)
-    tail = Fraction(sum(math.comb(m, j) for j in range(k + 1)), 2 ** m)
-    return float(min(1, 2 * tail))
-
-
-def median_ci(values, alpha):
-    v = sorted(values)
-    n = len(v)
-    lo, hi, cov = median_ranks(n, alpha)
-    med = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
-    return med, v[lo - 1], v[hi - 1], cov
-
-
 def decide(ratio, lo, hi, min_change):
     return compare_paired.verdict([ratio], [lo], [hi], min_change)
 
@@ -282,7 +240,7 @@ def one_run(binary, args, out, k, label):
     res = pcblib.load_results(out, counters=args.paired)
     if args.paired:
         return res
-    return {name: statistics.median(figs["time"])
+    return {name: stats.median(figs["time"])
             for name, figs in res.runs.items()}
 
 

@@ -46,12 +46,11 @@ resolves on a busy 2-vCPU machine.
 """
 import argparse
 import math
-import os
 import sys
 import warnings
 from collections import Counter, namedtuple
 
-from pcbtools import pcblib  # noqa: E402
+from pcbtools import pcblib, stats
 
 Row = namedtuple("Row", "bench figure base cont change p verdict")
 REGRESSION, IMPROVEMENT, SAME = "regression", "improvement", "same"
@@ -139,8 +138,8 @@ def u_test(b, c):
 
 def timing_verdict(fig, b, c, thr, args):
     """Verdict and p-value for a timing figure; see the module docstring."""
-    mb, mc = pcblib.summary(b)["median"], pcblib.summary(c)["median"]
-    worse = pcblib.worse_by(fig, pcblib.rel_change(mb, mc))
+    mb, mc = float(stats.median(b)), float(stats.median(c))
+    worse = pcblib.worse_by(fig, stats.rel_change(mb, mc))
     p_slow, p_fast = u_test(b, c)
     p = p_slow if worse > 0 else p_fast
     if min(len(b), len(c)) < pcblib.MIN_REPETITIONS:
@@ -156,8 +155,8 @@ def timing_verdict(fig, b, c, thr, args):
 
 def exact_verdict(fig, b, c, thr):
     """Verdict for an exact figure; see the module docstring."""
-    mb, mc = pcblib.summary(b)["median"], pcblib.summary(c)["median"]
-    worse = pcblib.worse_by(fig, pcblib.rel_change(mb, mc))
+    mb, mc = float(stats.median(b)), float(stats.median(c))
+    worse = pcblib.worse_by(fig, stats.rel_change(mb, mc))
     if mb == mc:
         return SAME
     hi_worse = fig.worse == "higher"
@@ -173,13 +172,13 @@ def exact_verdict(fig, b, c, thr):
 def compare_one(name, figname, base, cont, thr, args):
     fig = pcblib.BY_NAME[figname]
     b, c = base.runs[name][figname], cont.runs[name][figname]
-    mb, mc = pcblib.summary(b)["median"], pcblib.summary(c)["median"]
+    mb, mc = float(stats.median(b)), float(stats.median(c))
     if fig.kind == "timing":
         verdict, p = timing_verdict(fig, b, c, thr, args)
     else:
         verdict, p = exact_verdict(fig, b, c, thr), None
     return Row(name, figname, pcblib.fmt_value(fig, mb),
-               pcblib.fmt_value(fig, mc), pcblib.rel_change(mb, mc), p,
+               pcblib.fmt_value(fig, mc), stats.rel_change(mb, mc), p,
                verdict)
 
 

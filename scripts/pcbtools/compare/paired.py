@@ -37,10 +37,10 @@ is printed beside it for that, and is what the default (unpaired) mode
 decides by.
 """
 import re
-import statistics
 import subprocess
 
 from pcbtools import pcblib
+from pcbtools import stats
 
 FILTER = "--benchmark_filter=^paired/"
 _ARM = re.compile(r"^(\w+?)_ns$")
@@ -148,8 +148,8 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
     row.update(
         against=t, ratio=med, ratio_lo=lo, ratio_hi=hi, coverage=cov,
         abs_ratio=amed, abs_lo=alo, abs_hi=ahi,
-        old_ns=statistics.median(ns_old[entry, s]),
-        new_ns=statistics.median(ns_new[entry, s]),
+        old_ns=stats.median(ns_old[entry, s]),
+        new_ns=stats.median(ns_new[entry, s]),
         pairs={r: dict(ratio=p[1], lo=p[2], hi=p[3], per_round=p[0])
                for r, p in pair.items()},
         verdict=verdict([p[1] for p in pair.values()],

@@ -45,14 +45,14 @@ import argparse
 import os
 import sys
 
-from pcbtools import pcblib  # noqa: E402
-from pcbtools.report import context as report_context  # noqa: E402
-from pcbtools.report import findings as report_findings  # noqa: E402
-from pcbtools.report import fleet as report_fleet  # noqa: E402
-from pcbtools.report import model as M  # noqa: E402
-from pcbtools.report import tables as report_tables  # noqa: E402
-from pcbtools.report.render import (Heading, Items, Para, Section,  # noqa: E402
-                           html_page, images, markdown)
+from pcbtools import pcblib
+from pcbtools.report import context as report_context
+from pcbtools.report import findings as report_findings
+from pcbtools.report import fleet as report_fleet
+from pcbtools.report import model as M
+from pcbtools.report import tables as report_tables
+from pcbtools.report.render import (
+    Heading, Items, Para, Section, html_page, images, markdown)
 
 TITLE = "pcbench: where should the profiler's PC buffer live?"
 IMG_DIR = "report-plots"

@@ -1,4 +1,4 @@
-"""report_coldwarm: does placement matter once caches are cold?
+"""report.coldwarm: does placement matter once caches are cold?
 
 The warm-vs-cold findings, each computed from the run's figures: the
 event alone (event_ns_mean) warm beside cold per strategy; the paired

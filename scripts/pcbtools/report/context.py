@@ -1,4 +1,4 @@
-"""report_context: the question, the machine and the method.
+"""report.context: the question, the machine and the method.
 
 The question is the project's (docs/report.md); the machine is read from
 each file's Google Benchmark context (what pcbench adds: hwloc topology,

@@ -1,4 +1,4 @@
-"""report_findings: what the numbers say, one computed sentence at a time.
+"""report.findings: what the numbers say, one computed sentence at a time.
 
 Every sentence is built from the run's figures: which strategies exist,
 which depths and frames were measured, and every number in it come from
@@ -9,7 +9,6 @@ test with enough repetitions, else whether the min-max ranges overlap).
 Candidates are the strategies other than the baseline and the negative
 controls; controls appear only in the correctness findings.
 """
-import numpy as np
 
 from pcbtools import pcblib
 from pcbtools.report import coldwarm as report_coldwarm
@@ -17,6 +16,7 @@ from pcbtools.report import gorate as report_gorate
 from pcbtools.report import model as M
 from pcbtools.report import stackparts as report_stackparts
 from pcbtools.report import storm as report_storm
+from pcbtools import stats
 
 
 candidates = M.candidates
@@ -255,7 +255,7 @@ def _costs(a, b):
     but a side has one repetition, with no spread to judge the gap by."""
     if not a or not b:
         return False
-    r = M.rel(float(np.median(b)), float(np.median(a)))
+    r = M.rel(float(stats.median(b)), float(stats.median(a)))
     if r is None or r <= pcblib.BY_NAME["time"].tolerance:
         return False
     if min(len(a), len(b)) < 2:

@@ -1,4 +1,4 @@
-"""report_fleet: what each strategy would cost a whole process or fleet.
+"""report.fleet: what each strategy would cost a whole process or fleet.
 
 Inputs (command line, shown on the page): T OS threads, of which P% ever
 record an event; G goroutine-like tasks that record events; R events per

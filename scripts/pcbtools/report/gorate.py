@@ -1,4 +1,4 @@
-"""report_gorate: the per-operation overhead at Go's default rates.
+"""report.gorate: the per-operation overhead at Go's default rates.
 
 A rate:go entry (pcbench --rate=...,go) runs its workload at Go's default
 rate -- malloc one sample per MemProfileRate bytes, block a wait sampled

@@ -1,4 +1,4 @@
-"""report_model: the data model of the design evaluation report.
+"""report.model: the data model of the design evaluation report.
 
 A pcbench results file is a flat list of Google Benchmark entries whose
 names carry their parameters.  This module parses the names into one index
@@ -37,9 +37,9 @@ import os
 import re
 import warnings
 
-import numpy as np
 
 from pcbtools import pcblib
+from pcbtools import stats
 
 BASELINE = "off"
 COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",
@@ -226,7 +226,7 @@ def med(figs, name):
     """Median over the repetitions of one figure, or None."""
     if not figs or name not in figs:
         return None
-    return float(np.median(figs[name]))
+    return float(stats.median(figs[name]))
 
 
 def paired_ratio(run, group, d, f, arm, ref):
@@ -474,8 +474,8 @@ def label_for(path, i):
 
 # Text copied from a results file (entry names, context strings, paths,
 # labels) goes into report text in which backticks mark code.  A backtick
-# of its own is held as DATA_TICK until rendering, where report_render and
-# report_plots show it as a backtick again: it is text, never markup.
+# of its own is held as DATA_TICK until rendering, where report.render and
+# report.plots show it as a backtick again: it is text, never markup.
 DATA_TICK = "\ue000"
 
 

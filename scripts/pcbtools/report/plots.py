@@ -1,4 +1,4 @@
-"""report_plots: the report's figures, drawn with matplotlib (Agg) to PNG.
+"""report.plots: the report's figures, drawn with matplotlib (Agg) to PNG.
 
 Each function takes the runs and returns an Image block, or a Missing
 block when no run measured what it draws.  With two runs, each run gets
@@ -32,6 +32,7 @@ import numpy as np  # noqa: E402
 
 from pcbtools.report import model as M  # noqa: E402
 from pcbtools.report.render import Image, Missing  # noqa: E402
+from pcbtools import stats
 
 # text.parse_math off: a name copied from the results is shown as text,
 # never parsed as mathtext ($...$)
@@ -109,7 +110,7 @@ def latency_vs_frames(runs, group):
                 if not pts:
                     continue
                 x = [f for f, _ in pts]
-                y = [float(np.median(t)) for _, t in pts]
+                y = [float(stats.median(t)) for _, t in pts]
                 err = [[yy - min(t) for yy, (_, t) in zip(y, pts)],
                        [max(t) - yy for yy, (_, t) in zip(y, pts)]]
                 ax.errorbar(x, y, yerr=err, marker="o", ms=4, capsize=2,

@@ -1,9 +1,9 @@
-"""report_render: the report's document model and its two renderings.
+"""report.render: the report's document model and its two renderings.
 
 The report is built once as a list of Section objects holding blocks --
 Para (text in which `backticks` mark code), Items (a bulleted list),
 Table (a caption, a header, rows of strings, a note), Image (a PNG drawn
-by report_plots) and Missing (a figure or entry the run did not measure,
+by report.plots) and Missing (a figure or entry the run did not measure,
 said plainly) -- and then rendered twice: to Markdown (images as files in
 a folder beside report.md) and to one self-contained HTML page (images
 inline as base64 PNG, the style sheet inline, no script and no link that

@@ -1,4 +1,4 @@
-"""report_stackparts: what an event's stack is made of, and what decides
+"""report.stackparts: what an event's stack is made of, and what decides
 the fiber it needs.
 
 An event's `stack_bytes` holds three things: the unwinder's own frames,

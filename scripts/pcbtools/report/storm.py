@@ -1,4 +1,4 @@
-"""report_storm: the signal storm's entries, their verdicts and findings.
+"""report.storm: the signal storm's entries, their verdicts and findings.
 
 A storm/ entry runs a matrix point while every thread takes SIGPROF and
 records a nested event from the handler (bench/suites/storm.c).  pcbench

@@ -1,4 +1,4 @@
-"""report_tables: the side-by-side tables of the report.
+"""report.tables: the side-by-side tables of the report.
 
 Every table is strategy x depth (rows) by frames, threads or figure
 (columns), one table per workload where the figure depends on it.  With

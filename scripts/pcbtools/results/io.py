@@ -1,6 +1,7 @@
-"""pcblib_io: what the scripts refuse, where they write, what they print.
+"""results.io: what the scripts refuse, where they write, what they print.
 
-The lowest layer of pcblib (pcblib_names and pcblib build on it):
+The lowest layer of pcbtools (results.names, results.read and pcblib
+build on it):
 
 - BadInput, the one exception for input the scripts refuse; its message
   is one line, and pcblib.run() prints it and exits 2.

@@ -1,4 +1,4 @@
-"""pcblib_names: entry names and strategy roles, read strictly.
+"""results.names: entry names and strategy roles, read strictly.
 
 Entry names.  bench/base/name.c builds every entry name pcbench
 registers; this module is the one reader of them, and accepts exactly

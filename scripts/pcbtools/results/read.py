@@ -1,4 +1,4 @@
-"""pcblib_read: one results file, read and checked whole.
+"""results.read: one results file, read and checked whole.
 
 load_doc() reads one file strictly and checks all of it once, so that a
 script never meets a value it cannot handle halfway through its work:
@@ -9,7 +9,7 @@ script never meets a value it cannot handle halfway through its work:
 - every row: its fields named by words (a-z, 0-9, _) and of their type
   (strings, counts, finite numbers),
   the fields Google Benchmark always writes present, its name in
-  pcbench's grammar (pcblib_names) and its run_name the same entry as no
+  pcbench's grammar (results.names) and its run_name the same entry as no
   other row's, an iteration row's name its run_name and an aggregate's
   its run_name plus _<aggregate_name>;
 - every number at most MAX_VALUE (2^53) in magnitude, and in a
@@ -27,7 +27,7 @@ script never meets a value it cannot handle halfway through its work:
 - the context: the keys the scripts read of their type; date an ISO 8601
   time between the years 1970 and 9999 once in UTC; go_rate_* decimal
   integers (ASCII digits) 1..MAX_VALUE; strategy_flags in pcbench's form
-  and not contradicting itself or the rows (pcblib_names.check_flags).
+  and not contradicting itself or the rows (results.names.check_flags).
 
 Each problem is BadInput with one line naming the file, the row and the
 field, and saying what is allowed.
@@ -39,8 +39,8 @@ import os
 import stat
 
 from pcbtools.results.io import BadInput
-from pcbtools.results.names import (check_flags, check_name, entry_name, is_word,
-                          strategy_of)
+from pcbtools.results.names import (check_flags, check_name, entry_name,
+                                    is_word, strategy_of)
 
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 MAX_VALUE = float(2 ** 53)   # the largest integer a float holds exactly
@@ -329,7 +329,7 @@ def _check_row(path, i, row):
 
 # Counters that hold a signed code, and its range: the storm's verdict
 # (bench/suites/storm_power.h: 1 ok, 0 cannot judge, 2 not judged, -1..-4
-# a FAIL; report_storm words them).  A paired difference, A_minus_B...,
+# a FAIL; report.storm words them).  A paired difference, A_minus_B...,
 # is the only other counter that may be negative.
 SIGNED_CODES = {"storm_verdict": range(-4, 3)}
 
