@@ -14,6 +14,7 @@ import html.parser
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -164,7 +165,9 @@ class CompareTest(Fixtures):
         with open(md) as f:
             text = f.read()
         self.assertIn("### Regressions", text)
-        self.assertIn(f"| {make_fixtures.SLOW} | time |", text)
+        # columns aligned: a cell is padded to its column's width
+        self.assertRegex(text, rf"\| {re.escape(make_fixtures.SLOW)} +"
+                               r"\| time +\|")
         self.assertEqual(os.listdir(d), ["summary.md"])
 
     def test_bad_input_exits_2_with_one_line_and_no_output(self):

@@ -58,7 +58,7 @@ import sys
 import tempfile
 import time
 
-from pcbtools import pcblib, stats
+from pcbtools import pcblib, stats, tables
 from pcbtools.compare import paired as compare_paired
 from pcbtools.stats import median_ci, min_rounds, sign_p
 
@@ -332,17 +332,12 @@ def _layout(rows):
 
 def text_table(rows):
     columns, cells = _layout(rows)
-    table = [columns] + [cells(r) for r in rows]
-    widths = [max(len(t[i]) for t in table) for i in range(len(columns))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip()
-                     for t in table)
+    return tables.text(columns, [cells(r) for r in rows])
 
 
 def md_table(rows):
     columns, cells = _layout(rows)
-    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
-    return head + "".join("| " + " | ".join(
-        v.replace("|", "\\|") for v in cells(r)) + " |\n" for r in rows)
+    return tables.md(columns, [cells(r) for r in rows])
 
 
 def summary_line(rows):

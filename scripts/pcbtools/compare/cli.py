@@ -50,7 +50,7 @@ import sys
 import warnings
 from collections import Counter, namedtuple
 
-from pcbtools import pcblib, stats
+from pcbtools import pcblib, stats, tables
 
 Row = namedtuple("Row", "bench figure base cont change p verdict")
 REGRESSION, IMPROVEMENT, SAME = "regression", "improvement", "same"
@@ -190,18 +190,11 @@ def cells(row):
 
 
 def text_table(rows):
-    table = [COLUMNS] + [cells(r) for r in rows]
-    widths = [max(len(t[i]) for t in table) for i in range(len(COLUMNS))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip()
-                     for t in table)
+    return tables.text(COLUMNS, [cells(r) for r in rows])
 
 
 def md_table(rows):
-    head = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
-    return head + "".join(
-        "| " + " | ".join(pcblib.md_text(v, start=False)
-                          for v in cells(r)) + " |\n"
-        for r in rows)
+    return tables.md(COLUMNS, [cells(r) for r in rows])
 
 
 # Context keys that must match for timings to be comparable.
