@@ -22,7 +22,7 @@ test: build
 # and at Go's default rates (rate:go entries, always cold); then the paired
 # entries that strategies are compared by, from PAIRED_PROCESSES short
 # processes summarised across them (scripts/paired-runs).
-BENCH_ARGS ?= --repetitions=9 --min-time=0.05 --cache=warm,cold --rate=1,go
+BENCH_ARGS ?= --repetitions=9 --min-time=0.03 --cache=warm,cold --rate=1,go
 PAIRED_PROCESSES ?= 8
 
 # A run whose check fails keeps its folder as evidence (marked FAILED, see

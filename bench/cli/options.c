@@ -252,7 +252,7 @@ const struct pcb_option pcb_options[] = {
     .help = "rounds of each paired entry: samples of every ratio\n"
             "(a cold entry's: at most --cold-rounds)" },
   { .name = "--cold-rounds", .type = PCB_OPT_INT, .off = AT(cold_rounds),
-    .lo = 20, .hi = 100000, .def = "1000", .arg = "N", .unit = "integers",
+    .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of a cold paired entry, at most (each operation\n"
             "follows a walk of the working set: a round is ms)" },
   { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,

@@ -33,11 +33,11 @@
  * a round run the same number of operations; nothing is allocated or
  * printed between a batch's reads.
  *
- * Cold points may run fewer rounds (--cold-rounds at most, 1000 by
+ * Cold points may run fewer rounds (--cold-rounds at most, 2000 by
  * default): each operation follows a walk of the working set, so a round
  * costs milliseconds (2 ms at malloc's points here).  At 200 a cold
  * interval across processes was useless (block's differences +-1-2 us);
- * docs/design.md ("Processes") has what 1000 gives.
+ * docs/design.md ("Processes") has what 1000 and 2000 give.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -70,8 +70,8 @@ def parse(argv):
                    default=2000, help="rounds of a warm entry, all processes "
                    "together (default 2000)")
     p.add_argument("--cold-rounds", type=pcblib.int_arg(20, 1000000),
-                   default=1000, help="rounds of a cold entry, all processes "
-                   "together (default 1000)")
+                   default=2000, help="rounds of a cold entry, all processes "
+                   "together (default 2000)")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--into", metavar="RESULTS",
                      help="add the entries to this results file")
