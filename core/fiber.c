@@ -41,7 +41,7 @@
  *    leaves.  A fault outside the running fiber's guard puts that
  *    disposition back at once and faults again under it.
  *  - Each run has its own alternate signal stack, sized from the kernel's
- *    signal-frame size on this CPU (altstack_bytes), not from a constant;
+ *    signal-frame size on this CPU (fiber_signal.c), not from a constant;
  *    the thread's previous one comes back afterwards.  Runs nest (fn may
  *    run a fiber).
  *  - An overflow may arrive before the fiber has finished its switch (its
@@ -52,8 +52,12 @@
  *    xsave state on the stack it runs on -- several KiB with AVX-512 --
  *    so a lazily bound first call would cost a fiber more stack on one
  *    CPU model than another, and a goroutine has no such cost to model.
- *  - ASan, TSan and valgrind are told of every stack switch; the mapping's
- *    ASan shadow is cleared before unmapping (an overflow leaves redzones).
+ *  - ASan, TSan and valgrind are told of every stack switch (fiber_san.h);
+ *    the mapping's ASan shadow is cleared before unmapping (an overflow
+ *    leaves redzones).
+ *
+ * The overflow handler and its alternate stack are fiber_signal.c's, the
+ * sanitizer hand-offs fiber_san.h's, the fiber's state fiber_int.h's.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -65,6 +69,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "fiber_int.h"
+#include "fiber_san.h"
 #include "instrument.h"
 #include "pcbench/error.h"
 #include "pcbench/stackmeasure.h"
@@ -72,219 +78,7 @@
 
 enum { GUARD_PAGES = 16 };
 
-/* What on_segv needs of the alternate stack beyond the kernel's signal
- * frame: its own frames (sigaction, siglongjmp), and in a sanitizer build
- * the runtime's interceptors and fiber calls, which run there too. */
-#if defined(PCB_ASAN) || defined(PCB_TSAN)
-enum { HANDLER_BYTES = 32 * 1024 };
-#else
-enum { HANDLER_BYTES = 8 * 1024 };
-#endif
-
 size_t pcb__fiber_prologue_bytes;
-
-struct fiber {
-  char *map;             /* guard, then stack */
-  size_t map_len;
-  uintptr_t lo, hi;      /* usable stack [lo, hi); the guard is [map, lo) */
-  size_t pad;            /* bytes the padding frame holds above fn */
-  pcb_stack_fn fn;
-  void *arg;
-  ucontext_t caller, self;
-  sigjmp_buf overflow;   /* where the handler lands on a guard hit */
-  volatile sig_atomic_t entered;  /* the switch onto the fiber completed */
-  struct fiber *outer;   /* the fiber this thread was running before */
-  unsigned vg_stack;     /* valgrind's id for [lo, hi) */
-#ifdef PCB_ASAN
-  void *asan_fake;
-  const void *asan_caller_lo;
-  size_t asan_caller_size;
-#endif
-#ifdef PCB_TSAN
-  void *tsan_caller, *tsan_self;
-#endif
-};
-
-static __thread struct fiber *running;
-
-static pthread_mutex_t handler_lock = PTHREAD_MUTEX_INITIALIZER;
-static int handler_users;
-static struct sigaction handler_prev;
-
-/* Caller side, just before switching onto the fiber. */
-static void san_enter(struct fiber *f)
-{
-#ifdef PCB_ASAN
-  __sanitizer_start_switch_fiber(&f->asan_fake, (const void *)f->lo,
-                                 f->hi - f->lo);
-#endif
-#ifdef PCB_TSAN
-  __tsan_switch_to_fiber(f->tsan_self, 0);
-#endif
-  (void)f;
-}
-
-/* Fiber side, first thing on the new stack. */
-static void san_entered(struct fiber *f)
-{
-#ifdef PCB_ASAN
-  __sanitizer_finish_switch_fiber(NULL, &f->asan_caller_lo,
-                                  &f->asan_caller_size);
-#endif
-  (void)f;
-}
-
-/* Fiber side (its entry, or the handler), leaving the fiber for good.
- * TSan is told by the caller (san_left) instead when the fiber returns:
- * fiber_entry's own instrumented exit must still pop the fiber's shadow
- * call stack, not the caller's. */
-static void san_leave(struct fiber *f)
-{
-#ifdef PCB_ASAN
-  __sanitizer_start_switch_fiber(NULL, f->asan_caller_lo, f->asan_caller_size);
-#endif
-  (void)f;
-}
-
-/* Caller side, back on its own stack.  After an overflow the handler has
- * already switched TSan back: its siglongjmp interceptor looks for the
- * jump buffer in the caller's state. */
-static void san_left(struct fiber *f, bool overflowed)
-{
-#ifdef PCB_ASAN
-  __sanitizer_finish_switch_fiber(f->asan_fake, NULL, NULL);
-#endif
-#ifdef PCB_TSAN
-  if (!overflowed)
-    __tsan_switch_to_fiber(f->tsan_caller, 0);
-#endif
-  (void)f;
-  (void)overflowed;
-}
-
-static void on_segv(int sig, siginfo_t *si, void *uctx)
-{
-  struct fiber *f = running;
-  uintptr_t addr = (uintptr_t)si->si_addr;
-
-  (void)uctx;
-  if (f != NULL && si->si_code > 0 && addr >= (uintptr_t)f->map &&
-      addr < f->lo) {
-    /* An overflow before fiber_entry finished the switch (its first
-     * frames alone overran the stack): finish it here, so that the switch
-     * back is one the sanitizers can start. */
-    if (!f->entered)
-      san_entered(f);
-    san_leave(f);
-#ifdef PCB_TSAN
-    __tsan_switch_to_fiber(f->tsan_caller, 0);
-#endif
-    siglongjmp(f->overflow, 1);
-  }
-  /* Not ours: the fault recurs on return, under the old disposition; a
-   * SIGSEGV sent by kill() is sent again (blocked until we return). */
-  sigaction(sig, &handler_prev, NULL);
-  if (si->si_code <= 0)
-    raise(sig);
-}
-
-static int handler_acquire(void)
-{
-  struct sigaction sa = { .sa_sigaction = on_segv,
-                          .sa_flags = SA_SIGINFO | SA_ONSTACK };
-  int err = 0;
-
-  sigemptyset(&sa.sa_mask);
-  pthread_mutex_lock(&handler_lock);
-  if (handler_users == 0 && sigaction(SIGSEGV, &sa, &handler_prev) != 0)
-    err = PCB_ESYS;
-  else
-    handler_users++;
-  pthread_mutex_unlock(&handler_lock);
-  return err;
-}
-
-static void handler_release(void)
-{
-  pthread_mutex_lock(&handler_lock);
-  if (--handler_users == 0)
-    sigaction(SIGSEGV, &handler_prev, NULL);
-  pthread_mutex_unlock(&handler_lock);
-}
-
-/* The alternate signal stack: the kernel's signal frame, whose size
- * follows the CPU's xsave state (AT_MINSIGSTKSZ: about 3.5 KiB with
- * AVX-512, under 2 KiB without), once more for a first call the handler
- * might make through a lazily bound symbol of a library (the dynamic
- * linker's resolver saves the whole xsave state too), and the handler's
- * own needs.  Never less than the C library's SIGSTKSZ. */
-static size_t altstack_bytes(void)
-{
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  long frame = (long)getauxval(AT_MINSIGSTKSZ);
-  long lib = sysconf(_SC_SIGSTKSZ);
-  size_t need;
-
-  if (frame <= 0)
-    frame = sysconf(_SC_MINSIGSTKSZ);
-  if (frame <= 0)
-    frame = 2048;  /* the historical MINSIGSTKSZ */
-  need = 2 * (size_t)frame + HANDLER_BYTES;
-  if (lib > 0 && (size_t)lib > need)
-    need = (size_t)lib;
-  return (need + page - 1) / page * page;
-}
-
-struct altstack {
-  unsigned char *mem;
-  size_t size;
-  stack_t prev;
-};
-
-/* The last run's alternate stack on this thread, for tests. */
-static __thread size_t altstack_last_size, altstack_last_peak;
-
-enum { ALTSTACK_PAINT = 0xA5 };
-
-static int altstack_push(struct altstack *as)
-{
-  stack_t ss;
-
-  as->size = altstack_bytes();
-  as->mem = mmap(NULL, as->size, PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (as->mem == MAP_FAILED)
-    return PCB_ENOMEM;
-  memset(as->mem, ALTSTACK_PAINT, as->size);
-  ss = (stack_t){ .ss_sp = as->mem, .ss_size = as->size };
-  if (sigaltstack(&ss, &as->prev) != 0) {
-    munmap(as->mem, as->size);
-    return PCB_ESYS;
-  }
-  return 0;
-}
-
-/* Records how deep a handler reached (0 if none ran) before unmapping. */
-PCB_NO_SANITIZE static void altstack_pop(struct altstack *as)
-{
-  size_t low = 0;
-
-  sigaltstack(&as->prev, NULL);
-  /* memcheck marks a handler's frames unaddressable once it has left
-   * them; the bytes are ours to read back. */
-  VALGRIND_MAKE_MEM_DEFINED(as->mem, as->size);
-  while (low < as->size && as->mem[low] == ALTSTACK_PAINT)
-    low++;
-  altstack_last_size = as->size;
-  altstack_last_peak = as->size - low;
-  munmap(as->mem, as->size);
-}
-
-void pcb__fiber_altstack_use(size_t *size, size_t *peak)
-{
-  *size = altstack_last_size;
-  *peak = altstack_last_peak;
-}
 
 static void fiber_unmap(struct fiber *f)
 {
@@ -357,14 +151,14 @@ PCB_NO_SANITIZE __attribute__((noinline)) static void fiber_prologue(size_t n)
  * resolver alone can overflow a small fiber. */
 static void fiber_entry(void)
 {
-  struct fiber *f = running;
+  struct fiber *f = pcb__fiber_running;
 
   if (pcb__fiber_prologue_bytes != 0)
     fiber_prologue(pcb__fiber_prologue_bytes);
-  san_entered(f);
+  pcb__fiber_san_entered(f);
   f->entered = 1;
   fiber_pad(f);
-  san_leave(f);
+  pcb__fiber_san_leave(f);
 }
 
 static int fiber_context(struct fiber *f)
@@ -388,15 +182,15 @@ static int fiber_context(struct fiber *f)
 __attribute__((noinline)) static int fiber_switch(struct fiber *f)
 {
   if (sigsetjmp(f->overflow, 1) != 0) {
-    san_left(f, true);
+    pcb__fiber_san_left(f, true);
     return 1;
   }
-  san_enter(f);
+  pcb__fiber_san_enter(f);
   if (swapcontext(&f->caller, &f->self) != 0) {
-    san_left(f, false);
+    pcb__fiber_san_left(f, false);
     return PCB_ESYS;
   }
-  san_left(f, false);
+  pcb__fiber_san_left(f, false);
   return 0;
 }
 
@@ -419,10 +213,10 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
   rc = fiber_map(&f, stack_size);
   if (rc)
     return rc;
-  rc = altstack_push(&as);
+  rc = pcb__fiber_altstack_push(&as);
   if (rc)
     goto out_unmap_fiber;
-  rc = handler_acquire();
+  rc = pcb__fiber_handler_acquire();
   if (rc)
     goto out_pop_altstack;
   rc = fiber_context(&f);
@@ -434,10 +228,10 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
     held = t->held;
     t->stack = (struct pcb_stack_bounds){ f.lo, f.hi };
   }
-  f.outer = running;
-  running = &f;
+  f.outer = pcb__fiber_running;
+  pcb__fiber_running = &f;
   rc = fiber_switch(&f);
-  running = f.outer;
+  pcb__fiber_running = f.outer;
   if (t != NULL) {
     t->stack = saved;
     if (rc == 1)
@@ -455,9 +249,9 @@ static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
     rc = 0;
   }
 out_release_handler:
-  handler_release();
+  pcb__fiber_handler_release();
 out_pop_altstack:
-  altstack_pop(&as);
+  pcb__fiber_altstack_pop(&as);
 out_unmap_fiber:
   fiber_unmap(&f);
   return rc;

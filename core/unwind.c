@@ -12,6 +12,7 @@
  * Promises: no allocation, no locks, no global state; async-signal-safe.
  * Cost is about one load pair per frame.
  */
+#include "pcbench/table.h"
 #include "pcbench/unwind.h"
 
 const struct pcb_unwinder pcb_unwinder_fp = {
@@ -63,3 +64,14 @@ int pcb_unwind_fp(const void *start, int skip, const struct pcb_stack_bounds *b,
   }
   return n;
 }
+
+/* The unwinders, in the order of --list; each is defined beside its code
+ * (this file, unwind_dwarf.c, unwind_libunwind.c). */
+static const struct pcb_unwinder *const unwinders[] = {
+  &pcb_unwinder_fp,
+  &pcb_unwinder_backtrace,
+  &pcb_unwinder_libgcc,
+  &pcb_unwinder_libunwind,
+};
+
+PCB_TABLE(pcb_unwinder, struct pcb_unwinder, unwinders)

@@ -119,28 +119,3 @@ const struct pcb_unwinder pcb_unwinder_libgcc = {
   .unwind = unwind_libgcc,
   .slack = 0,  /* the callback skips to the anchor and stops at depth */
 };
-
-static const struct pcb_unwinder *const unwinders[] = {
-  &pcb_unwinder_fp,
-  &pcb_unwinder_backtrace,
-  &pcb_unwinder_libgcc,
-  &pcb_unwinder_libunwind,
-};
-
-size_t pcb_unwinder_count(void)
-{
-  return sizeof(unwinders) / sizeof(unwinders[0]);
-}
-
-const struct pcb_unwinder *pcb_unwinder_at(size_t i)
-{
-  return i < pcb_unwinder_count() ? unwinders[i] : NULL;
-}
-
-const struct pcb_unwinder *pcb_unwinder_find(const char *name)
-{
-  for (size_t i = 0; i < pcb_unwinder_count(); i++)
-    if (strcmp(unwinders[i]->name, name) == 0)
-      return unwinders[i];
-  return NULL;
-}

@@ -8,6 +8,7 @@
 
 #include "pcbench/error.h"
 #include "pcbench/strategy.h"
+#include "pcbench/table.h"
 
 extern const struct pcb_strategy pcb_strategy_off;
 extern const struct pcb_strategy pcb_strategy_stack;
@@ -31,28 +32,12 @@ static const struct pcb_strategy *const registry[] = {
   &pcb_strategy_stack_clone,
 };
 
-size_t pcb_strategy_count(void)
-{
-  return sizeof(registry) / sizeof(registry[0]);
-}
-
-const struct pcb_strategy *pcb_strategy_at(size_t i)
-{
-  return i < pcb_strategy_count() ? registry[i] : NULL;
-}
+PCB_TABLE(pcb_strategy, struct pcb_strategy, registry)
 
 const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s)
 {
   for (size_t i = 0; i < pcb_strategy_count(); i++)
     if (registry[i]->clone_of && strcmp(registry[i]->clone_of, s->name) == 0)
-      return registry[i];
-  return NULL;
-}
-
-const struct pcb_strategy *pcb_strategy_find(const char *name)
-{
-  for (size_t i = 0; i < pcb_strategy_count(); i++)
-    if (strcmp(registry[i]->name, name) == 0)
       return registry[i];
   return NULL;
 }

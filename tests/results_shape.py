@@ -12,7 +12,10 @@ entry per rate: rate 1 with no rate part in its name (the names written
 before the rate axis), a rate N ending in /rate:N, and `go` a cold entry
 ending in /cache:cold/rate:go whatever CACHES holds, with Go's default
 rates as this machine resolved them in the context.  Every cold entry
-carries walk_ns, its walking per operation.
+carries walk_ns, its walking per operation.  The context describes the
+tables: workload_kinds has a row for each of WORKLOADS with its rate unit
+and minimum threads, and suite_kinds a row for each suite with what kind
+of entry it makes, both in strategy_flags' form (name:attr,key=value;...).
 
 usage: results_shape.py RESULTS.json WORKLOADS STRATEGIES DEPTHS FRAMES
                         [CACHES [RATES]]
@@ -55,6 +58,30 @@ def go_context(ctx):
     return out
 
 
+def kinds(text):
+    """name:attr,key=value;... as {name: {attr: True, key: value}}."""
+    out = {}
+    for row in text.split(";"):
+        name, _, attrs = row.partition(":")
+        out[name] = dict((a.split("=", 1) + [True])[:2]
+                         for a in attrs.split(",") if a)
+    return out
+
+
+def kinds_context(ctx, workloads):
+    out = []
+    wk = kinds(ctx.get("workload_kinds", ""))
+    for w in workloads.split(","):
+        k = wk.get(w, {})
+        if k.get("rate") not in ("bytes", "cycles") or \
+                not str(k.get("min_threads", "")).isdigit():
+            out.append(f"context workload_kinds: {w} is {k!r}")
+    for name, k in kinds(ctx.get("suite_kinds", "")).items():
+        if not ({"point", "paired", "companion"} & set(k)):
+            out.append(f"context suite_kinds: {name} is {k!r}")
+    return out
+
+
 def main(path, workloads, strategies, depths, frames, caches="warm",
          rates="1"):
     try:
@@ -67,6 +94,7 @@ def main(path, workloads, strategies, depths, frames, caches="warm",
                 if k not in doc["context"]]
     if "go" in rates.split(","):
         problems += go_context(doc["context"])
+    problems += kinds_context(doc["context"], workloads)
     runs = {}
     for b in doc["benchmarks"]:
         if b.get("run_type") == "iteration":

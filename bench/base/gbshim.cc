@@ -270,8 +270,3 @@ extern "C" void pcb_gb_skip_with_error(pcb_gb_state *st, const char *msg)
 {
   S(st).SkipWithError(msg);
 }
-
-extern "C" void pcb_gb_label(pcb_gb_state *st, const char *label)
-{
-  S(st).SetLabel(label);
-}

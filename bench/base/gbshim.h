@@ -75,7 +75,6 @@ void pcb_gb_set_iteration_time(pcb_gb_state *st, double seconds);
 void pcb_gb_counter(pcb_gb_state *st, const char *name, double value,
                     int flags);
 void pcb_gb_skip_with_error(pcb_gb_state *st, const char *msg);
-void pcb_gb_label(pcb_gb_state *st, const char *label);
 
 #ifdef __cplusplus
 }

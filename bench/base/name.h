@@ -15,7 +15,7 @@
  * after cache:cold); none at rate 1, the names before the rate axis.
  * Google Benchmark appends
  * its own (/iterations:N, /repeats:N, /real_time...).
- * scripts/pcblib.py (parse_name) reads names by the same grammar.
+ * scripts/pcbtools/results/names.py (parse_name) reads names by the same grammar.
  */
 #ifndef PCBENCH_NAME_H
 #define PCBENCH_NAME_H

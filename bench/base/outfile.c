@@ -22,6 +22,7 @@
 #include "base/outfile.h"
 #include "base/progress.h"
 #include "base/results.h"
+#include "config.h"
 #include "pcbench/error.h"
 
 static char tmp_path[PATH_MAX];   /* Google Benchmark writes here */
@@ -236,4 +237,28 @@ int pcb_out_finish(const char *out, int status)
   if (status == 0)
     fprintf(stderr, "pcbench: results written to %s\n", out);
   return status;
+}
+
+static char out_flag[PATH_MAX + 32];
+
+/* Points Google Benchmark's JSON output at a temporary beside --out. */
+int pcb_out_route(struct pcb_config *c)
+{
+  if (c->out == NULL)
+    return 0;
+  if (pcb_out_begin(c->out) != 0) {
+    fprintf(stderr, "pcbench: --out: cannot create a temporary beside '%s' "
+            "(%s)\n", c->out, strerror(errno));
+    return PCB_ESYS;
+  }
+  snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s",
+           pcb_out_temp());
+  c->gb_argv[c->gb_argc++] = out_flag;
+  c->gb_argv[c->gb_argc++] = "--benchmark_out_format=json";
+  return 0;
+}
+
+int pcb_out_end(const struct pcb_config *c, int status)
+{
+  return c->out == NULL ? status : pcb_out_finish(c->out, status);
 }

@@ -41,6 +41,15 @@ int pcb_out_finish(const char *out, int status);
  * under them).  Async-signal-safe; works with or without --out. */
 __attribute__((noreturn)) void pcb_out_of_memory(const char *what);
 
+/* With --out: the temporary begun, and Google Benchmark's JSON output
+ * pointed at it (c's gb_argv); 0, or PCB_ESYS (said on stderr).  Without,
+ * nothing. */
+struct pcb_config;
+int pcb_out_route(struct pcb_config *c);
+/* With --out: pcb_out_finish; returns the final status (status itself
+ * without --out). */
+int pcb_out_end(const struct pcb_config *c, int status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,16 +46,6 @@ const char *pcb_place_name(enum pcb_place p)
   return place_names[p];
 }
 
-int pcb_place_parse(const char *s, enum pcb_place *p)
-{
-  for (int i = 0; i < PCB_PLACE_COUNT; i++)
-    if (strcmp(s, place_names[i]) == 0) {
-      *p = (enum pcb_place)i;
-      return 0;
-    }
-  return PCB_EINVAL;
-}
-
 /* The caches hwloc saw, or that it saw none: under valgrind hwloc leaves
  * its x86 (CPUID) backend off, and a VM may report none. */
 static void add_caches(char *out, size_t len)

@@ -28,6 +28,5 @@ int pcb_topo_pu_for(enum pcb_place place, int role, char *desc, size_t len);
 /* Binds the calling thread to PU `pu`; 0 or PCB_ESYS. */
 int pcb_topo_bind(int pu);
 const char *pcb_place_name(enum pcb_place p);
-int pcb_place_parse(const char *s, enum pcb_place *p);
 
 #endif

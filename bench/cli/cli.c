@@ -16,7 +16,9 @@
 #include "base/gbshim.h"
 #include "base/icount.h"
 #include "cli/cli.h"
+#include "cli/env.h"
 #include "cli/options.h"
+#include "cli/take.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
@@ -25,33 +27,6 @@
 #define FIELD(c, o, type) ((type *)((char *)(c) + (o)->off))
 #define COUNT(c, o) ((int *)((char *)(c) + (o)->n_off))
 #define ERR(...) pcb__cli_fail(err, errlen, __VA_ARGS__)
-
-const struct pcb_option *pcb__cli_find(const char *name, size_t len)
-{
-  for (size_t i = 0; i < pcb_noptions; i++)
-    if (strlen(pcb_options[i].name) == len &&
-        strncmp(pcb_options[i].name, name, len) == 0)
-      return &pcb_options[i];
-  return NULL;
-}
-
-/* A row that stores its value where `off` says (pcb__cli_take): not an
- * action or a refusal, and of Google Benchmark's pass rows only the
- * booleans; the others are checked and handed on, and their `off` means
- * nothing. */
-static bool stores(const struct pcb_option *o)
-{
-  if (o->type == PCB_OPT_ACTION || o->type == PCB_OPT_REFUSED ||
-      o->type == PCB_OPT_WORD || o->type == PCB_OPT_TEXT)
-    return false;
-  return !o->pass || o->type == PCB_OPT_BOOL;
-}
-
-bool pcb__cli_same_setting(const struct pcb_option *a,
-                           const struct pcb_option *b)
-{
-  return a == b || (stores(a) && stores(b) && a->off == b->off);
-}
 
 /*
  * The rows the command line set, each option at most once (two names of
@@ -152,10 +127,8 @@ static enum pcb_cli_action take_arg(int argc, char **argv, int i, int *used,
   if (!pcb__cli_takes_value(o)) {
     if (eq)
       return ERR("pcbench: %s takes no value (see pcbench --help)", o->name);
-    if (o->type == PCB_OPT_ACTION) {
-      o->action();
-      return PCB_CLI_EXIT_OK;
-    }
+    if (o->type == PCB_OPT_ACTION)
+      return o->then;
     *FIELD(c, o, bool) = true;
     return PCB_CLI_RUN;
   }
@@ -239,10 +212,8 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv, struct pcb_config *c,
         take_preset(&pcb_options[k], c, &g);
   for (int i = 1, used = 1; i < argc; i += used) {
     used = 1;
-    if (strcmp(argv[i], "-h") == 0) {
-      pcb_cli_usage();
-      return PCB_CLI_EXIT_OK;
-    }
+    if (strcmp(argv[i], "-h") == 0)
+      return PCB_CLI_HELP;
     if ((a = take_arg(argc, argv, i, &used, c, &g, err, errlen)) !=
         PCB_CLI_RUN)
       return a;

@@ -24,8 +24,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/env.h"
 #include "cli/options.h"
+#include "cli/take.h"
 
 extern char **environ;
 

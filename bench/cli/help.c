@@ -1,8 +1,8 @@
 /*
  * What pcbench prints of itself: --help (every row of the option table,
  * with its range and default), --list (the strategy, workload and
- * unwinder tables) and --version; and the choices and ranges that --help
- * and the parser's error lines both give.
+ * unwinder tables) and --version, when the parser (cli.c) ended with
+ * one of them; the rows' choices and ranges come from options.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,29 +13,6 @@
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
-
-/* "a, b, c": a row's choices, for --help and error lines. */
-const char *pcb__cli_choices_of(const struct pcb_choices *ch)
-{
-  static char buf[512];
-
-  buf[0] = '\0';
-  for (size_t i = 0; i < ch->count(); i++)
-    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
-             i ? ", " : "", ch->name_at(i));
-  return buf;
-}
-
-/* The range of a numeric row, as error lines give it. */
-const char *pcb__cli_range_of(const struct pcb_option *o)
-{
-  static char buf[160];
-
-  snprintf(buf, sizeof(buf), "%s %.15g..%.15g%s%s",
-           o->unit ? o->unit : "values", o->lo, o->hi, o->note ? "; " : "",
-           o->note ? o->note : "");
-  return buf;
-}
 
 /* A row's allowed values and default, after its help, wrapped. */
 static void print_trailer(const struct pcb_option *o)
@@ -95,7 +72,7 @@ static void print_environment(void)
          "log level, is\nignored.\n");
 }
 
-void pcb_cli_usage(void)
+static void print_usage(void)
 {
   printf("usage: pcbench [options] [--benchmark_*=...]\n\n"
          "Measures where a profiler should keep the PC buffer it fills when"
@@ -147,16 +124,18 @@ static void list_clocks(void)
   }
 }
 
-void pcb_cli_list(void)
+static void print_list(void)
 {
   printf("strategies:\n");
   for (size_t i = 0; i < pcb_strategy_count(); i++) {
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
-    printf("  %-18s %s%s\n", s->name, s->summary,
+    /* the roles a test may leave out (tests/every_strategy.py) */
+    printf("  %-18s %s%s%s%s\n", s->name, s->summary,
            (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE))
-               ? " [not in defaults]"
-                                                        : "");
+               ? " [not in defaults]" : "",
+           s->flags & PCB_F_CONTROL ? " [control]" : "",
+           s->flags & PCB_F_CLONE ? " [clone]" : "");
   }
   printf("workloads:\n");
   for (size_t i = 0; i < pcb_workload_count(); i++)
@@ -169,7 +148,17 @@ void pcb_cli_list(void)
   list_clocks();
 }
 
-void pcb_cli_version(void)
+static void print_version(void)
 {
   printf("pcbench %s\n", PCB_VERSION);
+}
+
+void pcb_cli_print(enum pcb_cli_action a)
+{
+  if (a == PCB_CLI_HELP)
+    print_usage();
+  else if (a == PCB_CLI_LIST)
+    print_list();
+  else if (a == PCB_CLI_VERSION)
+    print_version();
 }

@@ -1,20 +1,20 @@
 /*
- * pcbench's options, in the order --help lists them.  The names a list
- * may take come from the project's tables (workloads/table.c,
- * strategies/registry.c, the unwinders, the placements), so a new
- * workload or strategy is allowed and listed here with no edit.
+ * pcbench's options, in the order --help lists them, and the questions
+ * about one row.  The names a list may take come from the project's
+ * tables (choices.c), so a new workload or strategy is allowed and
+ * listed here with no edit.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/gbshim.h"
-#include "cli/cli.h"
+#include "cli/choices.h"
 #include "cli/options.h"
+#include "config.h"
 #include "pcbench/clock.h"
-#include "pcbench/strategy.h"
-#include "pcbench/unwind.h"
-#include "workloads/workload.h"
+#include "pcbench/thread.h"
+
 
 #define AT(field) offsetof(struct pcb_config, field)
 #define TEXT_OF(x) #x
@@ -22,101 +22,6 @@
 #ifndef PCB_LAYOUTS  /* CMake defines it: the layout modules it builds */
 #define PCB_LAYOUTS 0
 #endif
-
-static const char *workload_at(size_t i) { return pcb_workload_at(i)->name; }
-static const char *strategy_at(size_t i) { return pcb_strategy_at(i)->name; }
-static const char *unwinder_at(size_t i) { return pcb_unwinder_at(i)->name; }
-static const char *place_at(size_t i) { return pcb_place_name((enum pcb_place)i); }
-static size_t places(void) { return PCB_PLACE_COUNT; }
-static const char *cache_at(size_t i) { return pcb_cache_name((enum pcb_cache)i); }
-static size_t caches(void) { return PCB_CACHE_COUNT; }
-
-static const char *clock_at(size_t i)
-{
-  return pcb_clock_path_name((enum pcb_clock_path)i);
-}
-static size_t clocks(void) { return PCB_CLOCK_PATH_COUNT; }
-
-static void store_workload(void *slot, size_t i)
-{
-  *(const struct pcb_workload **)slot = pcb_workload_at(i);
-}
-
-static void store_strategy(void *slot, size_t i)
-{
-  *(const struct pcb_strategy **)slot = pcb_strategy_at(i);
-}
-
-static void store_unwinder(void *slot, size_t i)
-{
-  *(const struct pcb_unwinder **)slot = pcb_unwinder_at(i);
-}
-
-static void store_place(void *slot, size_t i)
-{
-  *(enum pcb_place *)slot = (enum pcb_place)i;
-}
-
-static void store_cache(void *slot, size_t i)
-{
-  *(enum pcb_cache *)slot = (enum pcb_cache)i;
-}
-
-static void store_clock(void *slot, size_t i)
-{
-  *(int *)slot = (int)i;
-}
-
-/* Why clock i cannot run on this CPU, and the clocks that can. */
-static const char *clock_unusable(size_t i)
-{
-  static char buf[256];
-  struct pcb_clock_features f;
-  const char *why;
-
-  pcb_clock_probe(&f);
-  why = pcb_clock_unusable(&f, (enum pcb_clock_path)i);
-  if (why == NULL)
-    return NULL;
-  snprintf(buf, sizeof(buf), "%s (allowed here:", why);
-  for (size_t k = 0; k < PCB_CLOCK_PATH_COUNT; k++)
-    if (pcb_clock_unusable(&f, (enum pcb_clock_path)k) == NULL)
-      snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s %s",
-               k ? "," : "", clock_at(k));
-  snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ")");
-  return buf;
-}
-
-/* Go's three and the baseline: not the opt-in ones, not the control. */
-static bool strategy_is_default(size_t i)
-{
-  return !(pcb_strategy_at(i)->flags &
-           (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE));
-}
-
-/* A table's names as an option's choices (no default, all usable). */
-#define CHOICES(what_, count_, at_, store_, type_)                          \
-  { .what = what_, .count = count_, .name_at = at_, .store = store_,        \
-    .slot_size = sizeof(type_) }
-
-static const struct pcb_choices workloads =
-  CHOICES("workload", pcb_workload_count, workload_at, store_workload,
-          const struct pcb_workload *);
-static const struct pcb_choices strategies = {
-  .what = "strategy", .count = pcb_strategy_count, .name_at = strategy_at,
-  .store = store_strategy, .slot_size = sizeof(const struct pcb_strategy *),
-  .is_default = strategy_is_default };
-static const struct pcb_choices unwinders =
-  CHOICES("unwinder", pcb_unwinder_count, unwinder_at, store_unwinder,
-          const struct pcb_unwinder *);
-static const struct pcb_choices placements =
-  CHOICES("placement", places, place_at, store_place, enum pcb_place);
-static const struct pcb_choices cache_states =
-  CHOICES("cache state", caches, cache_at, store_cache, enum pcb_cache);
-static const struct pcb_choices clock_paths = {
-  .what = "clock", .count = clocks, .name_at = clock_at,
-  .store = store_clock, .slot_size = sizeof(int),
-  .unusable = clock_unusable };
 
 /* Printable text: a value Google Benchmark copies into the results or
  * matches with; no control character, quote or backslash can reach the
@@ -164,10 +69,10 @@ static const char *context_pairs(const char *v)
 const struct pcb_option pcb_options[] = {
   { .heading = "Matrix (comma-separated lists):",
     .name = "--workloads", .type = PCB_OPT_NAMES, .off = AT(workloads),
-    .n_off = AT(nworkloads), .choices = &workloads, .def = "malloc,block",
-    .arg = "LIST", .help = "workloads to run" },
+    .n_off = AT(nworkloads), .choices = &pcb_choices_workloads,
+    .def = "malloc,block", .arg = "LIST", .help = "workloads to run" },
   { .name = "--strategies", .type = PCB_OPT_NAMES, .off = AT(strategies),
-    .n_off = AT(nstrategies), .choices = &strategies, .arg = "LIST",
+    .n_off = AT(nstrategies), .choices = &pcb_choices_strategies, .arg = "LIST",
     .help = "where the PC buffer lives (see --list; by default\n"
             "all but those marked [not in defaults] there)" },
   { .name = "--depths", .type = PCB_OPT_INTS, .off = AT(depths),
@@ -177,10 +82,10 @@ const struct pcb_option pcb_options[] = {
     .n_off = AT(nframes), .lo = 1, .hi = PCB_CLI_FRAMES_MAX, .def = "16,100,200",
     .arg = "LIST", .unit = "integers", .help = "call-chain depth at the event" },
   { .name = "--placement", .type = PCB_OPT_NAMES, .off = AT(places),
-    .n_off = AT(nplaces), .choices = &placements, .def = "cross_core",
-    .arg = "LIST", .help = "where block/mutex/lock partners run" },
+    .n_off = AT(nplaces), .choices = &pcb_choices_placements,
+    .def = "cross_core", .arg = "LIST", .help = "where block/mutex/lock partners run" },
   { .name = "--cache", .type = PCB_OPT_NAMES, .off = AT(caches),
-    .n_off = AT(ncaches), .choices = &cache_states, .def = "warm",
+    .n_off = AT(ncaches), .choices = &pcb_choices_cache_states, .def = "warm",
     .arg = "LIST",
     .help = "warm: operations back to back; cold: each thread walks\n"
             "--working-set bytes of its own between two events\n"
@@ -195,10 +100,10 @@ const struct pcb_option pcb_options[] = {
             "of waiting in cycles, always cold (names gain /rate:N,\n"
             "/rate:go)" },
   { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
-    .choices = &unwinders, .def = "fp", .arg = "NAME",
+    .choices = &pcb_choices_unwinders, .def = "fp", .arg = "NAME",
     .help = "how every event captures" },
   { .name = "--clock", .type = PCB_OPT_NAME, .off = AT(clock),
-    .choices = &clock_paths, .def = "auto", .arg = "NAME",
+    .choices = &pcb_choices_clock_paths, .def = "auto", .arg = "NAME",
     .help = "the counter every timing reads; auto: rdtscp where\n"
             "CPUID advertises it (never under valgrind), else\n"
             "lfence;rdtsc, else clock_gettime (--list: this CPU's)" },
@@ -295,11 +200,11 @@ const struct pcb_option pcb_options[] = {
   { .heading = "Output and other:",
     .name = "--out", .type = PCB_OPT_PATH, .off = AT(out), .arg = "PATH",
     .help = "write results JSON (a temporary file, then renamed)" },
-  { .name = "--list", .type = PCB_OPT_ACTION, .action = pcb_cli_list,
+  { .name = "--list", .type = PCB_OPT_ACTION, .then = PCB_CLI_LIST,
     .help = "print the strategies, workloads and unwinders, and exit" },
-  { .name = "--version", .type = PCB_OPT_ACTION, .action = pcb_cli_version,
+  { .name = "--version", .type = PCB_OPT_ACTION, .then = PCB_CLI_VERSION,
     .help = "print pcbench's version, and exit" },
-  { .name = "--help", .type = PCB_OPT_ACTION, .action = pcb_cli_usage,
+  { .name = "--help", .type = PCB_OPT_ACTION, .then = PCB_CLI_HELP,
     .help = "print this, and exit (also -h)" },
   /* Google Benchmark 1.7.1's flags, each checked as strictly as pcbench's
    * own; any other --benchmark_* is an unknown option.  The first three
@@ -363,3 +268,62 @@ const struct pcb_option pcb_options[] = {
 };
 
 const size_t pcb_noptions = sizeof(pcb_options) / sizeof(pcb_options[0]);
+
+/* The questions about one row, which the parser, the values, the
+ * environment and --help all ask. */
+
+const struct pcb_option *pcb__cli_find(const char *name, size_t len)
+{
+  for (size_t i = 0; i < pcb_noptions; i++)
+    if (strlen(pcb_options[i].name) == len &&
+        strncmp(pcb_options[i].name, name, len) == 0)
+      return &pcb_options[i];
+  return NULL;
+}
+
+/* A row that stores its value where `off` says (pcb__cli_take): not an
+ * action or a refusal, and of Google Benchmark's pass rows only the
+ * booleans; the others are checked and handed on, and their `off` means
+ * nothing. */
+static bool stores(const struct pcb_option *o)
+{
+  if (o->type == PCB_OPT_ACTION || o->type == PCB_OPT_REFUSED ||
+      o->type == PCB_OPT_WORD || o->type == PCB_OPT_TEXT)
+    return false;
+  return !o->pass || o->type == PCB_OPT_BOOL;
+}
+
+bool pcb__cli_same_setting(const struct pcb_option *a,
+                           const struct pcb_option *b)
+{
+  return a == b || (stores(a) && stores(b) && a->off == b->off);
+}
+
+bool pcb__cli_takes_value(const struct pcb_option *o)
+{
+  return o->type != PCB_OPT_FLAG && o->type != PCB_OPT_PRESET &&
+         o->type != PCB_OPT_ACTION;
+}
+
+/* "a, b, c": a row's choices, for --help and error lines. */
+const char *pcb__cli_choices_of(const struct pcb_choices *ch)
+{
+  static char buf[512];
+
+  buf[0] = '\0';
+  for (size_t i = 0; i < ch->count(); i++)
+    snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+             i ? ", " : "", ch->name_at(i));
+  return buf;
+}
+
+/* The range of a numeric row, as error lines give it. */
+const char *pcb__cli_range_of(const struct pcb_option *o)
+{
+  static char buf[160];
+
+  snprintf(buf, sizeof(buf), "%s %.15g..%.15g%s%s",
+           o->unit ? o->unit : "values", o->lo, o->hi, o->note ? "; " : "",
+           o->note ? o->note : "");
+  return buf;
+}

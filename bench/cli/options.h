@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/action.h"
+
 enum pcb_opt_type {
   PCB_OPT_INT,      /* int in [lo, hi] */
   PCB_OPT_U64,      /* uint64_t in [lo, hi] */
@@ -22,7 +24,8 @@ enum pcb_opt_type {
   PCB_OPT_PATH,     /* an output file in a writable directory */
   PCB_OPT_FLAG,     /* no value: sets a bool */
   PCB_OPT_PRESET,   /* no value: sets a bool, and `def` (options) first */
-  PCB_OPT_ACTION,   /* no value: runs `action`, and pcbench exits 0 */
+  PCB_OPT_ACTION,   /* no value: parsing ends with `then` (main prints
+                     * what it names, and pcbench exits 0) */
   PCB_OPT_BOOL,     /* true or false, into a bool */
   PCB_OPT_WORD,     /* one of the comma-separated `words`; not stored */
   PCB_OPT_TEXT,     /* text `valid` accepts (`note` says what); not stored */
@@ -56,7 +59,7 @@ struct pcb_option {
   const char *note;           /* after the range in error lines */
   const char *help;           /* '\n' starts another line */
   const char *heading;        /* starts a group of --help */
-  void (*action)(void);
+  enum pcb_cli_action then;
   const char *words;          /* PCB_OPT_WORD: "console,json" */
   /* PCB_OPT_TEXT: NULL if value is allowed, else what is wrong with it
    * ("is not a regular expression (...)"), for the error line */
@@ -74,5 +77,19 @@ struct pcb_option {
 
 extern const struct pcb_option pcb_options[];
 extern const size_t pcb_noptions;
+
+/* The questions about one row, asked by the parser (cli.c), the values
+ * (take.c), the environment (env.c) and --help (help.c). */
+/* The row named by the first len bytes of name, or NULL. */
+const struct pcb_option *pcb__cli_find(const char *name, size_t len);
+/* Rows a and b set the same thing (one row, or two names of one field). */
+bool pcb__cli_same_setting(const struct pcb_option *a,
+                           const struct pcb_option *b);
+bool pcb__cli_takes_value(const struct pcb_option *o);
+/* "a, b, c": a row's choices, for --help and error lines (a static
+ * buffer). */
+const char *pcb__cli_choices_of(const struct pcb_choices *ch);
+/* The range of a numeric row, as error lines give it (a static buffer). */
+const char *pcb__cli_range_of(const struct pcb_option *o);
 
 #endif

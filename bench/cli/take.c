@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/take.h"
 
 #define FIELD(c, o, type) ((type *)((char *)(c) + (o)->off))
 #define COUNT(c, o) ((int *)((char *)(c) + (o)->n_off))
@@ -189,7 +189,7 @@ static enum pcb_cli_action take_list(const struct pcb_option *o,
  * whatever is at the path, a device node included.  Allowed: a regular
  * file (not a symbolic link, whatever it points at), or a new name, in an
  * existing directory we may write and search, whose name leaves room for
- * the temporary beside it (PCB_TMP_NAME_MAX more bytes, main.c).
+ * the temporary beside it (PCB_TMP_NAME_MAX more bytes, base/outfile.c).
  */
 static enum pcb_cli_action take_path(const struct pcb_option *o,
                                      const char *value, struct pcb_config *c,
@@ -302,11 +302,5 @@ enum pcb_cli_action pcb__cli_take(const struct pcb_option *o,
   else
     *FIELD(c, o, double) = v;
   return PCB_CLI_RUN;
-}
-
-bool pcb__cli_takes_value(const struct pcb_option *o)
-{
-  return o->type != PCB_OPT_FLAG && o->type != PCB_OPT_PRESET &&
-         o->type != PCB_OPT_ACTION;
 }
 

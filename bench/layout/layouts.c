@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/gbshim.h"
 #include "config.h"
 #include "layout/layouts.h"
 #include "pcbench/error.h"
@@ -87,12 +86,15 @@ static int load_one(const char *path, const struct pcb_module_env *env,
   return 0;
 }
 
+/* What pcb_layouts_init loaded, for the results' context. */
+static char desc[PATH_MAX + 160];
+
 int pcb_layouts_init(const char *where, int want, const char *unwinder,
                      enum pcb_clock_path clock, char *err, size_t errlen)
 {
   const struct pcb_module_env env = { pcb_hooks.alloc, pcb_hooks.free,
                                       unwinder, clock };
-  char dir[PATH_MAX], path[PATH_MAX + 32], desc[PATH_MAX + 160];
+  char dir[PATH_MAX], path[PATH_MAX + 32];
   int rc = 0;
 
   if (want > MAX_COPIES - 1)
@@ -113,8 +115,12 @@ int pcb_layouts_init(const char *where, int want, const char *unwinder,
            "module%s with shuffled code (%s)%s", ncopies, ncopies - 1,
            ncopies == 2 ? "" : "s", want > 0 ? dir : "none asked for",
            ncopies - 1 < want ? "; fewer found than asked for" : "");
-  pcb_gb_context("layouts", desc);
   return ncopies;
+}
+
+const char *pcb_layouts_describe(void)
+{
+  return desc;
 }
 
 void pcb_layouts_fini(void)

@@ -20,6 +20,9 @@
 int pcb_layouts_init(const char *dir, int want, const char *unwinder,
                      enum pcb_clock_path clock, char *err, size_t errlen);
 void pcb_layouts_fini(void);
+/* What the last pcb_layouts_init loaded, in words: the results' context
+ * key `layouts`. */
+const char *pcb_layouts_describe(void);
 int pcb_layouts_count(void);
 /* Copy i, 0 <= i < pcb_layouts_count(); 0 is pcbench's own. */
 const struct pcb_event_module *pcb_layout_at(int i);

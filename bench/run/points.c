@@ -1,13 +1,9 @@
 /*
- * The points of a configuration and their entries (see runner.h): the
- * one enumeration of the matrix, in its order, and the one place that
- * names and registers a point's entry.  The entries' sets belong to the
- * runner: Google Benchmark's bodies point into them until the run ends.
+ * The points of a configuration (see points.h): the one enumeration of
+ * the matrix, in its order, and the one place that names a point.
  */
-#include <stdlib.h>
-
 #include "base/name.h"
-#include "run/runner.h"
+#include "run/points.h"
 
 static int places_of(const struct pcb_config *c, const struct pcb_workload *wl)
 {
@@ -91,13 +87,6 @@ int pcb_points_count(const struct pcb_config *c)
   return n;
 }
 
-static struct pcb_point_set *sets;  /* every set made, newest first */
-
-struct adding {
-  struct pcb_point_set *set;
-  const char *kind;
-};
-
 int pcb_point_name(char *buf, size_t len, const char *kind,
                    const struct pcb_point *p, bool strategy)
 {
@@ -116,49 +105,4 @@ int pcb_point_name(char *buf, size_t len, const char *kind,
       PCB_NAME_INT_IF(p->rate != PCB_RATE_GO && p->rate != 1, "rate",
                       (long long)p->rate),
       { NULL, NULL, 0, "", false } });
-}
-
-static int add_entry(const struct pcb_point *p, void *arg)
-{
-  const struct adding *a = arg;
-  struct pcb_point_entry *e = &a->set->at[a->set->n];
-
-  *e = (struct pcb_point_entry){ .p = *p, .index = a->set->n++ };
-  return pcb_point_name(e->name, sizeof(e->name), a->kind, p, true);
-}
-
-struct pcb_point_set *pcb_point_register(const struct pcb_config *c,
-                                         const char *kind, pcb_gb_fn body,
-                                         const struct pcb_gb_opts *o)
-{
-  struct pcb_point_set *set = calloc(1, sizeof(*set) +
-                                     (size_t)pcb_points_count(c) *
-                                     sizeof(set->at[0]));
-  struct adding a = { set, kind };
-
-  if (set == NULL)
-    return NULL;
-  if (pcb_points_each(c, add_entry, &a) != 0) {
-    free(set);
-    return NULL;
-  }
-  for (int i = 0; i < set->n; i++) {
-    struct pcb_gb_opts oi = *o;
-
-    oi.real_time = set->at[i].p.wl->real_time;
-    pcb_gb_register(set->at[i].name, body, &set->at[i], &oi);
-  }
-  set->next = sets;
-  sets = set;
-  return set;
-}
-
-void pcb__points_fini(void)
-{
-  while (sets != NULL) {
-    struct pcb_point_set *next = sets->next;
-
-    free(sets);
-    sets = next;
-  }
 }

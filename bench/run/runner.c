@@ -11,11 +11,10 @@
 #include <string.h>
 
 #include "pcbench/error.h"
-#include "pcbench/handoff.h"
-#include "run/floor.h"
-#include "run/partner.h"
-#include "run/probe.h"
 #include "base/outfile.h"
+#include "run/floor.h"
+#include "run/budget.h"
+#include "run/partner.h"
 #include "run/runner.h"
 
 /* One thread's job for a run: its loop at the bottom of its chain, both
@@ -28,6 +27,12 @@ struct job {
   int frames;
   bool latency;  /* the measuring thread times each operation */
   bool cold;     /* the workload's cold loops: walk between operations */
+};
+
+/* What a thread registers with. */
+struct reg {
+  const struct pcb_strategy *s;
+  int depth;
 };
 
 /* A call of pcb_runner_each's fn, carried to a partner. */
@@ -44,14 +49,12 @@ static struct {
   struct pcb_partner partners[PCB_THREADS_MAX];
   struct job jobs[PCB_THREADS_MAX];
   int npartners;
-  const struct pcb_strategy *reg_s;  /* what the threads are registered with */
-  int reg_depth, reg_threads;
+  struct reg reg;  /* what the threads are registered with */
+  int reg_threads;
   struct pcb_wl_shared sh;
   struct pcb_clock clock;
   uint64_t go_block_cycles;  /* PCB_GO_BLOCK_NS in this machine's cycles */
   struct pcb_point prepared;  /* the last point prepared */
-  struct pcb_hist hist;
-  struct pcb_hist event_hist;  /* the latency pass's record calls */
 } H;
 
 struct pcb_bucket_table *pcb_runner_buckets(void)
@@ -88,8 +91,9 @@ int pcb_runner_each(const struct pcb_point *p, pcb_runner_fn fn, void *arg)
 
 static int register_one(struct pcb_wl_thread *w, void *arg)
 {
-  (void)arg;
-  return pcb_thread_register(&w->thread, H.reg_s, H.reg_depth);
+  const struct reg *r = arg;
+
+  return pcb_thread_register(&w->thread, r->s, r->depth);
 }
 
 static int unregister_one(struct pcb_wl_thread *w, void *arg)
@@ -103,7 +107,7 @@ static void unregister_all(void)
 {
   on_threads(H.reg_threads, unregister_one, NULL);
   H.reg_threads = 0;
-  H.reg_s = NULL;
+  H.reg.s = NULL;
 }
 
 /* Partners running and placed for p. */
@@ -131,34 +135,20 @@ static int register_threads(const struct pcb_point *p)
 {
   int err = 0;
 
-  if (H.reg_s == p->s && H.reg_depth == p->depth && H.reg_threads >= p->threads)
+  if (H.reg.s == p->s && H.reg.depth == p->depth &&
+      H.reg_threads >= p->threads)
     return 0;
   unregister_all();
-  H.reg_s = p->s;
-  H.reg_depth = p->depth;
+  H.reg = (struct reg){ p->s, p->depth };
   for (int i = 0; i < p->threads && err == 0; i++) {
-    err = i == 0 ? register_one(&H.w[0], NULL)
-                 : pcb_partner_call(&H.partners[i], call_main,
-                                    &(struct call){ register_one, &H.w[i],
-                                                    NULL });
+    struct call c = { register_one, &H.w[i], &H.reg };
+
+    err = i == 0 ? call_main(&c)
+                 : pcb_partner_call(&H.partners[i], call_main, &c);
     if (err == 0)
       H.reg_threads = i + 1;
   }
   return err;
-}
-
-uint64_t pcb_runner_spin_ns(const struct pcb_point *p)
-{
-  char desc[128];
-  int npus = pcb_topo_npus();
-
-  if (p->threads > npus)
-    return 0;
-  for (int i = 1; i < p->threads; i++)
-    if (!pcb_handoff_spin_possible(
-            npus, 0, pcb_topo_pu_for(p->place, i, desc, sizeof(desc))))
-      return 0;
-  return H.cfg->spin_ns;
 }
 
 /* Each thread of a cold point holds a working set of its own, allocated
@@ -220,14 +210,6 @@ static void reset_thread(struct pcb_wl_thread *w, int i, uint64_t rate,
   w->walk_cycles = 0;
 }
 
-uint64_t pcb_go_block_cycles(uint64_t ns, double ns_per_tick)
-{
-  double ticks_per_second = 1e9 / ns_per_tick;
-  uint64_t r = (uint64_t)((double)ns * ticks_per_second / 1e9);
-
-  return r ? r : 1;
-}
-
 uint64_t pcb_runner_rate(const struct pcb_point *p)
 {
   if (p->rate != PCB_RATE_GO)
@@ -257,10 +239,11 @@ static int job_main(void *arg)
 }
 
 /* One run of p with thread i's state ws[i], on copy m of the event path
- * (NULL: pcbench's own). */
+ * (NULL: pcbench's own); the measuring thread's operations each timed
+ * into `each` if not NULL. */
 static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
                        struct pcb_wl_thread *const *arm, pcb_gb_state *st,
-                       int64_t count, bool latency,
+                       int64_t count, struct pcb_hist *each,
                        struct pcb_batch_time *batch,
                        const struct pcb_event_module *m)
 {
@@ -271,7 +254,7 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
   memset(sh->own, 0, sizeof(sh->own));
   atomic_store(&sh->stop, false);
   atomic_store(&sh->started, 0);
-  sh->spin_ns = pcb_runner_spin_ns(p);
+  sh->spin_ns = pcb_spin_budget(p, H.cfg->spin_ns);
   sh->waits = sh->parked = 0;
   sh->cold = p->cache == PCB_CACHE_COLD;
   atomic_flag_clear(&sh->walks.lock);
@@ -283,10 +266,10 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
     wl->begin(sh);
   for (int i = 0; i < p->threads; i++)
     H.jobs[i] = (struct job){ { arm ? arm[i] : &ws[i], sh, i ? NULL : st,
-                                i ? 0 : count, i, &H.hist, &H.clock,
+                                i ? 0 : count, i, each, &H.clock,
                                 i ? NULL : batch },
                               wl, m ? m->oracle_run : pcb_oracle_run,
-                              p->frames, latency && i == 0,
+                              p->frames, each != NULL && i == 0,
                               p->cache == PCB_CACHE_COLD };
   for (int i = 1; i < p->threads; i++)
     pcb_partner_post(&H.partners[i], job_main, &H.jobs[i]);
@@ -304,9 +287,28 @@ static void run_states(const struct pcb_point *p, struct pcb_wl_thread *ws,
 }
 
 void pcb_runner_run(const struct pcb_point *p, pcb_gb_state *st,
-                    int64_t count, bool latency)
+                    int64_t count, struct pcb_hist *each)
 {
-  run_states(p, H.w, NULL, st, count, latency, NULL, NULL);
+  run_states(p, H.w, NULL, st, count, each, NULL, NULL);
+}
+
+void pcb_runner_time_events(struct pcb_hist *events)
+{
+  H.w[0].event_hist = events;
+  H.w[0].event_clock = &H.clock;
+  if (events != NULL)
+    H.w[0].event_ns_sum = 0;
+}
+
+struct pcb_run_view pcb_runner_view(void)
+{
+  return (struct pcb_run_view){ H.w, &H.sh };
+}
+
+struct pcb_wl_thread *pcb_runner_lend(void)
+{
+  reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
+  return &H.w[0];
 }
 
 void pcb_runner_run_arm(const struct pcb_point *p,
@@ -314,7 +316,7 @@ void pcb_runner_run_arm(const struct pcb_point *p,
                         struct pcb_batch_time *batch,
                         const struct pcb_event_module *m)
 {
-  run_states(p, NULL, arm, NULL, count, false, batch, m);
+  run_states(p, NULL, arm, NULL, count, NULL, batch, m);
 }
 
 int pcb_runner_call_on(int i, pcb_runner_fn fn, struct pcb_wl_thread *w,
@@ -337,110 +339,6 @@ void pcb_runner_arm_state(int i, struct pcb_wl_thread *w, uint64_t rate)
   if (rate == PCB_RATE_POINT)
     rate = pcb_runner_rate(&H.prepared);
   reset_thread(w, i, rate, pcb_wl_consume_timed);
-}
-
-struct pcb_wl_thread *pcb__runner_thread(int i)
-{
-  return &H.w[i];
-}
-
-const struct pcb_wl_shared *pcb__runner_shared(void)
-{
-  return &H.sh;
-}
-
-const struct pcb_config *pcb__runner_config(void)
-{
-  return H.cfg;
-}
-
-const double pcb_lat_ladder[PCB_LAT_LADDER_N] = {
-  0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 1
-};
-const char *const pcb_lat_ladder_names[PCB_LAT_LADDER_N] = {
-  "lat_q0_1_ns", "lat_q0_25_ns", "lat_q0_5_ns", "lat_q0_75_ns",
-  "lat_q0_9_ns", "lat_q0_95_ns", "lat_q0_99_ns", "lat_q0_995_ns",
-  "lat_q0_999_ns", "lat_q0_9995_ns", "lat_q0_9999_ns", "lat_q1_ns"
-};
-
-/* The calibrated floor of the cycle counter is removed from each value,
- * into a log-linear histogram.  A handler armed by `arm` touches its
- * thread's state, so it is armed only after every thread is reset. */
-void pcb_runner_latency(const struct pcb_point *p, pcb_runner_arm_fn arm,
-                        struct pcb_point_figs *f)
-{
-  struct pcb_wl_thread *w0 = &H.w[0];
-  bool armed;
-
-  pcb_runner_reset(p, PCB_RATE_POINT, pcb_wl_consume_timed);
-  pcb_hist_reset(&H.hist);
-  pcb_hist_reset(&H.event_hist);
-  w0->event_hist = &H.event_hist;
-  w0->event_clock = &H.clock;
-  w0->event_ns_sum = 0;
-  armed = arm != NULL && arm(p, true) == 0;
-  pcb_runner_run(p, NULL, H.cfg->latency_events, true);
-  if (armed)
-    arm(p, false);
-  w0->event_hist = NULL;
-  f->event_n = H.event_hist.count;
-  f->event_p50 = pcb_hist_quantile(&H.event_hist, 0.5);
-  f->event_p99 = pcb_hist_quantile(&H.event_hist, 0.99);
-  f->event_mean = f->event_n ? (double)w0->event_ns_sum / (double)f->event_n
-                             : 0;
-  f->p50 = pcb_hist_quantile(&H.hist, 0.5);
-  f->p99 = pcb_hist_quantile(&H.hist, 0.99);
-  f->p999 = pcb_hist_quantile(&H.hist, 0.999);
-  f->max = pcb_hist_quantile(&H.hist, 1);
-  for (int i = 0; i < PCB_LAT_LADDER_N; i++)
-    f->lat_q[i] = pcb_hist_quantile(&H.hist, pcb_lat_ladder[i]);
-  f->timed_each = true;
-}
-
-void pcb_runner_stack(const struct pcb_point *p, struct pcb_point_figs *f)
-{
-  reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
-  pcb_stack_figures(&H.w[0], p->wl, p->frames, &f->stack);
-}
-
-int pcb_runner_probe(const struct pcb_point *p, int64_t warm, int64_t count)
-{
-  reset_thread(&H.w[0], 0, 1, pcb_wl_consume_timed);
-  return pcb_probe_events(&H.w[0], p->wl, p->frames, warm, count,
-                          p->cache == PCB_CACHE_COLD);
-}
-
-static void describe_clock(void)
-{
-  char buf[160];
-
-  snprintf(buf, sizeof(buf),
-           "%s, %.4f ns/tick; floor %.1f ns (median of 10001 back-to-back "
-           "pairs) subtracted from each timed operation",
-           pcb_clock_path_name(pcb_clock_current()), H.clock.ns_per_tick,
-           H.clock.floor_ns);
-  pcb_gb_context("latency_timer", buf);
-  pcb_gb_context("clock", pcb_clock_path_name(pcb_clock_current()));
-  pcb_gb_context("clock_requested", pcb_clock_path_name(H.cfg->clock));
-  snprintf(buf, sizeof(buf), "%.2f", H.clock.floor_ns);
-  pcb_gb_context("timer_floor_ns", buf);
-  snprintf(buf, sizeof(buf), "%.6f", H.clock.ns_per_tick);
-  pcb_gb_context("ns_per_tick", buf);
-}
-
-/* Go's default rates as this machine resolves them (see runner.h). */
-static void describe_go_rates(void)
-{
-  char buf[32];
-
-  H.go_block_cycles = pcb_go_block_cycles(PCB_GO_BLOCK_NS,
-                                          H.clock.ns_per_tick);
-  snprintf(buf, sizeof(buf), "%d", PCB_GO_MEM_PROFILE_RATE);
-  pcb_gb_context("go_rate_malloc_bytes", buf);
-  snprintf(buf, sizeof(buf), "%d", PCB_GO_BLOCK_NS);
-  pcb_gb_context("go_rate_block_ns", buf);
-  snprintf(buf, sizeof(buf), "%llu", (unsigned long long)H.go_block_cycles);
-  pcb_gb_context("go_rate_block_cycles", buf);
 }
 
 double pcb_runner_ns_per_tick(void)
@@ -467,9 +365,8 @@ int pcb_runner_init(const struct pcb_config *c)
   err = pcb_clock_calibrate(&pcb_clock_counter, 50, 10001, &H.clock);
   if (err)
     return err;
-  describe_clock();
-  describe_go_rates();
-  pcb__runner_describe_spin(c);
+  H.go_block_cycles = pcb_go_block_cycles(PCB_GO_BLOCK_NS,
+                                          H.clock.ns_per_tick);
   pthread_mutex_init(&H.sh.mu, NULL);
   pthread_cond_init(&H.sh.cv, NULL);
   for (int i = 0; i < PCB_THREADS_MAX; i++) {
@@ -484,7 +381,6 @@ int pcb_runner_init(const struct pcb_config *c)
 void pcb_runner_fini(void)
 {
   unregister_all();
-  pcb__points_fini();
   for (int i = 1; i <= H.npartners; i++)
     pcb_partner_stop(&H.partners[i]);
   H.npartners = 0;

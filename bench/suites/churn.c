@@ -131,5 +131,7 @@ static int churn_setup(const struct pcb_config *c)
 const struct pcb_suite pcb_suite_churn = {
   .name = "churn",
   .summary = "threads start, record and exit one after another",
+  .kind = "companion",
+  .prefixes = "churn",
   .setup = churn_setup,
 };

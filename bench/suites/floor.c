@@ -100,5 +100,7 @@ static int floor_setup(const struct pcb_config *c)
 const struct pcb_suite pcb_suite_floor = {
   .name = "floor",
   .summary = "the unwinders' cost per frame, and the floor at each point",
+  .kind = "companion",
+  .prefixes = "floor+unwind",
   .setup = floor_setup,
 };

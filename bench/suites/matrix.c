@@ -19,6 +19,8 @@
 #include "base/progress.h"
 #include "pcbench/error.h"
 #include "run/floor.h"
+#include "pass/entry.h"
+#include "pass/pass.h"
 #include "run/runner.h"
 #include "suites/suite.h"
 
@@ -30,13 +32,14 @@ enum { ICOUNT_WARM = 64, ICOUNT_LOOP = 64 };
 
 static void count_events(struct pcb_point_entry *e)
 {
-  pcb_runner_probe(&e->p, ICOUNT_WARM, cfg->instructions);
+  pcb_pass_probe(&e->p, ICOUNT_WARM, cfg->instructions);
   PCB_ICOUNT_DUMP(e->name);
 }
 
 static void matrix_body(pcb_gb_state *st, void *arg)
 {
   struct pcb_point_entry *e = arg;
+  struct pcb_run_view v;
   struct pcb_tally t;
   int64_t iters;
   uint64_t t0;
@@ -52,18 +55,19 @@ static void matrix_body(pcb_gb_state *st, void *arg)
     return;
   }
   t0 = pcb_clock_read_mono();
-  pcb_runner_run(&e->p, st, 0, false);
+  pcb_runner_run(&e->p, st, 0, NULL);
   iters = pcb_gb_iterations(st);
   e->figs.ns_per_iter = (double)(pcb_clock_read_mono() - t0) /
                         (double)(iters > 0 ? iters : 1);
-  t = pcb_runner_tally(&e->p);
+  v = pcb_runner_view();
+  t = pcb_tally(&v, &e->p);
   if (!e->figs.checked) {
-    pcb_runner_check(&e->p, &e->figs);
+    pcb_pass_check(&e->p, cfg->check_events, &e->figs);
     pcb_floor_ensure(e->p.depth, e->p.frames);  /* --interleave */
-    pcb_runner_latency(&e->p, NULL, &e->figs);
-    pcb_runner_stack(&e->p, &e->figs);
+    pcb_pass_latency(&e->p, cfg->latency_events, NULL, &e->figs);
+    pcb_pass_stack(&e->p, &e->figs);
   }
-  pcb_runner_counters(st, &e->p, &t, &e->figs);
+  pcb_point_counters(st, &e->p, &t, &e->figs);
 }
 
 static int matrix_setup(const struct pcb_config *c)
@@ -80,6 +84,8 @@ static int matrix_setup(const struct pcb_config *c)
 const struct pcb_suite pcb_suite_matrix = {
   .name = "matrix",
   .summary = "one entry per (workload, strategy, depth, frames) point",
+  .kind = "point",
+  .prefixes = NULL,
   .counts = true,
   .setup = matrix_setup,
 };

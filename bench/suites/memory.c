@@ -336,5 +336,7 @@ static int memory_setup(const struct pcb_config *c)
 const struct pcb_suite pcb_suite_memory = {
   .name = "memory",
   .summary = "thread start, first event, and heap held with T threads",
+  .kind = "companion",
+  .prefixes = "thread_start+first_event+heap",
   .setup = memory_setup,
 };

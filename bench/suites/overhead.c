@@ -131,5 +131,7 @@ static int overhead_setup(const struct pcb_config *c)
 const struct pcb_suite pcb_suite_overhead = {
   .name = "overhead",
   .summary = "the harness's own cost per event, and its loop's",
+  .kind = "companion",
+  .prefixes = "overhead",
   .setup = overhead_setup,
 };

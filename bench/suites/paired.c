@@ -50,6 +50,7 @@
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
 #include "pcbench/rng.h"
+#include "run/points.h"
 #include "run/runner.h"
 #include "suites/paired_arms.h"
 #include "suites/paired_batch.h"
@@ -301,6 +302,8 @@ static void paired_fini(void)
 const struct pcb_suite pcb_suite_paired = {
   .name = "paired",
   .summary = "the strategies timed side by side in random order (--paired)",
+  .kind = "paired",
+  .prefixes = "paired",
   .counts = false,
   .setup = paired_setup,
   .verdicts = paired_verdicts,

@@ -45,6 +45,8 @@
 
 #include "base/progress.h"
 #include "pcbench/error.h"
+#include "pass/entry.h"
+#include "pass/pass.h"
 #include "run/runner.h"
 #include "suites/storm_power.h"
 #include "suites/suite.h"
@@ -157,30 +159,32 @@ static int arm(const struct pcb_point *p, bool on)
 static void storm_body(pcb_gb_state *st, void *arg)
 {
   struct pcb_point_entry *e = arg;
+  struct pcb_run_view v;
   struct pcb_tally t;
 
   pcb_progress_nth(e->name, "storm", e->index, set->n);
   if (!pcb_runner_prepare(&e->p, st))
     return;
   pcb_runner_reset(&e->p, PCB_RATE_POINT, pcb_wl_consume_timed);
-  pcb_runner_run(&e->p, NULL, 100, false);
+  pcb_runner_run(&e->p, NULL, 100, NULL);
   pcb_runner_reset(&e->p, PCB_RATE_POINT, pcb_wl_consume_check);
   if (arm(&e->p, true) != 0) {
     pcb_gb_skip_with_error(st, "set-up failed: the profiling timer could "
                                "not be armed");
     return;
   }
-  pcb_runner_run(&e->p, st, 0, false);
+  pcb_runner_run(&e->p, st, 0, NULL);
   arm(&e->p, false);
-  t = pcb_runner_tally(&e->p);
-  pcb_runner_latency(&e->p, arm, &e->figs);
+  v = pcb_runner_view();
+  t = pcb_tally(&v, &e->p);
+  pcb_pass_latency(&e->p, cfg->latency_events, arm, &e->figs);
   e->figs.nchecked = t.events;
   e->figs.ncorrect = t.correct;
   e->figs.checked = true;
   e->figs.nested = t.nested;
   e->figs.nested_lost = t.nested_lost;
   e->figs.overlaps = t.overlaps;
-  pcb_runner_counters(st, &e->p, &t, &e->figs);
+  pcb_point_counters(st, &e->p, &t, &e->figs);
   pcb_gb_counter(st, "nested", (double)t.nested, PCB_GB_PLAIN);
   pcb_gb_counter(st, "nested_lost", (double)t.nested_lost, PCB_GB_PLAIN);
   pcb_gb_counter(st, "overlaps", (double)t.overlaps, PCB_GB_PLAIN);
@@ -329,6 +333,8 @@ static void storm_fini(void)
 const struct pcb_suite pcb_suite_storm = {
   .name = "storm",
   .summary = "matrix points under a SIGPROF storm of nested events",
+  .kind = "point",
+  .prefixes = "storm",
   .setup = storm_setup,
   .settle = storm_settle,
   .verdicts = storm_verdicts,

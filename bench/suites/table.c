@@ -6,6 +6,8 @@
  */
 #include <stddef.h>
 
+#include "pass/entry.h"
+#include "pcbench/table.h"
 #include "suites/suite.h"
 
 extern const struct pcb_suite pcb_suite_overhead;
@@ -27,6 +29,8 @@ static const struct pcb_suite *const suites[] = {
 };
 
 enum { NSUITES = sizeof(suites) / sizeof(suites[0]) };
+
+PCB_TABLE(pcb_suite, struct pcb_suite, suites)
 
 int pcb_suites_setup(const struct pcb_config *c)
 {
@@ -64,4 +68,5 @@ void pcb_suites_fini(void)
   for (size_t i = 0; i < NSUITES; i++)
     if (suites[i]->fini)
       suites[i]->fini();
+  pcb_point_sets_fini();
 }

@@ -211,37 +211,9 @@ static inline __attribute__((always_inline)) void mutex_op(struct pcb_run *r,
 }
 
 /* The loops run at the bottom of the chain: the event site's caller. */
-__attribute__((noinline)) static int block_loop(void *arg)
-{
-  return pcb_run_loop(arg, block_op, false);
-}
+PCB_WL_LOOPS(block, block_op)
+PCB_WL_LOOPS(mutex, mutex_op)
 
-__attribute__((noinline)) static int block_latency_loop(void *arg)
-{
-  return pcb_run_latency_loop(arg, block_op, false);
-}
-
-__attribute__((noinline)) static int block_cold_loop(void *arg)
-{
-  return pcb_run_loop(arg, block_op, true);
-}
-
-__attribute__((noinline)) static int block_cold_latency_loop(void *arg)
-{
-  return pcb_run_latency_loop(arg, block_op, true);
-}
-
-__attribute__((noinline)) static int mutex_loop(void *arg)
-{
-  return pcb_run_loop(arg, mutex_op, false);
-}
-
-__attribute__((noinline)) static int mutex_latency_loop(void *arg)
-{
-  return pcb_run_latency_loop(arg, mutex_op, false);
-}
-
-/* A wait long enough to be sampled at any rate: the event alone. */
 __attribute__((noinline)) static void block_one_event(struct pcb_wl_thread *w)
 {
   block_event(w, w->block_rate);

@@ -62,25 +62,7 @@ static inline __attribute__((always_inline)) void malloc_op(struct pcb_run *r,
 }
 
 /* The loops run at the bottom of the chain: the event site's caller. */
-__attribute__((noinline)) static int malloc_loop(void *arg)
-{
-  return pcb_run_loop(arg, malloc_op, false);
-}
-
-__attribute__((noinline)) static int malloc_latency_loop(void *arg)
-{
-  return pcb_run_latency_loop(arg, malloc_op, false);
-}
-
-__attribute__((noinline)) static int malloc_cold_loop(void *arg)
-{
-  return pcb_run_loop(arg, malloc_op, true);
-}
-
-__attribute__((noinline)) static int malloc_cold_latency_loop(void *arg)
-{
-  return pcb_run_latency_loop(arg, malloc_op, true);
-}
+PCB_WL_LOOPS(malloc, malloc_op)
 
 __attribute__((noinline)) static void malloc_one_event(struct pcb_wl_thread *w)
 {

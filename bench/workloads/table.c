@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "workloads/workload.h"
+#include "pcbench/table.h"
 
 extern const struct pcb_workload pcb_workload_malloc;
 extern const struct pcb_workload pcb_workload_block;
@@ -20,23 +21,7 @@ static const struct pcb_workload *const workloads[] = {
   &pcb_workload_lock,
 };
 
-size_t pcb_workload_count(void)
-{
-  return sizeof(workloads) / sizeof(workloads[0]);
-}
-
-const struct pcb_workload *pcb_workload_at(size_t i)
-{
-  return i < pcb_workload_count() ? workloads[i] : NULL;
-}
-
-const struct pcb_workload *pcb_workload_find(const char *name)
-{
-  for (size_t i = 0; i < pcb_workload_count(); i++)
-    if (strcmp(workloads[i]->name, name) == 0)
-      return workloads[i];
-  return NULL;
-}
+PCB_TABLE(pcb_workload, struct pcb_workload, workloads)
 
 /* Go's stkbucket: the timed path's whole consumer. */
 void pcb_wl_consume_timed(void *arg, const uintptr_t *pcs, int n, bool trunc)

@@ -315,4 +315,36 @@ static inline __attribute__((always_inline)) int pcb_run_latency_loop(
   return 0;
 }
 
+/*
+ * A workload's loops over its operation `op`: prefix_loop,
+ * prefix_latency_loop, prefix_cold_loop and prefix_cold_latency_loop,
+ * the four entries of struct pcb_workload.  Each is noinline and runs at
+ * the bottom of the chain: it is the event site's caller, the frame a
+ * capture's PC 0 names and the ground truth's last saved return address,
+ * so it must stay a real call (never inlined into the chain) and keep
+ * this shape, or the chain's truth and the stack figures move.  A
+ * workload without cold loops leaves the cold pair out of its struct
+ * (they are then never emitted).
+ */
+#define PCB_WL_LOOPS(prefix, op)                                          \
+  __attribute__((noinline, unused)) static int prefix##_loop(void *arg)     \
+  {                                                                       \
+    return pcb_run_loop(arg, op, false);                                  \
+  }                                                                       \
+  __attribute__((noinline, unused)) static int prefix##_latency_loop(       \
+      void *arg)                                                          \
+  {                                                                       \
+    return pcb_run_latency_loop(arg, op, false);                          \
+  }                                                                       \
+  __attribute__((noinline, unused)) static int prefix##_cold_loop(          \
+      void *arg)                                                          \
+  {                                                                       \
+    return pcb_run_loop(arg, op, true);                                   \
+  }                                                                       \
+  __attribute__((noinline, unused)) static int prefix##_cold_latency_loop(  \
+      void *arg)                                                          \
+  {                                                                       \
+    return pcb_run_latency_loop(arg, op, true);                           \
+  }
+
 #endif

@@ -24,7 +24,9 @@
  */
 #include "pcbench/error.h"
 #include "pcbench/stackmeasure.h"
-#include "run/stackfig.h"
+#include "pass/pass.h"
+#include "pass/stackfig.h"
+#include "run/runner.h"
 
 struct probe {
   struct pcb_wl_thread *w;
@@ -88,3 +90,8 @@ int pcb_stack_figures(struct pcb_wl_thread *w, const struct pcb_workload *wl,
   return 0;
 }
 #endif
+
+void pcb_pass_stack(const struct pcb_point *p, struct pcb_point_figs *f)
+{
+  pcb_stack_figures(pcb_runner_lend(), p->wl, p->frames, &f->stack);
+}

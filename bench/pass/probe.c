@@ -1,7 +1,9 @@
 /* The event probe of instruction mode; see probe.h. */
 #include "base/icount.h"
 #include "pcbench/unwind.h"
-#include "run/probe.h"
+#include "pass/pass.h"
+#include "pass/probe.h"
+#include "run/runner.h"
 
 struct probe {
   struct pcb_wl_thread *w;
@@ -64,4 +66,13 @@ int pcb_probe_events(struct pcb_wl_thread *w, const struct pcb_workload *wl,
   if (p.own_buf != NULL)  /* thread_exit frees the one it allocated */
     w->thread.buf = p.own_buf;
   return err;
+}
+
+/* No frame of its own between the suite and the events beyond what the
+ * runner's own probe had: the counted events unwind through the frames
+ * above the chain, so one more would add to every count. */
+int pcb_pass_probe(const struct pcb_point *p, int64_t warm, int64_t count)
+{
+  return pcb_probe_events(pcb_runner_lend(), p->wl, p->frames, warm, count,
+                          p->cache == PCB_CACHE_COLD);
 }
