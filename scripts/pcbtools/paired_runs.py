@@ -2,8 +2,8 @@
 """paired-runs: the paired entries from several processes, one answer.
 
     paired-runs [--bin PCBENCH] [--processes P] [--rounds R]
-                [--cold-rounds C] (--into RESULTS | --out FILE)
-                [pcbench options]
+                [--cold-rounds C] [--keep DIR]
+                (--into RESULTS | --out FILE) [pcbench options]
 
 Why.  Within one process the paired rounds are precise, and each round
 runs on a copy of the event path drawn from several code layouts (docs/
@@ -33,6 +33,10 @@ context gains `paired_processes` and `paired_seeds` (the processes'
 seeds: `pcbench --seed=S` replays one).  No script names a strategy: the
 quantities are whatever the entries carry.
 
+--keep DIR keeps each process's own results file there (DIR/p<i>.json,
+DIR made if missing, never an existing file replaced): the evidence
+behind the summary, and what a failed process wrote.
+
 --into RESULTS adds the entries to a results file (its paired entries, if
 any, replaced; through a temporary and a rename), --out FILE writes a
 results file of the paired entries alone; either is checked first as
@@ -40,8 +44,8 @@ pcbench's --out is (a regular file or a new name, never a device, a FIFO,
 a directory or a symbolic link).  A capture whose interval over
 `off` lies below 1 is named on stderr, as pcbench does.
 
-Exit status: 0, 1 when a pcbench process failed (nothing written), 2 on
-bad usage.
+Exit status: 0, 1 when a pcbench process failed (nothing written but
+what --keep keeps), 2 on bad usage.
 """
 import argparse
 import json
@@ -72,6 +76,8 @@ def parse(argv):
     p.add_argument("--cold-rounds", type=pcblib.int_arg(20, 1000000),
                    default=2000, help="rounds of a cold entry, all processes "
                    "together (default 2000)")
+    p.add_argument("--keep", metavar="DIR",
+                   help="keep each process's results file in DIR")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--into", metavar="RESULTS",
                      help="add the entries to this results file")
@@ -93,9 +99,28 @@ def per_process(args):
             max(20, math.ceil(args.cold_rounds / args.processes)))
 
 
+def keep_dir(args):
+    """--keep's folder, made if missing; exit 2 if it cannot be, or if
+    a file it would hold exists already (nothing is replaced)."""
+    if args.keep is None:
+        return None
+    try:
+        os.makedirs(args.keep, exist_ok=True)
+    except OSError as e:
+        raise pcblib.BadInput(f"--keep: '{args.keep}': {e.strerror}; "
+                              "allowed: a folder that can be made")
+    for i in range(args.processes):
+        f = os.path.join(args.keep, f"p{i}.json")
+        if os.path.lexists(f):
+            raise pcblib.BadInput(f"--keep: '{f}' exists; allowed: a folder "
+                                  "without p<i>.json files (none replaced)")
+    return args.keep
+
+
 def run_processes(args, rest, tmp):
     """Each process's results doc, and the seeds."""
     warm, cold = per_process(args)
+    tmp = args.keep or tmp
     seeds = [random.SystemRandom().randint(1, 999999999999999)
              for _ in range(args.processes)]
     docs = []
@@ -108,8 +133,10 @@ def run_processes(args, rest, tmp):
                             "--out=" + out] + rest,
                            stdout=subprocess.DEVNULL)
         if r.returncode != 0:
+            kept = (f"; what it wrote is in {out}" if args.keep
+                    and os.path.exists(out) else "")
             sys.stderr.write(f"paired-runs: pcbench process {i + 1} exited "
-                             f"{r.returncode}; nothing written\n")
+                             f"{r.returncode}; no summary written{kept}\n")
             return None, seeds
         docs.append(pcblib.load_doc(out))
     return docs, seeds
@@ -221,6 +248,7 @@ def main():
     if args.into is not None:
         pcblib.load_doc(args.into)
     pcblib.check_pcbench_args(args.bin, ["--paired", FILTER] + rest)
+    keep_dir(args)
     with tempfile.TemporaryDirectory(prefix="pcb-paired-") as tmp:
         docs, seeds = run_processes(args, rest, tmp)
         if docs is None:
