@@ -14,20 +14,25 @@ more than one process's interval (six processes of one binary read
 thread/stack at depth 32 from 0.994 to 1.010, each to within +-0.2%).
 A process is one draw of that; so this runs P short processes, each
 `pcbench --paired` over the paired entries alone with R/P rounds (C/P at
-a cold point) and a seed of its own, and summarises them as a two-level
-design (Kalibera & Jones, ISMM 2013) whose levels are crossed:
+a cold point) and a seed of its own, and pools them as a two-level
+design (Kalibera & Jones, ISMM 2013) whose levels are crossed
+(pcbtools/pooling.py):
 
-  point     the mean over processes of each process's across-layout mean;
-  interval  Student-t, its squared standard error the variance between
-            processes over P plus the layouts' variance (each process's
-            `_layout_sd`, pooled) over the number of layouts -- every
-            process runs the same layouts, so the spread between
-            processes does not contain theirs -- with Welch-Satterthwaite
-            degrees of freedom.
+  point     a random-effects mean over processes of each process's
+            across-layout mean, weighted by 1 / (its own variance + the
+            variance between processes): a process disturbed while it
+            ran (a wide interval of its own) counts less;
+  interval  Student-t, its squared standard error the processes' weighted
+            spread about the point (Hartung-Knapp) plus the layouts'
+            variance (each process's `_layout_sd`, pooled) over the
+            number of layouts -- every process runs the same layouts, so
+            the spread between processes does not contain theirs -- with
+            Welch-Satterthwaite degrees of freedom.
 
 Each quantity `<q>` a process reports with `_lo`, `_hi` and `_layout_sd`
 (`<a>_over_<b>`, `<a>_minus_<b>_ns`) becomes `<q>`, `<q>_lo`, `<q>_hi`,
-`<q>_process_sd` and `<q>_layout_sd`; `<arm>_ns` the median over
+`<q>_process_sd` (the processes' plain standard deviation) and
+`<q>_layout_sd`; `<arm>_ns` the median over
 processes; `rounds` the rounds of all processes; `processes` P.  The
 context gains `paired_processes` and `paired_seeds` (the processes'
 seeds: `pcbench --seed=S` replays one).  No script names a strategy: the
@@ -58,6 +63,7 @@ import sys
 import tempfile
 
 from pcbtools import pcblib
+from pcbtools import pooling
 from pcbtools import stats
 
 FILTER = "--benchmark_filter=^paired/"
@@ -149,23 +155,6 @@ def entries(doc):
             and r["name"].startswith("paired/")}
 
 
-def crossed(points, layout_sds, layouts):
-    """(mean, lo, hi, process sd, layout sd) over processes (see doc)."""
-    n = len(points)
-    mean = statistics.fmean(points)
-    sp = statistics.stdev(points) if n > 1 else 0.0
-    sl = math.sqrt(statistics.fmean(s * s for s in layout_sds))
-    a, b = sp * sp / n, (sl * sl / layouts if layouts > 1 else 0.0)
-    se = math.sqrt(a + b)
-    if se == 0:
-        return mean, mean, mean, sp, sl
-    parts = a * a / (n - 1) + (b * b / (layouts - 1) if layouts > 1 else 0)
-    df = (a + b) ** 2 / parts if parts > 0 else n - 1
-    from scipy import stats
-    t = float(stats.t.ppf(1 - ALPHA / 2, df))
-    return mean, mean - t * se, mean + t * se, sp, sl
-
-
 def merge(rows):
     """One row from each process's row of an entry."""
     out = dict(rows[0])
@@ -177,11 +166,15 @@ def merge(rows):
             del out[k]
     layouts = int(rows[0].get("layouts", 1))
     for k in keys:
-        m, lo, hi, sp, sl = crossed([r[k] for r in figs],
-                                    [r[k + "_layout_sd"] for r in figs],
-                                    layouts)
+        xs = [r[k] for r in figs]
+        ses = [pooling.process_se(r[k + "_lo"], r[k + "_hi"], layouts, ALPHA)
+               for r in figs]
+        m, lo, hi, sl = pooling.pool(xs, ses,
+                                     [r[k + "_layout_sd"] for r in figs],
+                                     layouts, ALPHA)
         out.update({k: m, k + "_lo": lo, k + "_hi": hi,
-                    k + "_process_sd": sp, k + "_layout_sd": sl})
+                    k + "_process_sd": statistics.stdev(xs),
+                    k + "_layout_sd": sl})
     for k in rows[0]:
         if k.endswith("_ns") and k not in keys and "_minus_" not in k:
             out[k] = stats.median(r[k] for r in figs)
