@@ -74,8 +74,8 @@ def parse(argv):
     p = pcblib.Parser(prog="paired-runs", description=__doc__,
                               formatter_class=argparse.RawTextHelpFormatter)
     pcblib.add_pcbench_bin(p)
-    p.add_argument("--processes", type=pcblib.int_arg(2, 100), default=8,
-                   help="pcbench processes (2..100; default 8)")
+    p.add_argument("--processes", type=pcblib.int_arg(2, 100), default=24,
+                   help="pcbench processes (2..100; default 24)")
     p.add_argument("--rounds", type=pcblib.int_arg(20, 1000000),
                    default=2000, help="rounds of a warm entry, all processes "
                    "together (default 2000)")

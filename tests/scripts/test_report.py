@@ -723,6 +723,34 @@ class WarmCold(Base):
         self.assertNotIn("999", text)
 
 
+    def test_counts_in_the_runs_own_folder(self):
+        """make bench writes counts.json into its run's folder; the report
+        takes it first, and holds a cold gap it cannot explain against
+        it."""
+        runs = os.path.join(self.tmp, "results", "runs")
+        mine = os.path.join(runs, "20260102T030406Z-fixture0001-own")
+        ci = os.path.join(runs, "20260102T035959Z-fixture0001-ci-own")
+        for d in (mine, ci):
+            os.makedirs(d)
+        moved = dict(F.COLD_OVER_STACK, lazy=(300.0, 210.0, 390.0))
+        F.write(os.path.join(mine, "results.json"),
+                F.variant(F.paired_cold(moved), ns_per_tick="0.5"))
+        # lazy's counts the same as stack's: 90 ns more is not its work
+        counts = F.cold_counts(dict(F.MISSES, lazy=F.MISSES["stack"]))
+        for r in counts["benchmarks"]:
+            r["i1_misses"] = 0.0
+        F.write(os.path.join(mine, "counts.json"), counts)
+        F.write(os.path.join(ci, "results.json"),
+                F.cold_counts({"stack": (0.0, 999.0)}))
+        code, md, _ = self.report(os.path.join(mine, "results.json"))
+        text = self.sentences(md)
+        self.assertIn("`stack` 0.001 → 87", text)
+        self.assertNotIn("999", text)
+        self.assertIn("placement matters once caches are cold: `lazy` "
+                      "differs from `stack` (the interval excludes 0); but "
+                      "`lazy`: beyond what the exact counts explain", text)
+
+
 class Physics(Base):
     """A timed difference the exact counts cannot explain is called
     placement, not the strategy's cost (report_model.physics_check)."""

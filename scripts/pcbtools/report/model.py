@@ -499,9 +499,13 @@ def _has_misses(run):
 
 
 def _same_commit_ci(run):
-    """A bench-ci results file beside run's folder (results/runs/*-ci-*)
+    """The counts `make bench` wrote into run's own folder (counts.json),
+    else a bench-ci results file beside that folder (results/runs/*-ci-*)
     written from the same commit, newest first, or None."""
     folder = os.path.dirname(os.path.abspath(run.path))
+    own = os.path.join(folder, "counts.json")
+    if os.path.isfile(own):
+        return own
     runs = os.path.dirname(folder)
     commit = run.context.get("git_commit")
     if os.path.basename(runs) != "runs" or not commit:
