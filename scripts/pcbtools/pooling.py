@@ -19,17 +19,19 @@ shared the core for a while) and say so by a wide interval of their own.
            so the interval is calibrated by the spread the processes
            show, not by the s_i alone (IntHout et al., BMC Med. Res.
            Methodol. 2014);
-  layouts  plus s_L^2 / K, s_L the layouts' own spread pooled over the
-           processes (every process runs the same layouts, so the spread
-           between processes does not hold theirs), Welch-Satterthwaite
-           degrees of freedom from P - 1 and K - 1.
+  layouts  plus s_L^2 / K, s_L^2 the layouts' own variance averaged
+           over the processes with the same weights (every process runs
+           the same layouts, so the spread between processes does not
+           hold theirs; a disturbed process's copies spread widely too,
+           and a plain average let one such process widen the interval
+           of every run tenfold), Welch-Satterthwaite degrees of freedom
+           from P - 1 and K - 1.
 
 With equal s_i this is the plain mean with the Student-t interval of
 the processes plus the layouts' term; where an s_i is 0 (a process
 that could not say its precision) the weights are equal.
 """
 import math
-import statistics
 
 
 def process_se(lo, hi, layouts, alpha):
@@ -61,7 +63,7 @@ def pool(xs, ses, layout_sds, layouts, alpha):
     sw = sum(w)
     m = sum(wi * x for wi, x in zip(w, xs)) / sw
     a = sum(wi * (x - m) ** 2 for wi, x in zip(w, xs)) / ((n - 1) * sw)
-    sl = math.sqrt(statistics.fmean(s * s for s in layout_sds))
+    sl = math.sqrt(sum(wi * s * s for wi, s in zip(w, layout_sds)) / sw)
     b = sl * sl / layouts if layouts > 1 else 0.0
     se = math.sqrt(a + b)
     if se == 0:

@@ -7,7 +7,8 @@ Hartung-Knapp variance plus the layouts' term, Welch-Satterthwaite):
 agreement to 1e-12.  Then the properties it is chosen for: with equal
 precision it is the plain mean and the plain Student-t interval; a
 process disturbed while it ran (far off, with a wide interval of its
-own) moves the point less than it moves the plain mean; a process that
+own) moves the point less than it moves the plain mean, and does not
+widen the layouts' term with its copies' spread; a process that
 could not say its precision (a zero-width interval) gets an equal
 weight, not all of it.  Run by CTest (test "scripts_pooling").
 """
@@ -34,10 +35,10 @@ def reference(xs, ses, sls, k):
     ws = 1 / (v + tau2)
     m = float(np.average(x, weights=ws))
     a = float(np.sum(ws * (x - m) ** 2) / ((len(x) - 1) * ws.sum()))
-    b = float(np.mean(np.asarray(sls) ** 2)) / k
+    b = float(np.average(np.asarray(sls) ** 2, weights=ws)) / k
     df = (a + b) ** 2 / (a ** 2 / (len(x) - 1) + b ** 2 / (k - 1))
     h = stats.t.ppf(1 - ALPHA / 2, df) * math.sqrt(a + b)
-    return m, m - h, m + h
+    return m, m - h, m + h, math.sqrt(b * k)
 
 
 class Pooling(unittest.TestCase):
@@ -45,11 +46,9 @@ class Pooling(unittest.TestCase):
         xs = [1.004, 1.010, 0.998, 1.031, 1.002]
         ses = [0.002, 0.003, 0.002, 0.012, 0.0025]
         sls = [0.002, 0.004, 0.003, 0.003, 0.002]
-        m, lo, hi, sl = pooling.pool(xs, ses, sls, 9, ALPHA)
-        for got, want in zip((m, lo, hi), reference(xs, ses, sls, 9)):
-            self.assertAlmostEqual(got, want, places=12)
-        self.assertAlmostEqual(sl, math.sqrt(np.mean(np.square(sls))),
-                               places=12)
+        got = pooling.pool(xs, ses, sls, 9, ALPHA)
+        for g, want in zip(got, reference(xs, ses, sls, 9)):
+            self.assertAlmostEqual(g, want, places=12)
 
     def test_equal_precision_is_the_plain_mean(self):
         xs = [1.004, 1.010, 0.998]
@@ -64,6 +63,13 @@ class Pooling(unittest.TestCase):
         xs, ses = calm + [1.060], [0.002] * 8 + [0.040]
         m, _, _, _ = pooling.pool(xs, ses, [0.001] * 9, 9, ALPHA)
         self.assertLess(abs(m - np.mean(calm)), 0.25 * abs(np.mean(xs) - np.mean(calm)))
+
+    def test_a_disturbed_process_does_not_widen_the_layouts(self):
+        xs = [1.002, 1.004, 1.003, 1.001, 1.005, 1.003, 1.002, 1.004, 1.06]
+        ses, sls = [0.002] * 8 + [0.05], [0.003] * 8 + [0.2]
+        _, lo, hi, sl = pooling.pool(xs, ses, sls, 9, ALPHA)
+        self.assertLess(sl, 0.02)
+        self.assertLess(hi - lo, 0.02)
 
     def test_process_se_from_its_interval(self):
         q = stats.t.ppf(1 - ALPHA / 2, 8)
