@@ -7,7 +7,8 @@ Chromium dumps the page's DOM (--dump-dom): the first section must be
 the scorecard, its table holding a column per strategy; then a copy of
 the page with a probe script added (the report itself has none) reports
 where the scorecard's table lies: it must end within the first screen.
-A screenshot (--screenshot) must be that screen, not blank.  As root (CI)
+A screenshot (--screenshot) must be that screen, not blank, and
+report.md must hold the whole table within its first 60 lines.  As root (CI)
 Chromium runs only with --no-sandbox.  Run by CTest (test
 "report_browser").
 """
@@ -30,6 +31,7 @@ import report_fixtures as F  # noqa: E402
 from pcbtools.report import cli as CLI  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
+MD_LINES = 60  # report.md: the scorecard within its first 60 lines
 PROBE = """<script>
 const t = document.querySelector('#scorecard table').getBoundingClientRect();
 document.body.dataset.top = Math.round(t.top);
@@ -113,6 +115,15 @@ class FirstScreen(unittest.TestCase):
         self.assertGreater(int(b["data-screen"]), HEIGHT // 2)
         self.assertGreaterEqual(int(b["data-top"]), 0)
         self.assertLessEqual(int(b["data-bottom"]), int(b["data-screen"]))
+
+    def test_markdown_opens_with_the_scorecard(self):
+        with open(os.path.join(self.tmp, "report.md")) as f:
+            head = f.read().splitlines()[:MD_LINES]
+        rows = [ln for ln in head if ln.startswith("| ")]
+        self.assertTrue(rows and rows[0].startswith("| figure | `stack`"),
+                        rows[:1])
+        # the whole table, to its last row, within the first lines
+        self.assertTrue(any(ln.startswith("| signal storm") for ln in rows))
 
     def test_screenshot_is_the_first_screen(self):
         shot = os.path.join(self.tmp, "shot.png")
