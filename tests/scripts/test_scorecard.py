@@ -148,7 +148,9 @@ class NoDifference(Base):
     def test_the_scorecard_says_no_difference(self):
         _, para = self.card(self.doc())
         self.assertIn("no difference", para)
-        self.assertIn("No ratio is beyond it", para)
+        self.assertIn("At the points in the table no ratio is beyond it",
+                      para)
+        self.assertIn("none lies beyond the noise", para)
         self.assertNotIn("Slower", para)
 
     def test_the_paired_plot_says_no_difference(self):
@@ -171,6 +173,11 @@ class NoDifference(Base):
         self.assertIn(f"Slower beyond it at `malloc` warm, depth {D}, {FR} "
                       "frames, `lazy` ×1.0500 [1.0400, 1.0600].", para)
         self.assertNotIn("`lazy` ×1.0500", para.split("Within")[1])
+        # the other points, not in the table, are counted and named
+        self.assertRegex(para, r"At the other paired points \(6 ratios, "
+                         r"the plots under Latency\), 3 lie beyond the "
+                         r"noise: `lazy` at `malloc` warm, depth 32, 16 "
+                         r"frames")
 
 
 if __name__ == "__main__":

@@ -377,15 +377,43 @@ def verdict(run, cols):
             [f"Slower beyond it {w}" for w in up] +
             [f"Faster beyond it {w}" for w in down]) + ". "
     else:
-        text += "No ratio is beyond it: no difference in time between " \
-            "the strategies is decided. "
+        text += "At the points in the table no ratio is beyond it: no " \
+            "difference in time between the strategies is decided there. "
     if held:
         text += ("Within the noise (no difference): " + "; ".join(held)
                  + ". ")
+    text += elsewhere(run, cols, ref, {(g, df) for g, df, _ in points})
     text += ("The stack, heap and correctness rows are exact counts; the "
              "thread-start and first-event rows are medians of separate "
              "entries, stated without a verdict.")
     return text
+
+
+def elsewhere(run, cols, ref, shown):
+    """A sentence on the paired points the table does not show: how many
+    ratios there lie beyond the noise, and which."""
+    beyond, n = [], 0
+    for g, m in run.paired.items():
+        band = noise(run, g)
+        for df, figs in sorted(m.items()):
+            if (g, df) in shown:
+                continue
+            for s in cols:
+                v = None if s == ref else ratio(figs, s, ref)
+                if v is None:
+                    continue
+                n += 1
+                if decided(v, band):
+                    beyond.append(f"{M.code(s)} at {point_title(g, df, run)}"
+                                  f" ({fmt_ratio(v)})")
+    if not n:
+        return ""
+    said = (f"{len(beyond)} {'lies' if len(beyond) == 1 else 'lie'} "
+            "beyond the noise: " + "; ".join(beyond) if beyond else
+            "none lies beyond the noise")
+    return (f"At the other paired points ({n} ratios, the plots under "
+            f"Latency), {said} (of {n} 95% intervals, about {n / 20:.2g} "
+            "would exclude the truth by chance alone). ")
 
 
 def section(runs):
