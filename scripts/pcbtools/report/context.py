@@ -146,13 +146,12 @@ def method(runs):
         "allocate+free (malloc) or one wait (block, mutex); "
         + _events_per_iter(runs) + ".",
         "Repetitions per entry: " + (", ".join(map(str, reps)) or "none") +
-        ". Tables show the median over the repetitions. Two timings are "
-        + (f"compared with a two-sided Mann-Whitney U test (each side has "
-           f"at least {pcblib.MIN_REPETITIONS} repetitions)"
-           if reps and reps[0] >= pcblib.MIN_REPETITIONS else
-           f"called different only when their min–max ranges do not overlap "
-           f"(fewer than {pcblib.MIN_REPETITIONS} repetitions: too few for "
-           "the U test)") + ".",
+        ". Tables show the median over the repetitions. Strategies are "
+        "called different in time only by the paired entries: a ratio "
+        "whose 95% interval excludes 1 by more than the code clone's "
+        "spread (the scorecard's paragraph); separate entries' medians, "
+        "whose repetitions share the machine's drift, are shown without "
+        "a verdict.",
         "Time per operation is Google Benchmark's mean over a batch. p50, "
         "p99, p99.9 and max come from a separate untimed pass in which each "
         "operation is timed alone; " + ("; ".join(

@@ -161,6 +161,14 @@ def _unpaired(over):
                     for s, (dn, r) in over.items())
 
 
+# Why a per-operation figure scaled from a median is said as such: a mean
+# is what events x cost needs, and with rare expensive events a median
+# falls below the mean; the paired entry carries a median of per-round
+# differences (each round's batch is itself a mean over its operations)
+# and its interval, and no mean over rounds.
+MEDIAN_WHY = ("a median over rounds of per-batch means, not a mean: the "
+              "paired entry records no mean, and where some events cost far "
+              "more than the rest the mean would be higher")
 UNPAIRED = ("unpaired: separate entries, timed minutes apart, whose "
             "repetitions share the machine's drift, so no difference is "
             "claimed from them")
@@ -197,7 +205,8 @@ def go_rates(run, strategies):
                     {s: f"{M.fmt_dns(v)} ({M.fmt_rel(M.rel(b, b + v))})"
                      for s, v in alone.items()})
             how = ("its events per operation × the event's paired cold "
-                   f"cost over `{M.BASELINE}`, 95% interval" if per_op else
+                   f"cost over `{M.BASELINE}`, 95% interval; " + MEDIAN_WHY
+                   if per_op else
                    "the record call's mean time × events per operation, "
                    f"over `{M.BASELINE}`'s; no paired cold entry to give "
                    "an interval")
