@@ -16,6 +16,13 @@ NOT_RECORDED = "not recorded in this run"
 MACHINE = [
     ("host_name", "host"), ("date", "date"), ("git_commit", "commit"),
     ("pcbench_version", "pcbench version"),
+    ("kernel", "kernel"), ("cpu_model", "CPU model"),
+    ("cpu_microcode", "microcode"), ("cpu_flags", "CPU flags (/proc/cpuinfo)"),
+    ("cpu_flags_cpuid", "CPU flags (CPUID)"),
+    ("cpu_hidden_flags", "CPU flags CPUID hides"),
+    ("cpu_governor", "frequency governor"), ("cpu_boost", "boost"),
+    ("smt", "SMT"), ("transparent_hugepages", "transparent huge pages"),
+    ("aslr", "ASLR"), ("libraries", "libraries"),
     ("hwloc_topology", "topology (hwloc)"), ("num_cpus", "CPUs"),
     ("mhz_per_cpu", "MHz per CPU"), ("caches", "caches"),
     ("cpu_scaling_enabled", "CPU frequency scaling"),
@@ -30,7 +37,8 @@ MACHINE = [
     ("correctness_check", "correctness check"),
     ("instruction_counter", "instruction counter"),
     ("instruction_mode", "instruction counting"),
-    ("load_avg", "load average"),
+    ("load_avg", "load average"), ("load_avg_start", "load at the start"),
+    ("load_avg_end", "load at the end"),
 ]
 
 
