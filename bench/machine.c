@@ -130,6 +130,21 @@ static void put_known(const char *key, const char *value, const char *why)
   pcb_gb_context(key, buf);
 }
 
+/* "NAME_A A, NAME_B B" under key, two values read from the system;
+ * unknown (why) when the first could not be read. */
+static void put_pair(const char *key, const char *name_a, const char *a,
+                     const char *name_b, const char *b, const char *why)
+{
+  char out[300];
+
+  if (a[0])
+    snprintf(out, sizeof(out), "%s %s, %s %s", name_a, a, name_b,
+             b[0] ? b : "unknown");
+  else
+    out[0] = '\0';
+  put_known(key, out, why);
+}
+
 /* Flags the clock, the unwinders and the noise depend on, by their
  * /proc/cpuinfo names. */
 static const char *const flags_that_matter[] = {
@@ -256,24 +271,15 @@ static void describe_memory_and_smt(void)
     "0 (off)", "1 (stack, mmap, vdso randomized)",
     "2 (stack, mmap, vdso and heap randomized)",
   };
-  char buf[128], more[128], out[300];
+  char buf[128], more[128];
 
   first_line("/sys/devices/system/cpu/smt/control", buf, sizeof(buf));
   first_line("/sys/devices/system/cpu/smt/active", more, sizeof(more));
-  if (buf[0])
-    snprintf(out, sizeof(out), "control %s, active %s", buf,
-             more[0] ? more : "unknown");
-  else
-    out[0] = '\0';
-  put_known("smt", out, "no SMT control in /sys");
+  put_pair("smt", "control", buf, "active", more, "no SMT control in /sys");
   chosen("/sys/kernel/mm/transparent_hugepage/enabled", buf, sizeof(buf));
   chosen("/sys/kernel/mm/transparent_hugepage/defrag", more, sizeof(more));
-  if (buf[0])
-    snprintf(out, sizeof(out), "enabled %s, defrag %s", buf,
-             more[0] ? more : "unknown");
-  else
-    out[0] = '\0';
-  put_known("transparent_hugepages", out, "no transparent_hugepage in /sys");
+  put_pair("transparent_hugepages", "enabled", buf, "defrag", more,
+           "no transparent_hugepage in /sys");
   first_line("/proc/sys/kernel/randomize_va_space", buf, sizeof(buf));
   if (strlen(buf) == 1 && buf[0] >= '0' && buf[0] <= '2')
     snprintf(buf, sizeof(buf), "%s", aslr[buf[0] - '0']);
