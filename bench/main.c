@@ -167,19 +167,23 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: layouts: %s\n", err);
     return pcb_out_end(&cfg, 1);
   }
-  pcb_context_write(&cfg, bound);
-  pcb_gb_before_write(pcb_suites_settle);
+  /* A filter that matches nothing is bad input: said in one line before
+   * the context is written (which may warn of a loaded machine). */
   if (pcb_gb_matched() <= 0) {  /* the CLI checked it compiles */
     fprintf(stderr, "pcbench: --benchmark_filter: '%.40s%s' matches none "
             "of this run's entries (allowed: a filter matching one or "
             "more; --benchmark_list_tests=true lists them)\n",
             pcb_gb_filter(), strlen(pcb_gb_filter()) > 40 ? "..." : "");
     status = 2;
-  } else if (pcb_gb_run(cfg.counters == 1) == 0 && !cfg.gb_list) {
-    fprintf(stderr, "pcbench: no entry ran\n");
-    status = 1;
   } else {
-    failed_checks = pcb_suites_verdicts();
+    pcb_context_write(&cfg, bound);
+    pcb_gb_before_write(pcb_suites_settle);
+    if (pcb_gb_run(cfg.counters == 1) == 0 && !cfg.gb_list) {
+      fprintf(stderr, "pcbench: no entry ran\n");
+      status = 1;
+    } else {
+      failed_checks = pcb_suites_verdicts();
+    }
   }
   if (status == 0 && pcb_gb_left_out() > 0) {
     fprintf(stderr, "pcbench: results refused: %lu values were not finite "
