@@ -109,9 +109,14 @@ def question(runs):
                 f"{r.label} = `{r.path}`" for r in runs) + "."))])
 
 
-# rows shown only when a run recorded them (make bench-ci adds these)
+# rows shown only when a run recorded them (make bench-ci adds the first;
+# files from before bench/machine.c lack the machine's)
 OPTIONAL = ("instruction_counter", "instruction_mode", "go_rate_malloc_bytes",
-            "go_rate_block_ns", "go_rate_block_cycles")
+            "go_rate_block_ns", "go_rate_block_cycles", "kernel", "cpu_model",
+            "cpu_microcode", "cpu_flags", "cpu_flags_cpuid",
+            "cpu_hidden_flags", "cpu_governor", "cpu_boost", "smt",
+            "transparent_hugepages", "aslr", "libraries", "load_avg_start",
+            "load_avg_end")
 
 
 def machine(runs):
