@@ -14,6 +14,7 @@
 #include "base/topo.h"
 #include "context.h"
 #include "layout/layouts.h"
+#include "machine.h"
 #include "pcbench/clock.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
@@ -259,6 +260,8 @@ static void describe_spin(const struct pcb_config *c)
 void pcb_context_write(const struct pcb_config *c, bool bound)
 {
   describe_machine(c, bound);
+  pcb_machine_describe();
+  pcb_gb_at_end(pcb_machine_describe_end);
   describe_clock(c);
   describe_go_rates();
   describe_spin(c);

@@ -16,6 +16,13 @@ NOT_RECORDED = "not recorded in this run"
 MACHINE = [
     ("host_name", "host"), ("date", "date"), ("git_commit", "commit"),
     ("pcbench_version", "pcbench version"),
+    ("kernel", "kernel"), ("cpu_model", "CPU model"),
+    ("cpu_microcode", "microcode"), ("cpu_flags", "CPU flags (/proc/cpuinfo)"),
+    ("cpu_flags_cpuid", "CPU flags (CPUID)"),
+    ("cpu_hidden_flags", "CPU flags CPUID hides"),
+    ("cpu_governor", "frequency governor"), ("cpu_boost", "boost"),
+    ("smt", "SMT"), ("transparent_hugepages", "transparent huge pages"),
+    ("aslr", "ASLR"), ("libraries", "libraries"),
     ("hwloc_topology", "topology (hwloc)"), ("num_cpus", "CPUs"),
     ("mhz_per_cpu", "MHz per CPU"), ("caches", "caches"),
     ("cpu_scaling_enabled", "CPU frequency scaling"),
@@ -30,7 +37,8 @@ MACHINE = [
     ("correctness_check", "correctness check"),
     ("instruction_counter", "instruction counter"),
     ("instruction_mode", "instruction counting"),
-    ("load_avg", "load average"),
+    ("load_avg", "load average"), ("load_avg_start", "load at the start"),
+    ("load_avg_end", "load at the end"),
 ]
 
 
@@ -101,9 +109,14 @@ def question(runs):
                 f"{r.label} = `{r.path}`" for r in runs) + "."))])
 
 
-# rows shown only when a run recorded them (make bench-ci adds these)
+# rows shown only when a run recorded them (make bench-ci adds the first;
+# files from before bench/machine.c lack the machine's)
 OPTIONAL = ("instruction_counter", "instruction_mode", "go_rate_malloc_bytes",
-            "go_rate_block_ns", "go_rate_block_cycles")
+            "go_rate_block_ns", "go_rate_block_cycles", "kernel", "cpu_model",
+            "cpu_microcode", "cpu_flags", "cpu_flags_cpuid",
+            "cpu_hidden_flags", "cpu_governor", "cpu_boost", "smt",
+            "transparent_hugepages", "aslr", "libraries", "load_avg_start",
+            "load_avg_end")
 
 
 def machine(runs):
