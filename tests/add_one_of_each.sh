@@ -8,8 +8,8 @@
 # no other edit
 #   - the tree builds and the unit tests (the conformance suite runs every
 #     registered strategy, test_layouts every workload) pass;
-#   - pcbench --list names all three;
-#   - bench-ci, on the default workloads (every one --list names) filtered
+#   - pcbench --list names the dummy strategy and workload;
+#   - bench-ci, on the default workloads (every one of the table) filtered
 #     to malloc's, the dummy's and the dummy suite's entries, counts the
 #     dummy strategy and the dummy workload, warm and cold (its kind in
 #     the context says it has cold loops), and times the dummy suite;

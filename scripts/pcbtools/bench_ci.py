@@ -14,7 +14,7 @@ Two passes of pcbench over the same matrix (the quick one by default):
    The process runs with LD_BIND_NOW=1, so no run pays for resolving a
    library symbol, and callgrind's scheduler is deterministic for one
    thread: the counts repeat to the instruction.  The counted pass runs
-   every workload `pcbench --list` names (unless --workloads is given),
+   every workload of pcbench's table (unless --workloads is given),
    each entry's count taken on its measuring thread alone.
    Then the cold entries (`.../cache:cold`, of the workloads whose kind in
    the results' context, workload_kinds, says they have cold loops):
@@ -143,33 +143,13 @@ def run(cmd, env=None, cwd=None, name=None):
         raise RuntimeError(f"{cmd[0]} exited with status {r.returncode}")
 
 
-def listed_workloads(binary):
-    """The workloads `pcbench --list` names, in its table's order."""
-    try:
-        out = subprocess.run([binary, "--list"], capture_output=True,
-                             text=True, timeout=60, check=True).stdout
-    except (OSError, subprocess.SubprocessError) as e:
-        raise pcblib.BadInput(f"{binary}: cannot list workloads ({e})") \
-            from None
-    names, inside = [], False
-    for line in out.splitlines():
-        if not line.startswith(" "):
-            inside = line == "workloads:"
-        elif inside:
-            names.append(line.split()[0])
-    if not names:
-        raise pcblib.BadInput(f"{binary} --list names no workload; "
-                              "expected a pcbench binary")
-    return names
-
-
-def workloads_of(rest, binary):
-    """The workloads the pcbench arguments select (bench-ci's default:
-    every one --list names)."""
+def workloads_of(rest):
+    """The workloads the pcbench arguments select, or None (bench-ci's
+    default: every workload of pcbench's table)."""
     for a in rest:
         if a.startswith("--workloads="):
             return a.split("=", 1)[1].split(",")
-    return listed_workloads(binary)
+    return None
 
 
 def cold_args(rest, selected, context):
@@ -187,11 +167,13 @@ def cold_args(rest, selected, context):
     return out + ["--cache=cold", "--workloads=" + ",".join(wls)]
 
 
-def probe(args, tmp, argv):
+def probe(args, tmp, rest):
     """The context of the counted pass's pcbench, from one iteration of
-    each entry run natively (its tables' kinds: the workloads' event
-    sites, which callgrind must be told before it starts)."""
+    each entry run natively, unfiltered: its tables' kinds (every
+    workload, and their event sites, which callgrind must be told before
+    it starts)."""
     out = os.path.join(tmp, "probe.json")
+    argv = [a for a in rest if not a.startswith("--benchmark_filter")]
     r = subprocess.run([args.bin, "--quick", "--instructions=1",
                         "--check-events=1", "--spin-ns=0", "--out=" + out]
                        + argv, capture_output=True, text=True)
@@ -247,10 +229,13 @@ def counted_pass(args, tmp, tag, iterations, argv, sites):
 def counted(args, rest, tmp):
     """The warm pass, then the cold one: (the warm pass's doc, the cold
     pass's iteration rows, {entry: per-event figures} of both)."""
-    selected = workloads_of(rest, args.bin)
-    only = [] if any(a.startswith("--workloads") for a in rest) \
-        else ["--workloads=" + ",".join(selected)]
-    sites = kinds.sites(probe(args, tmp, only + rest))
+    context = probe(args, tmp, rest)
+    sites = kinds.sites(context)
+    selected = workloads_of(rest)
+    only = []
+    if selected is None:
+        selected = list(kinds.workloads(context))
+        only = ["--workloads=" + ",".join(selected)]
     doc, figures = counted_pass(args, tmp, "warm", args.iterations,
                                 only + rest, sites)
     cold = cold_args(rest, selected, doc["context"]) \
