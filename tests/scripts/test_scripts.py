@@ -440,6 +440,27 @@ class HistoryTest(Fixtures):
             self.assertIn("Regressions (2)", f.read())
 
 
+class HistoryIndexTest(unittest.TestCase):
+    """index.html takes every name, date and commit as text: a name that
+    is markup reaches the page escaped, in every place it appears."""
+
+    def test_markup_in_names_is_escaped(self):
+        from pcbtools import history
+        import types
+        bad = "m/<script>x</script>/a&b\"q"
+        runs = [types.SimpleNamespace(context={"date": "<i>d</i>",
+                                               "git_commit": "c&1"})]
+        change = dict(benchmark=bad, figure="<b>time</b>", date="<d>",
+                      commit="<c>", before=1.0, after=2.0, change=1.0,
+                      p=0.01, direction="worse")
+        page = history.index_html(runs, {bad: {}}, [change],
+                                  {bad: "x\"><img src=y"})
+        for raw in ("<script>", "<i>", "<b>", "<d>", "<c>", "c&1",
+                    "\"><img src=y"):
+            self.assertNotIn(raw, page)
+        self.assertEqual(page.count("&lt;script&gt;"), 4)
+
+
 class ChangePointTest(unittest.TestCase):
     def test_flat_noise_has_no_step(self):
         x = [100, 101, 99, 100.5, 99.5, 100, 101, 99]

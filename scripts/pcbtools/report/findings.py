@@ -18,18 +18,18 @@ from pcbtools.report import model as M
 from pcbtools.report import scorecard as report_scorecard
 from pcbtools.report import stackparts as report_stackparts
 from pcbtools.report import storm as report_storm
+from pcbtools.results import kinds
 
 
 candidates = M.candidates
 
 
 def primary(run):
-    """The workload group the stack findings use: malloc if measured."""
+    """The workload group the stack findings use: the reference workload's
+    (its kind says so) if measured, else the first."""
     groups = list(run.matrix)
-    for g in groups:
-        if g[0] == "malloc":
-            return g
-    return groups[0] if groups else None
+    ref = kinds.reference(run.context, [g[0] for g in groups])
+    return next((g for g in groups if g[0] == ref), None)
 
 
 listing, code, where = M.listing, M.code, M.group_title

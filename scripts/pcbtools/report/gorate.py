@@ -25,6 +25,7 @@ values.
 """
 from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import model as M
+from pcbtools.results import kinds
 
 GO = "rate:go"
 TOPIC = "Go's default rates"
@@ -48,7 +49,8 @@ def go_groups(run):
 def _rate_text(run, wl):
     """Go's default rate of a workload as this file's context gives it."""
     ctx = run.context
-    if wl == "malloc":
+    kind = kinds.workloads(ctx).get(wl)
+    if kind is not None and kind.rate == "bytes":
         b = ctx.get("go_rate_malloc_bytes")
         return (f"MemProfileRate, one sample per {M.fmt_count(int(b))} "
                 "bytes allocated") if b and b.isdigit() else \
