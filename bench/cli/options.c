@@ -160,6 +160,13 @@ const struct pcb_option pcb_options[] = {
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of a cold paired entry, at most (each operation\n"
             "follows a walk of the working set: a round is ms)" },
+  { .name = "--round-time", .type = PCB_OPT_SECONDS,
+    .off = AT(round_time), .lo = 0, .hi = 600, .def = "0", .arg = "SEC",
+    .unit = "seconds", .note = "0 = exactly --rounds",
+    .help = "a warm paired entry keeps running rounds after --rounds\n"
+            "until its rounds took SEC in all, up to "
+            NUMBER_TEXT(PCB_ROUNDS_GROWTH) " times --rounds:\n"
+            "cheap points get more rounds at the cost of dear ones" },
   { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,
     .hi = 64, .def = NUMBER_TEXT(PCB_LAYOUTS), .arg = "N",
     .unit = "integers", .note = "0 = pcbench's own code only",
