@@ -22,17 +22,30 @@ static const struct {
   enum pcb_clock_path best;
   const char *rdtscp_why;  /* a word of why rdtscp cannot, or NULL */
 } machines[] = {
-  /* x86_64 tsc tsc_user rdtscp valgrind */
-  { { true, true, true, true, false }, PCB_CLOCK_RDTSCP, NULL },
+  /* x86_64 tsc tsc_user rdtscp valgrind aarch64 cntvct */
+  { { true, true, true, true, false, false, false }, PCB_CLOCK_RDTSCP, NULL },
   /* runs rdtscp natively, but CPUID hides it */
-  { { true, true, true, false, false }, PCB_CLOCK_LFENCE_RDTSC, "advertise" },
+  { { true, true, true, false, false, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "advertise" },
   /* valgrind's CPU advertises rdtscp whatever the host has */
-  { { true, true, true, true, true }, PCB_CLOCK_LFENCE_RDTSC, "valgrind" },
-  { { true, true, true, false, true }, PCB_CLOCK_LFENCE_RDTSC, "advertise" },
+  { { true, true, true, true, true, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "valgrind" },
+  { { true, true, true, false, true, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "advertise" },
   /* the kernel forbids rdtsc (PR_SET_TSC): no counter at all */
-  { { true, true, false, true, false }, PCB_CLOCK_MONOTONIC, "PR_GET_TSC" },
-  { { true, false, true, false, false }, PCB_CLOCK_MONOTONIC, "advertise" },
-  { { false, false, false, false, false }, PCB_CLOCK_MONOTONIC, "x86-64" },
+  { { true, true, false, true, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "PR_GET_TSC" },
+  { { true, false, true, false, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "advertise" },
+  { { false, false, false, false, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "x86-64" },
+  /* AArch64: the generic timer, unless the firmware left it unset */
+  { { false, false, false, false, false, true, true }, PCB_CLOCK_CNTVCT,
+    "x86-64" },
+  { { false, false, false, false, true, true, true }, PCB_CLOCK_CNTVCT,
+    "x86-64" },
+  { { false, false, false, false, false, true, false }, PCB_CLOCK_MONOTONIC,
+    "x86-64" },
 };
 
 static void choice_follows_cpuid(void **state)
@@ -63,6 +76,7 @@ static void names_round_trip(void **state)
   assert_string_equal(pcb_clock_path_name(PCB_CLOCK_LFENCE_RDTSC),
                       "lfence_rdtsc");
   assert_string_equal(pcb_clock_path_name(PCB_CLOCK_MONOTONIC), "monotonic");
+  assert_string_equal(pcb_clock_path_name(PCB_CLOCK_CNTVCT), "cntvct");
   assert_null(pcb_clock_path_name(PCB_CLOCK_PATH_COUNT));
 }
 
