@@ -16,6 +16,8 @@
  *                                 to 0 in a fiber's outermost frame
  *   PCB_ARCH_LIBUNWIND            0 where libunwind's unw_backtrace does not
  *                                 capture the chain pcbench checks, and why
+ *   PCB_ARCH_CPUINFO_KEY          a line /proc/cpuinfo starts with when the
+ *                                 kernel is of this architecture
  *
  * Frame records are the same shape on both: the frame pointer (%rbp, x29)
  * points at {the caller's frame pointer, the return address}, and records
@@ -36,5 +38,12 @@
 #else
 #error "pcbench is written for x86-64 and AArch64 (include/pcbench/arch/)"
 #endif
+
+/* NULL on a kernel of this build's architecture; else what runs it, for
+ * the results' context (`emulated`): a user-mode emulator (qemu-aarch64
+ * on an x86-64 host) passes the host kernel's /proc/cpuinfo through, so a
+ * cpuinfo without PCB_ARCH_CPUINFO_KEY is another architecture's kernel.
+ * Times taken there mean nothing.  Reads the file once; not for events. */
+const char *pcb_arch_emulated(void);
 
 #endif

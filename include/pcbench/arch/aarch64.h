@@ -64,4 +64,6 @@ static inline uint64_t pcb_arch_counter_hz(void)
  * leaves it out of the complement check here. */
 #define PCB_ARCH_SPILL_HEADROOM_EXACT 0
 
+#define PCB_ARCH_CPUINFO_KEY "CPU implementer"
+
 #endif

@@ -44,4 +44,6 @@ static inline uint64_t pcb_arch_counter_ordered(int how)
 
 #define PCB_ARCH_SPILL_HEADROOM_EXACT 1
 
+#define PCB_ARCH_CPUINFO_KEY "vendor_id"
+
 #endif

@@ -207,7 +207,7 @@ CONTEXT_TYPES = dict.fromkeys(
      "timer_floor_ns", "repetition_order", "instruction_mode",
      "instruction_counter", "go_rate_malloc_bytes", "go_rate_block_ns",
      "go_rate_block_cycles", "ns_per_tick", "seed", "clock", "layouts",
-     "strategy_clones", "strategy_flags", "run_failed"), _STR)
+     "strategy_clones", "strategy_flags", "run_failed", "emulated"), _STR)
 CONTEXT_TYPES.update(num_cpus=_INT, mhz_per_cpu=_NUM,
                      cpu_scaling_enabled=_BOOL, caches=_LIST, load_avg=_LIST)
 
