@@ -80,6 +80,8 @@ struct pcb_config {
   int churn_threads;  /* churn/ entries: threads started one after another */
   int fail_every;     /* churn/ entries: every Nth buffer allocation fails */
   const char *out;    /* results JSON, written via a temporary + rename */
+  int counters;       /* the console's columns: 0 compact (entry, time,
+                       * cost over off, p50, p99, correct, events), 1 all */
   bool quick;
   bool interleave;    /* repetitions of all entries in random order */
   bool paired;        /* paired/ entries: the strategies timed side by side */

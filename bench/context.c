@@ -14,6 +14,7 @@
 #include "base/topo.h"
 #include "context.h"
 #include "layout/layouts.h"
+#include "machine.h"
 #include "pcbench/arch.h"
 #include "pcbench/clock.h"
 #include "pcbench/strategy.h"
@@ -96,14 +97,16 @@ static void describe_strategies(void)
 }
 
 /* Each workload's kind, so that scripts need no workload's name:
- * "malloc:rate=bytes,min_threads=1,cold;block:rate=cycles,min_threads=2,
- * cold,real_time;...": what its --rate counts (bytes allocated, or
- * cycles of waiting), the threads a run needs, whether it has cold loops
- * (cache:cold and rate:go entries), whether it is timed in wall time. */
+ * "malloc:rate=bytes,min_threads=1,cold,reference;block:rate=cycles,
+ * min_threads=2,cold,real_time;...": what its --rate counts (bytes
+ * allocated, or cycles of waiting), the threads a run needs, whether it
+ * has cold loops (cache:cold and rate:go entries), whether it is timed in
+ * wall time, whether the report reads it first, and its event site's
+ * function (bench-ci counts instructions inside it). */
 static void describe_workloads(void)
 {
   struct kinds k = { .at = 0 };
-  char attr[32];
+  char attr[96];
 
   for (size_t i = 0; i < pcb_workload_count(); i++) {
     const struct pcb_workload *wl = pcb_workload_at(i);
@@ -117,6 +120,12 @@ static void describe_workloads(void)
       kinds_attr(&k, "cold");
     if (wl->real_time)
       kinds_attr(&k, "real_time");
+    if (wl->reference)
+      kinds_attr(&k, "reference");
+    if (wl->site != NULL) {
+      snprintf(attr, sizeof(attr), "site=%s", wl->site);
+      kinds_attr(&k, attr);
+    }
   }
   pcb_gb_context("workload_kinds", k.buf);
 }
@@ -262,6 +271,8 @@ static void describe_spin(const struct pcb_config *c)
 void pcb_context_write(const struct pcb_config *c, bool bound)
 {
   describe_machine(c, bound);
+  pcb_machine_describe();
+  pcb_gb_at_end(pcb_machine_describe_end);
   describe_clock(c);
   describe_go_rates();
   describe_spin(c);

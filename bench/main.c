@@ -12,6 +12,8 @@
 #include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/gbshim.h"
 #include "base/outfile.h"
@@ -27,6 +29,8 @@
 #include "pcbench/unwind.h"
 #include "pcbench/strategy.h"
 
+#include "git_commit.h"  /* PCB_GIT_COMMIT, written at build time */
+
 static bool bound;  /* the measuring thread runs on PU0 */
 
 /* A fresh seed for a process not given one: from the kernel's random
@@ -39,6 +43,43 @@ static uint64_t draw_seed(void)
   if (getrandom(&s, sizeof(s), 0) != (ssize_t)sizeof(s))
     s = pcb_clock_read_mono() ^ ((uint64_t)getpid() << 32);
   return s % 999999999999999u + 1;
+}
+
+/*
+ * Without --out a run keeps its results all the same: in a new file in
+ * the current directory, pcbench-<UTC time>-<commit>-<pid>[-N].json, a
+ * name no file has (N counts up until it is new), and the last line on
+ * stderr names it.  Not with --benchmark_list_tests (nothing runs), and
+ * not where this directory cannot be written: a warning then says the
+ * results are not kept.
+ */
+static void default_out(struct pcb_config *c)
+{
+  static char name[160];
+  char when[32];
+  time_t now = time(NULL);
+  struct tm tm;
+
+  if (c->out != NULL || c->gb_list)
+    return;
+  if (access(".", W_OK | X_OK) != 0) {
+    fprintf(stderr, "pcbench: warning: this directory cannot be written: "
+            "the results are not kept (pass --out=PATH to keep them)\n");
+    return;
+  }
+  strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+  for (int n = 0; n < 1000; n++) {
+    if (n == 0)
+      snprintf(name, sizeof(name), "pcbench-%s-%s-%ld.json", when,
+               PCB_GIT_COMMIT, (long)getpid());
+    else
+      snprintf(name, sizeof(name), "pcbench-%s-%s-%ld-%d.json", when,
+               PCB_GIT_COMMIT, (long)getpid(), n);
+    if (access(name, F_OK) != 0) {
+      c->out = name;
+      return;
+    }
+  }
 }
 
 /*
@@ -91,6 +132,7 @@ int main(int argc, char **argv)
     break;
   }
   add_timing_flags(&cfg);
+  default_out(&cfg);
   if (pcb_out_route(&cfg) != 0)
     return 2;
   if (!pcb_gb_init(&cfg.gb_argc, cfg.gb_argv))
@@ -125,19 +167,23 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: layouts: %s\n", err);
     return pcb_out_end(&cfg, 1);
   }
-  pcb_context_write(&cfg, bound);
-  pcb_gb_before_write(pcb_suites_settle);
+  /* A filter that matches nothing is bad input: said in one line before
+   * the context is written (which may warn of a loaded machine). */
   if (pcb_gb_matched() <= 0) {  /* the CLI checked it compiles */
     fprintf(stderr, "pcbench: --benchmark_filter: '%.40s%s' matches none "
             "of this run's entries (allowed: a filter matching one or "
             "more; --benchmark_list_tests=true lists them)\n",
             pcb_gb_filter(), strlen(pcb_gb_filter()) > 40 ? "..." : "");
     status = 2;
-  } else if (pcb_gb_run() == 0 && !cfg.gb_list) {
-    fprintf(stderr, "pcbench: no entry ran\n");
-    status = 1;
   } else {
-    failed_checks = pcb_suites_verdicts();
+    pcb_context_write(&cfg, bound);
+    pcb_gb_before_write(pcb_suites_settle);
+    if (pcb_gb_run(cfg.counters == 1) == 0 && !cfg.gb_list) {
+      fprintf(stderr, "pcbench: no entry ran\n");
+      status = 1;
+    } else {
+      failed_checks = pcb_suites_verdicts();
+    }
   }
   if (status == 0 && pcb_gb_left_out() > 0) {
     fprintf(stderr, "pcbench: results refused: %lu values were not finite "

@@ -1,8 +1,8 @@
 /*
  * The strategy registry: one explicit table, in the order `pcbench --list`
- * prints it.  Adding a strategy is one file under strategies/ and one line
- * here (plus its extern).  No constructors: deterministic order, and
- * nothing a static link can drop.
+ * prints it.  Adding a strategy is one file under strategies/, defining
+ * pcb_strategy_<name>, and one line in STRATEGIES here.  No constructors:
+ * deterministic order, and nothing a static link can drop.
  */
 #include <string.h>
 
@@ -10,27 +10,24 @@
 #include "pcbench/strategy.h"
 #include "pcbench/table.h"
 
-extern const struct pcb_strategy pcb_strategy_off;
-extern const struct pcb_strategy pcb_strategy_stack;
-extern const struct pcb_strategy pcb_strategy_thread;
-extern const struct pcb_strategy pcb_strategy_lazy;
-extern const struct pcb_strategy pcb_strategy_hybrid;
-extern const struct pcb_strategy pcb_strategy_percpu;
-extern const struct pcb_strategy pcb_strategy_pool;
-extern const struct pcb_strategy pcb_strategy_thread_unguarded;
-extern const struct pcb_strategy pcb_strategy_stack_clone;
+#define STRATEGIES(X) \
+  X(off)              \
+  X(stack)            \
+  X(thread)           \
+  X(lazy)             \
+  X(hybrid)           \
+  X(percpu)           \
+  X(pool)             \
+  X(thread_unguarded) \
+  X(stack_clone)      \
+  /* the rows: one line each, in the table's order */
 
-static const struct pcb_strategy *const registry[] = {
-  &pcb_strategy_off,
-  &pcb_strategy_stack,
-  &pcb_strategy_thread,
-  &pcb_strategy_lazy,
-  &pcb_strategy_hybrid,
-  &pcb_strategy_percpu,
-  &pcb_strategy_pool,
-  &pcb_strategy_thread_unguarded,
-  &pcb_strategy_stack_clone,
-};
+/* Each row names pcb_strategy_<row>, defined in a file of its own. */
+#define ROW_EXTERN(n) extern const struct pcb_strategy pcb_strategy_##n;
+#define ROW_REF(n) &pcb_strategy_##n,
+STRATEGIES(ROW_EXTERN)
+
+static const struct pcb_strategy *const registry[] = { STRATEGIES(ROW_REF) };
 
 PCB_TABLE(pcb_strategy, struct pcb_strategy, registry)
 

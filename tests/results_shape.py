@@ -26,7 +26,13 @@ import sys
 
 CONTEXT = ["pcbench_version", "git_commit", "compiler", "cflags",
            "hwloc_topology", "cpu_binding", "library_build_type",
-           "correctness_check"]
+           "correctness_check",
+           # the machine (bench/machine.c): each key present even where
+           # the system cannot say ("unknown (...)")
+           "kernel", "cpu_model", "cpu_microcode", "cpu_flags",
+           "cpu_flags_cpuid", "cpu_hidden_flags", "cpu_governor",
+           "cpu_boost", "smt", "transparent_hugepages", "aslr", "libraries",
+           "load_avg_start", "load_avg_end"]
 COUNTERS = ["events", "lost", "checked", "correct", "truncated", "workload_threads",
             "event_ns_events", "event_ns_p50", "event_ns_p99",
             "event_ns_mean"]

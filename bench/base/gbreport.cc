@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <ostream>
+#include <sstream>
 #include <streambuf>
 #include <string>
 #include <utility>
@@ -25,6 +26,36 @@ namespace {
 std::map<std::string, std::vector<std::pair<std::string, double>>> amended;
 void (*settle_hook)(void);
 bool settled;
+void (*end_hook)(void);
+bool ended;
+bool rendered;
+// Context keys given after the context was rendered (the machine's load
+// at the end of the run): written into it when the results are.
+std::vector<std::pair<std::string, std::string>> late;
+
+// The run has ended: the end hook runs once, at the first Finalize of any
+// reporter, before anything of the results is written.
+void run_end()
+{
+  if (!ended && end_hook)
+    end_hook();
+  ended = true;
+}
+
+// `text` as a JSON string's content: quotes and backslashes escaped,
+// control characters dropped (the writers give printable text).
+std::string json_text(const std::string &text)
+{
+  std::string out;
+
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20)
+      out += c;
+  }
+  return out;
+}
 
 // Every row of an amended entry gains its counters: the value itself in
 // its repetitions and in their mean and median, 0 in their stddev and cv
@@ -58,6 +89,21 @@ void amend(std::vector<benchmark::BenchmarkReporter::Run> &runs)
 // (pcb_gb_amend), and only then is anything written.  The temporary holds
 // the context alone until then; nothing of it is ever read before the
 // rename (base/outfile.h).
+// The context is rendered when the run starts (its date is the start's),
+// held, and written at the end with the late keys added to its object.
+bool StrictJSONReporter::ReportContext(const Context &c)
+{
+  std::ostringstream text;
+  std::ostream &out = GetOutputStream();
+
+  SetOutputStream(&text);
+  JSONReporter::ReportContext(c);
+  SetOutputStream(&out);
+  context = text.str();
+  rendered = true;
+  return true;
+}
+
 void StrictJSONReporter::ReportRuns(const std::vector<Run> &reports)
 {
     std::vector<Run> fixed(reports);
@@ -91,9 +137,22 @@ void StrictJSONReporter::ReportRuns(const std::vector<Run> &reports)
 
 void StrictJSONReporter::Finalize()
 {
+  // the context object closes at the last "\n  },\n" before the rows
+  size_t close = context.rfind("\n  },\n");
+
+  run_end();
   if (!settled && settle_hook)
     settle_hook();
   settled = true;
+  for (const auto &kv : late)
+    if (close != std::string::npos) {
+      std::string item = ",\n    \"" + json_text(kv.first) + "\": \"" +
+                         json_text(kv.second) + "\"";
+
+      context.insert(close, item);
+      close += item.size();
+    }
+  GetOutputStream() << context;
   for (std::vector<Run> &runs : held) {
     amend(runs);
     JSONReporter::ReportRuns(runs);
@@ -171,7 +230,41 @@ GatedDisplay::GatedDisplay(benchmark::BenchmarkReporter *r) : inner(r)
 bool GatedDisplay::ReportContext(const Context &c)
 {
   gate.open();
+  rendered = true;
   return inner->ReportContext(c);
+}
+
+// The display's rows with the JSON's rule for a cv of values that were
+// all 0 (0, not nan): no console prints nan.
+void GatedDisplay::ReportRuns(const std::vector<Run> &reports)
+{
+  std::vector<Run> fixed(reports);
+
+  for (Run &r : fixed) {
+    if (r.run_type != Run::RT_Aggregate || r.aggregate_name != "cv")
+      continue;
+    if (std::isnan(r.real_accumulated_time))
+      r.real_accumulated_time = 0;
+    if (std::isnan(r.cpu_accumulated_time))
+      r.cpu_accumulated_time = 0;
+    for (auto &kv : r.counters)
+      if (std::isnan(kv.second.value))
+        kv.second.value = 0;
+  }
+  inner->ReportRuns(fixed);
+}
+
+void GatedDisplay::Finalize()
+{
+  run_end();
+  inner->Finalize();
+}
+
+bool context_rendered() { return rendered; }
+
+void context_late(const char *key, const char *value)
+{
+  late.emplace_back(key, value);
 }
 
 void say_held() { gate.say_held(); }
@@ -181,6 +274,11 @@ void say_held() { gate.say_held(); }
 extern "C" void pcb_gb_before_write(void (*fn)(void))
 {
   pcb_gb::settle_hook = fn;
+}
+
+extern "C" void pcb_gb_at_end(void (*fn)(void))
+{
+  pcb_gb::end_hook = fn;
 }
 
 extern "C" void pcb_gb_amend(const char *name, const char *key, double value)

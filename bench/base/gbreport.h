@@ -5,6 +5,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <map>
+#include <string>
 #include <vector>
 
 namespace pcb_gb {
@@ -12,6 +14,7 @@ namespace pcb_gb {
 // Google Benchmark's JSON reporter, strict and settled: see gbreport.cc.
 class StrictJSONReporter : public benchmark::JSONReporter {
  public:
+  bool ReportContext(const Context &c) override;
   void ReportRuns(const std::vector<Run> &reports) override;
   void Finalize() override;
 
@@ -19,15 +22,33 @@ class StrictJSONReporter : public benchmark::JSONReporter {
 
  private:
   std::vector<std::vector<Run>> held;
+  std::string context;  // the context as rendered at the start
 };
+
+// The compact console (gbconsole.cc): entry, time, cost over off, p50,
+// p99, correct, events; at most 160 columns a row.
+class CompactConsole : public benchmark::BenchmarkReporter {
+ public:
+  bool ReportContext(const Context &c) override;
+  void ReportRuns(const std::vector<Run> &runs) override;
+
+ private:
+  int width = 0;                        // of the entry column
+  std::map<std::string, double> times;  // ns, by entry, as displayed
+};
+
+// Whether the context has been rendered: pcb_gb_context then holds a key
+// back for the end of the run (see gbreport.cc).
+bool context_rendered();
+void context_late(const char *key, const char *value);
 
 // The display reporter behind a gate on its error stream: see gbreport.cc.
 class GatedDisplay : public benchmark::BenchmarkReporter {
  public:
   explicit GatedDisplay(benchmark::BenchmarkReporter *r);
   bool ReportContext(const Context &c) override;
-  void ReportRuns(const std::vector<Run> &r) override { inner->ReportRuns(r); }
-  void Finalize() override { inner->Finalize(); }
+  void ReportRuns(const std::vector<Run> &r) override;
+  void Finalize() override;
 
  private:
   benchmark::BenchmarkReporter *inner;

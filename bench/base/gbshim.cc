@@ -207,25 +207,33 @@ extern "C" void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
   registered.push_back(full);
 }
 
+// Before the run, a key of the context Google Benchmark renders; after
+// it started, a key the results' writer adds at the end (gbreport.cc).
 extern "C" void pcb_gb_context(const char *key, const char *value)
 {
-  benchmark::AddCustomContext(key, value);
+  if (pcb_gb::context_rendered())
+    pcb_gb::context_late(key, value);
+  else
+    benchmark::AddCustomContext(key, value);
 }
 
 // Every JSON output goes through the strict, settled reporter
 // (gbreport.cc): the console's (--benchmark_format=json) and the file's
 // (--benchmark_out, always JSON: pcbench refuses the other formats).  The
 // display reporter, whichever it is, sits behind the gate.
-extern "C" unsigned long pcb_gb_run(void)
+extern "C" unsigned long pcb_gb_run(bool all_counters)
 {
   benchmark::BenchmarkReporter *display =
       benchmark::CreateDefaultDisplayReporter();
   pcb_gb::StrictJSONReporter display_json, file_json;
+  pcb_gb::CompactConsole compact;
   benchmark::BenchmarkReporter *file = nullptr;
   unsigned long ran;
 
   if (dynamic_cast<benchmark::JSONReporter *>(display) != nullptr)
     display = &display_json;
+  else if (!all_counters)
+    display = &compact;
   pcb_gb::GatedDisplay gated_display(display);
   pcb_progress_total((int)matched_entries() *
                      (benchmark::FLAGS_benchmark_enable_random_interleaving

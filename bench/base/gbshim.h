@@ -49,12 +49,21 @@ long pcb_gb_matched(void);
 const char *pcb_gb_filter(void);
 void pcb_gb_register(const char *name, pcb_gb_fn fn, void *arg,
                      const struct pcb_gb_opts *opts);
+/* A key of the results' context: before the run, rendered with the rest;
+ * once the run started (from the at-end hook), added when the results are
+ * written.  value: printable text. */
 void pcb_gb_context(const char *key, const char *value);
+/* fn runs once when the last entry has run, before anything of the
+ * results is written: where context keys that describe the run's end
+ * are given. */
+void pcb_gb_at_end(void (*fn)(void));
 /* Runs what was registered; returns how many benchmarks ran.  Every JSON
  * it writes (stdout, --benchmark_out) is strict: a cv of a value that was
  * 0 in every repetition is written as 0, and any other non-finite value
  * is left out, named on stderr and counted by pcb_gb_left_out(). */
-unsigned long pcb_gb_run(void);
+/* all_counters: the console shows every counter (Google Benchmark's
+ * tabular console), else the compact table (gbconsole.cc). */
+unsigned long pcb_gb_run(bool all_counters);
 unsigned long pcb_gb_left_out(void);
 /* fn runs once, after the last entry ran and before any JSON row is
  * written (gbreport.cc holds them till then): where a suite settles what

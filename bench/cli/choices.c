@@ -28,6 +28,14 @@ static const char *clock_at(size_t i)
 }
 static size_t clocks(void) { return PCB_CLOCK_PATH_COUNT; }
 
+/* The console's columns (--counters), stored as their index. */
+static const char *const counter_sets[] = { "compact", "all" };
+static const char *counters_at(size_t i) { return counter_sets[i]; }
+static size_t counters(void)
+{
+  return sizeof(counter_sets) / sizeof(*counter_sets);
+}
+
 static void store_workload(void *slot, size_t i)
 {
   *(const struct pcb_workload **)slot = pcb_workload_at(i);
@@ -53,7 +61,7 @@ static void store_cache(void *slot, size_t i)
   *(enum pcb_cache *)slot = (enum pcb_cache)i;
 }
 
-static void store_clock(void *slot, size_t i)
+static void store_index(void *slot, size_t i)
 {
   *(int *)slot = (int)i;
 }
@@ -106,5 +114,7 @@ const struct pcb_choices pcb_choices_cache_states =
   CHOICES("cache state", caches, cache_at, store_cache, enum pcb_cache);
 const struct pcb_choices pcb_choices_clock_paths = {
   .what = "clock", .count = clocks, .name_at = clock_at,
-  .store = store_clock, .slot_size = sizeof(int),
+  .store = store_index, .slot_size = sizeof(int),
   .unusable = clock_unusable };
+const struct pcb_choices pcb_choices_counters =
+  CHOICES("counter set", counters, counters_at, store_index, int);

@@ -12,5 +12,6 @@ extern const struct pcb_choices pcb_choices_unwinders;
 extern const struct pcb_choices pcb_choices_placements;
 extern const struct pcb_choices pcb_choices_cache_states;
 extern const struct pcb_choices pcb_choices_clock_paths;
+extern const struct pcb_choices pcb_choices_counters;
 
 #endif

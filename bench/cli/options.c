@@ -199,7 +199,15 @@ const struct pcb_option pcb_options[] = {
     .help = "in churn entries every Nth strategy allocation fails" },
   { .heading = "Output and other:",
     .name = "--out", .type = PCB_OPT_PATH, .off = AT(out), .arg = "PATH",
-    .help = "write results JSON (a temporary file, then renamed)" },
+    .help = "write results JSON (a temporary file, then renamed;\n"
+            "default: a new pcbench-<UTC time>-<commit>-<pid>.json\n"
+            "in the current directory)" },
+  { .name = "--counters", .type = PCB_OPT_NAME, .off = AT(counters),
+    .choices = &pcb_choices_counters, .def = "compact", .arg = "SET",
+    .help = "the console's columns: compact (entry, time, cost\n"
+            "over off at the same point, p50, p99, correct, events;\n"
+            "160 columns) or all (every counter; --out keeps them all\n"
+            "either way)" },
   { .name = "--list", .type = PCB_OPT_ACTION, .then = PCB_CLI_LIST,
     .help = "print the strategies, workloads and unwinders, and exit" },
   { .name = "--version", .type = PCB_OPT_ACTION, .then = PCB_CLI_VERSION,
@@ -240,7 +248,7 @@ const struct pcb_option pcb_options[] = {
     .words = "auto,true,false", .arg = "WHEN", .help = "colour on stdout" },
   { .name = "--benchmark_counters_tabular", .type = PCB_OPT_WORD,
     .pass = true, .words = "true,false", .arg = "BOOL",
-    .help = "counters as columns on stdout" },
+    .help = "counters as columns on stdout (with --counters=all)" },
   { .name = "--benchmark_display_aggregates_only", .type = PCB_OPT_WORD,
     .pass = true, .words = "true,false", .arg = "BOOL",
     .help = "stdout shows aggregates only" },

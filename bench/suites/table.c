@@ -10,23 +10,22 @@
 #include "pcbench/table.h"
 #include "suites/suite.h"
 
-extern const struct pcb_suite pcb_suite_overhead;
-extern const struct pcb_suite pcb_suite_floor;
-extern const struct pcb_suite pcb_suite_matrix;
-extern const struct pcb_suite pcb_suite_paired;
-extern const struct pcb_suite pcb_suite_storm;
-extern const struct pcb_suite pcb_suite_churn;
-extern const struct pcb_suite pcb_suite_memory;
+#define SUITES(X) \
+  X(overhead)     \
+  X(floor)        \
+  X(matrix)       \
+  X(paired)       \
+  X(storm)        \
+  X(churn)        \
+  X(memory)       \
+  /* the rows: one line each, in the table's order */
 
-static const struct pcb_suite *const suites[] = {
-  &pcb_suite_overhead,
-  &pcb_suite_floor,
-  &pcb_suite_matrix,
-  &pcb_suite_paired,
-  &pcb_suite_storm,
-  &pcb_suite_churn,
-  &pcb_suite_memory,
-};
+/* Each row names pcb_suite_<row>, defined in a file of its own. */
+#define ROW_EXTERN(n) extern const struct pcb_suite pcb_suite_##n;
+#define ROW_REF(n) &pcb_suite_##n,
+SUITES(ROW_EXTERN)
+
+static const struct pcb_suite *const suites[] = { SUITES(ROW_REF) };
 
 enum { NSUITES = sizeof(suites) / sizeof(suites[0]) };
 

@@ -306,6 +306,7 @@ const struct pcb_workload pcb_workload_lock = {
   .min_threads = 2,
   .rate_unit = PCB_RATE_CYCLES,
   .real_time = true,
+  .site = "lock_capture",
   .loop = lock_loop,
   .latency_loop = lock_latency_loop,
   .one_event = lock_one_event,

@@ -10,17 +10,19 @@
 #include "workloads/workload.h"
 #include "pcbench/table.h"
 
-extern const struct pcb_workload pcb_workload_malloc;
-extern const struct pcb_workload pcb_workload_block;
-extern const struct pcb_workload pcb_workload_mutex;
-extern const struct pcb_workload pcb_workload_lock;
+#define WORKLOADS(X) \
+  X(malloc)          \
+  X(block)           \
+  X(mutex)           \
+  X(lock)            \
+  /* the rows: one line each, in the table's order */
 
-static const struct pcb_workload *const workloads[] = {
-  &pcb_workload_malloc,
-  &pcb_workload_block,
-  &pcb_workload_mutex,
-  &pcb_workload_lock,
-};
+/* Each row names pcb_workload_<row>, defined in a file of its own. */
+#define ROW_EXTERN(n) extern const struct pcb_workload pcb_workload_##n;
+#define ROW_REF(n) &pcb_workload_##n,
+WORKLOADS(ROW_EXTERN)
+
+static const struct pcb_workload *const workloads[] = { WORKLOADS(ROW_REF) };
 
 PCB_TABLE(pcb_workload, struct pcb_workload, workloads)
 

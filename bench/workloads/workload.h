@@ -139,6 +139,12 @@ struct pcb_workload {
   int min_threads;   /* threads a run needs (block: 2) */
   enum pcb_rate_unit rate_unit;
   bool real_time;    /* measured in wall time (it blocks) */
+  /* The workload the report reads first where it reads one (the stack
+   * findings, the fleet projection): at most one in the table. */
+  bool reference;
+  /* The event site: the noinline function whose whole cost is one event
+   * (what callgrind counts in bench-ci, and the capture's anchor). */
+  const char *site;
   pcb_site_fn loop;  /* int loop(struct pcb_run *) */
   /* The same operations, `count` of them, each timed into run->hist: a
    * separate loop so the timed loop carries no per-event timing. */

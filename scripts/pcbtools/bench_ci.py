@@ -14,13 +14,11 @@ Two passes of pcbench over the same matrix (the quick one by default):
    The process runs with LD_BIND_NOW=1, so no run pays for resolving a
    library symbol, and callgrind's scheduler is deterministic for one
    thread: the counts repeat to the instruction.  The counted pass runs
-   the malloc workload only (unless --workloads is given): the block and
-   mutex workloads hand a token between threads through a futex, and how
-   often a waiter spins depends on when it is scheduled, so their counts
-   moved by up to 10% run to run here; entries with more than one thread
-   get no count rather than a count nobody can gate on.
-   Then the cold entries (`.../cache:cold`, malloc and block, the workloads
-   with cold loops): `--cache=cold --instructions=C` (--cold-iterations),
+   every workload of pcbench's table (unless --workloads is given),
+   each entry's count taken on its measuring thread alone.
+   Then the cold entries (`.../cache:cold`, of the workloads whose kind in
+   the results' context, workload_kinds, says they have cold loops):
+   `--cache=cold --instructions=C` (--cold-iterations),
    a second callgrind run over the same points.  Before each counted event
    the thread walks a working set of twice the simulated last level
    (callgrind.COLD_WORKING_SET, 16 MiB, whatever the host's caches), so
@@ -58,11 +56,10 @@ import tempfile
 
 from pcbtools import callgrind
 from pcbtools import pcblib
+from pcbtools.results import kinds
 
 ROOT = pcblib.ROOT
 SUFFIXES = ("/real_time", "/manual_time")
-WORKLOADS = ("malloc", "block", "mutex", "lock")
-COLD_WORKLOADS = ("malloc", "block")  # those with cold loops
 
 
 def parse_args(argv):
@@ -113,9 +110,10 @@ def parse_args(argv):
     return args, rest
 
 
-def read_dumps(pattern, binary):
+def read_dumps(pattern, binary, sites):
     """{entry name: per-event figures} from callgrind's client-request
-    dumps of the measuring thread (thread 1); BadInput for a dump that is
+    dumps of the measuring thread (thread 1), whose event sites are
+    `sites` (function names); BadInput for a dump that is
     truncated, unreadable or written by another binary, or whose parts do
     not sum to its total within callgrind.SUM_TOLERANCE."""
     figures = {}
@@ -126,7 +124,7 @@ def read_dumps(pattern, binary):
         except callgrind.BadCallgrind as e:
             raise pcblib.BadInput(str(e)) from None
         name = callgrind.entry_of(d)
-        a = callgrind.anatomy(d)
+        a = callgrind.anatomy(d, sites)
         if name is None or a is None:
             continue
         miss = callgrind.check_sum(a)
@@ -146,19 +144,21 @@ def run(cmd, env=None, cwd=None, name=None):
 
 
 def workloads_of(rest):
-    """The workloads the pcbench arguments select (bench-ci's default: all
-    four)."""
+    """The workloads the pcbench arguments select, or None (bench-ci's
+    default: every workload of pcbench's table)."""
     for a in rest:
         if a.startswith("--workloads="):
             return a.split("=", 1)[1].split(",")
-    return list(WORKLOADS)
+    return None
 
 
-def cold_args(rest):
+def cold_args(rest, selected, context):
     """The cold pass's pcbench arguments, or None when no selected workload
-    has cold loops: --workloads narrowed to them, and the fixed working
-    set unless one is given (tests give a tiny one, which evicts nothing)."""
-    wls = [w for w in workloads_of(rest) if w in COLD_WORKLOADS]
+    has cold loops (its kind in context says so): --workloads narrowed to
+    them, and the fixed working set unless one is given (tests give a tiny
+    one, which evicts nothing)."""
+    kind = kinds.workloads(context)
+    wls = [w for w in selected if w in kind and kind[w].cold]
     if not wls:
         return None
     out = [a for a in rest if not a.startswith("--workloads=")]
@@ -167,9 +167,25 @@ def cold_args(rest):
     return out + ["--cache=cold", "--workloads=" + ",".join(wls)]
 
 
-def counted_pass(args, tmp, tag, iterations, argv):
-    """One callgrind run of pcbench's instruction mode: (its results doc,
-    {entry: per-event figures})."""
+def probe(args, tmp, rest):
+    """The context of the counted pass's pcbench, from one iteration of
+    each entry run natively, unfiltered: its tables' kinds (every
+    workload, and their event sites, which callgrind must be told before
+    it starts)."""
+    out = os.path.join(tmp, "probe.json")
+    argv = [a for a in rest if not a.startswith("--benchmark_filter")]
+    r = subprocess.run([args.bin, "--quick", "--instructions=1",
+                        "--check-events=1", "--spin-ns=0", "--out=" + out]
+                       + argv, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"{args.bin} (probe) exited with status "
+                           f"{r.returncode}: {r.stderr.strip()[-300:]}")
+    return pcblib.load_doc(out)["context"]
+
+
+def counted_pass(args, tmp, tag, iterations, argv, sites):
+    """One callgrind run of pcbench's instruction mode, counting inside the
+    event sites `sites`: (its results doc, {entry: per-event figures})."""
     out = f"counted-{tag}.json"
     cg = os.path.join(tmp, f"cg-{tag}.out")
     # The same environment, working folder and argument lengths for every
@@ -184,7 +200,7 @@ def counted_pass(args, tmp, tag, iterations, argv):
     binary = os.path.join(tmp, "pcbench")
     if not os.path.lexists(binary):
         os.symlink(os.path.realpath(args.bin), binary)
-    toggles = ["--toggle-collect=" + f for f in callgrind.ANATOMY_SITES]
+    toggles = ["--toggle-collect=" + f for f in sites]
     # The simulated caches have one fixed geometry (callgrind.CACHES), not
     # the host's: the miss counts are then the same on every machine.
     # valgrind's own messages (it warns about the host's caches) go to a
@@ -196,14 +212,16 @@ def counted_pass(args, tmp, tag, iterations, argv):
          binary, "--quick",
          f"--instructions={iterations}", "--check-events=1", "--spin-ns=0",
          "--out=" + out] + argv, env, cwd=tmp, name="valgrind")
-    figures = read_dumps(cg + ".*-01", args.bin)
+    figures = read_dumps(cg + ".*-01", args.bin, sites)
     # checked as every script checks results
     doc = pcblib.load_doc(os.path.join(tmp, out))
+    workloads = kinds.workloads(doc["context"])
     for row in doc["benchmarks"]:
         if row.get("run_type") != "iteration":
             continue
         name = pcblib.entry_name(row["run_name"])
-        if pcblib.parse_name(name).kind in WORKLOADS and name not in figures:
+        if pcblib.parse_name(name).kind in workloads and \
+                name not in figures:
             raise pcblib.BadInput(f"no callgrind dump for '{name}'")
     return doc, figures
 
@@ -211,14 +229,21 @@ def counted_pass(args, tmp, tag, iterations, argv):
 def counted(args, rest, tmp):
     """The warm pass, then the cold one: (the warm pass's doc, the cold
     pass's iteration rows, {entry: per-event figures} of both)."""
-    only = [] if any(a.startswith("--workloads") for a in rest) \
-        else ["--workloads=" + ",".join(WORKLOADS)]
+    context = probe(args, tmp, rest)
+    sites = kinds.sites(context)
+    selected = workloads_of(rest)
+    only = []
+    if selected is None:
+        selected = list(kinds.workloads(context))
+        only = ["--workloads=" + ",".join(selected)]
     doc, figures = counted_pass(args, tmp, "warm", args.iterations,
-                                only + rest)
-    cold = cold_args(rest) if args.cold_iterations else None
+                                only + rest, sites)
+    cold = cold_args(rest, selected, doc["context"]) \
+        if args.cold_iterations else None
     if cold is None:
         return doc, [], figures
-    cdoc, cfig = counted_pass(args, tmp, "cold", args.cold_iterations, cold)
+    cdoc, cfig = counted_pass(args, tmp, "cold", args.cold_iterations, cold,
+                              sites)
     figures.update(cfig)
     rows = [r for r in cdoc["benchmarks"] if r.get("run_type") == "iteration"
             and pcblib.entry_name(r["run_name"]) in cfig]

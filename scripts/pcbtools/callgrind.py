@@ -2,7 +2,8 @@
 
 bench-ci runs pcbench under callgrind with collection switched on only
 inside the event sites (--toggle-collect on each workload's event
-function, ANATOMY_SITES below), one dump per matrix entry and one file per
+function, which the results' context names: workload_kinds' site=), one
+dump per matrix entry and one file per
 thread.  read_dump() reads one such file: its `desc: Trigger:` line (the
 entry's name), `cmd:`, `events:`, the `summary:`/`totals:` line, each
 function's self cost and each call's inclusive cost (caller -> callee,
@@ -36,9 +37,9 @@ that depends on scheduling (mutex, lock) still gets an exact figure.
 import os
 import re
 
-# Event sites: the functions whose whole cost is one event (noinline in
-# bench/workloads/*.c); callgrind counts only while one of them runs.
-ANATOMY_SITES = ("profiled_malloc", "block_event", "lock_capture")
+# Event sites -- the functions whose whole cost is one event (noinline in
+# bench/workloads/*.c), where callgrind counts -- are the workloads' own
+# (results.kinds.sites); anatomy() is given them.
 SAMPLERS = ("pcb_block_sampled",)
 CAPTURE = "pcb_capture"
 PARTS = ("strategy", "unwinder", "consumer", "sampler", "workload")
@@ -204,15 +205,16 @@ def _is_record(name):
     return name.endswith("_record")
 
 
-def anatomy(d):
+def anatomy(d, sites):
     """{"records": N, "total": [cost per event column], part: [...]} of one
-    dump: the parts' costs summed over the dump (see the module doc), or
-    None when no record function was called."""
+    dump whose event sites are `sites` (function names): the parts' costs
+    summed over the dump (see the module doc), or None when no record
+    function was called."""
     n = len(d.events)
     parts = {p: [0] * n for p in PARTS}
     records = 0
     for (caller, callee), (count, inc) in d.calls.items():
-        if caller in ANATOMY_SITES:
+        if caller in sites:
             if _is_record(callee):
                 records += count
                 _add(parts["strategy"], inc)
@@ -229,7 +231,7 @@ def anatomy(d):
             if consumer:
                 _add(parts["consumer"], inc)
                 _add(parts["unwinder"], [-v for v in inc])
-    for site in ANATOMY_SITES:
+    for site in sites:
         _add(parts["sampler"], d.self_cost.get(site, [0] * n))
     if records == 0:
         return None

@@ -18,8 +18,19 @@ where every series is smaller-is-better:
                        fiber the event path takes (headroom: more is better)
   incorrect_fraction   1 - correct: the fraction of checked events whose
                        PCs did not match the ground truth
+  A_over_B, A_minus_B_ns
+                       a paired entry's ratio and difference of strategy A
+                       to B (--paired): the median over the repetitions,
+                       range = ± half its 95% interval across layouts, and
+                       the interval itself (A_over_B_lo .. _hi) in extra;
+                       with the timing figures
 Only the figures an entry carries are written.  The extra field also names
 the commit and date from the results' context.
+
+Both formats name a series by the entry's name without Google Benchmark's
+additions (/iterations:N, /repeats:N, /manual_time, /real_time), so that a
+change of timing mode renames nothing, and correctness is
+incorrect_fraction (incorrect-fraction in BMF) in both.
 
 --format=bmf: Bencher Metric Format, a JSON object keyed by benchmark name
 (the entry's run_name), each value an object keyed by measure slug, each
@@ -31,14 +42,19 @@ measure {"value": v, "lower_value": lo, "upper_value": hi}:
                        time_lower_ns and time_upper_ns, their medians
   stack-bytes, min-fiber-stack, headroom-bytes, heap-bytes,
   heap-alloc-bytes, heap-bytes-per-thread, heap-bytes-shared,
-  heap-leaked-bytes, instructions, correct
+  heap-leaked-bytes, instructions
                        the median, lower/upper the min and max over the
                        repetitions (exact figures: all three agree)
+  incorrect-fraction   1 - correct, the same way (as the custom format)
   estimated-cycles     the same, from an estimated_cycles counter when
                        the rows carry one
-The figures are as measured, not turned round: headroom-bytes and correct
-are better when higher (give their Bencher thresholds a lower boundary),
-the others when lower.  A benchmark name longer than Bencher's 1024
+  A-over-B, A-minus-B-ns
+                       a paired entry's ratio and difference (see above):
+                       the median, lower/upper its 95% interval across
+                       layouts (the medians of A_over_B_lo and _hi)
+The figures are as measured, not turned round, but for correctness:
+headroom-bytes is better when higher (give its Bencher threshold a lower
+boundary), the others when lower.  A benchmark name longer than Bencher's 1024
 characters is refused.
 
 Without --out the list goes to stdout; with --out it is written to a
@@ -92,12 +108,46 @@ def entry(name, fig, vals, where):
             "extra": f"{extra}; {where}"}
 
 
+def paired_keys(figs):
+    """A paired entry's figures A_over_B and A_minus_B_ns that come with
+    their 95% interval across layouts (K_lo, K_hi); not the spreads
+    (_layout_sd) nor the within-process intervals (_rounds)."""
+    return [k for k in figs if ("_over_" in k or "_minus_" in k) and
+            not k.endswith(("_lo", "_hi", "_sd", "_rounds")) and
+            k + "_lo" in figs and k + "_hi" in figs]
+
+
+def paired_interval(figs, key):
+    """(median, low end, high end) of a paired figure over the
+    repetitions, the ends the medians of K_lo and K_hi."""
+    med = stats.summary(figs[key])["median"]
+    lo, hi = (stats.summary(figs[key + end])["median"]
+              for end in ("_lo", "_hi"))
+    return med, min(lo, med), max(hi, med)
+
+
+def paired_entry(name, figs, key, where):
+    med, lo, hi = paired_interval(figs, key)
+    unit = "ratio" if "_over_" in key else "ns"
+    return {"name": f"{name} {key}", "unit": unit, "value": number(med),
+            "range": f"± {(hi - lo) / 2:.6g}",
+            "extra": (f"{key}: 95% interval across layouts {lo:.6g} to "
+                      f"{hi:.6g} {unit}; median of {len(figs[key])} "
+                      f"repetition(s); {where}")}
+
+
 def export(res, figures):
     where = (f"commit {res.context.get('git_commit', '?')}, "
              f"{res.context.get('date', '?')}")
-    return [entry(name, pcblib.BY_NAME[f], figs[f], where)
-            for name, figs in res.runs.items()
-            for f in pcblib.BY_NAME if f in figures and f in figs]
+    out = []
+    for run, figs in res.runs.items():
+        name = pcblib.entry_name(run)
+        out += [entry(name, pcblib.BY_NAME[f], figs[f], where)
+                for f in pcblib.BY_NAME if f in figures and f in figs]
+        if "time" in figures:
+            out += [paired_entry(name, figs, k, where)
+                    for k in paired_keys(figs)]
+    return out
 
 
 # Bencher Metric Format (see the module docstring)
@@ -119,7 +169,8 @@ def bmf_measure(vals, lo=None, hi=None):
 
 def bmf(res, figures):
     out = {}
-    for name, figs in res.runs.items():
+    for run, figs in res.runs.items():
+        name = pcblib.entry_name(run)
         if len(name) > BMF_NAME_MAX:
             raise pcblib.BadInput(
                 f"{res.path}: benchmark name of {len(name)} characters; "
@@ -137,11 +188,19 @@ def bmf(res, figures):
                     s = stats.summary(vals)
                     lo, hi = s["q1"], s["q3"]
                 bench["latency"] = bmf_measure(vals, lo, hi)
+            elif f.name == "correct":  # one name in both formats
+                bench[f.export.replace("_", "-")] = bmf_measure(
+                    [f.transform(v) for v in vals])
             else:
                 bench[f.name.replace("_", "-")] = bmf_measure(vals)
         for key in EXTRA_MEASURES:
             if key in figs:
                 bench[key.replace("_", "-")] = bmf_measure(figs[key])
+        if "time" in figures:
+            for key in paired_keys(figs):
+                med, lo, hi = paired_interval(figs, key)
+                bench[key.replace("_", "-")] = bmf_measure(
+                    figs[key], lo, hi)
         if bench:
             out[name] = bench
     return out
@@ -155,7 +214,8 @@ def main(argv=None):
         res = pcblib.load_results(args.results, counters=True)
         data = bmf(res, args.figures)
     else:
-        data = export(pcblib.load_results(args.results), args.figures)
+        data = export(pcblib.load_results(args.results, counters=True),
+                      args.figures)
     text = json.dumps(data, indent=1, ensure_ascii=False,
                       allow_nan=False) + "\n"
     if args.out is not None:

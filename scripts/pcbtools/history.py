@@ -33,7 +33,6 @@ written in them a regular file or a new name, as pcbench's --out.
 """
 import argparse
 import datetime
-import html
 import json
 import math
 import multiprocessing
@@ -246,56 +245,53 @@ def draw_panel(ax, fig, pts, marks):
     ax.grid(True, lw=0.3, alpha=0.5)
 
 
+# index.html: jinja2 with autoescape, so every name, date and commit the
+# results carry reaches the page as text, never as markup.
+INDEX = """\
+<!doctype html><html><head><meta charset="utf-8">
+<title>pcbench history</title><style>body{font:14px sans-serif;\
+margin:1em 2em}table{border-collapse:collapse}td,th{border:1px \
+solid #ccc;padding:2px 6px}img{max-width:100%}</style></head>
+<body><h1>pcbench history</h1>
+<p>{{ runs|length }} runs, {{ first.date }} ({{ first.git_commit }}) to \
+{{ last.date }} ({{ last.git_commit }}). Time: median, IQR and min-max over \
+repetitions, steps found by binary segmentation with Welch's t-test; exact \
+figures: every change is a step. See <code>scripts/history --help</code>.</p>
+{% for title, sel in groups %}<h2>{{ title }} ({{ sel|length }})</h2>
+{% if sel %}<table><tr><th>benchmark</th><th>figure</th><th>from run</th>\
+<th>before &rarr; after</th><th>change</th><th>p</th></tr>\
+{% for c in sel %}<tr><td><a href="#{{ stems[c.benchmark] }}">\
+{{ c.benchmark }}</a></td><td>{{ c.figure }}</td><td>{{ c.date }} \
+{{ c.commit }}</td><td>{{ "%.6g"|format(c.before) }} &rarr; \
+{{ "%.6g"|format(c.after) }}</td><td>{{ pct(c.change) }}</td><td>\
+{{ "-" if c.p is none else "%.2g"|format(c.p) }}</td></tr>{% endfor %}\
+</table>{% else %}<p>None.</p>{% endif %}
+{% endfor %}<h2>Benchmarks</h2><ul>
+{% for n in names %}<li><a href="#{{ stems[n] }}">{{ n }}</a></li>
+{% endfor %}</ul>
+{% for n in names %}{% set s = stems[n] %}<h3 id="{{ s }}">{{ n }}</h3><p>\
+<a href="{{ s }}.svg"><img src="{{ s }}.png" loading="lazy" alt="{{ n }}">\
+</a><br><a href="{{ s }}.png">PNG</a> <a href="{{ s }}.svg">SVG</a></p>
+{% endfor %}</body></html>
+"""
+
+
 def pct(change):
     return "new" if change is None else f"{change * 100:+.1f}%"
 
 
-def change_rows(changes, stems):
-    rows = []
-    for c in changes:
-        p = "-" if c["p"] is None else f"{c['p']:.2g}"
-        rows.append("<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}"
-                    " {}</td><td>{:.6g} &rarr; {:.6g}</td><td>{}</td>"
-                    "<td>{}</td></tr>".format(
-                        stems[c["benchmark"]], html.escape(c["benchmark"]),
-                        c["figure"], html.escape(str(c["date"])),
-                        html.escape(str(c["commit"])), c["before"],
-                        c["after"], pct(c["change"]), p))
-    head = ("<tr><th>benchmark</th><th>figure</th><th>from run</th>"
-            "<th>before &rarr; after</th><th>change</th><th>p</th></tr>")
-    return "<table>" + head + "".join(rows) + "</table>" if rows else \
-        "<p>None.</p>"
-
-
 def index_html(runs, data, changes, stems):
-    first, last = runs[0].context, runs[-1].context
-    parts = ["<!doctype html><html><head><meta charset=\"utf-8\">",
-             "<title>pcbench history</title><style>body{font:14px sans-serif;"
-             "margin:1em 2em}table{border-collapse:collapse}td,th{border:1px "
-             "solid #ccc;padding:2px 6px}img{max-width:100%}</style></head>",
-             "<body><h1>pcbench history</h1>",
-             f"<p>{len(runs)} runs, {html.escape(str(first.get('date')))} "
-             f"({html.escape(str(first.get('git_commit')))}) to "
-             f"{html.escape(str(last.get('date')))} "
-             f"({html.escape(str(last.get('git_commit')))}). Time: median, "
-             "IQR and min-max over repetitions, steps found by binary "
-             "segmentation with Welch's t-test; exact figures: every change "
-             "is a step. See <code>scripts/history --help</code>.</p>"]
-    for title, d in (("Regressions", "worse"), ("Improvements", "better")):
-        sel = [c for c in changes if c["direction"] == d]
-        parts += [f"<h2>{title} ({len(sel)})</h2>", change_rows(sel, stems)]
-    parts.append("<h2>Benchmarks</h2><ul>")
-    parts += [f"<li><a href=\"#{stems[n]}\">{html.escape(n)}</a></li>"
-              for n in data]
-    parts.append("</ul>")
-    for n in data:
-        s = stems[n]
-        parts.append(f"<h3 id=\"{s}\">{html.escape(n)}</h3><p><a href=\""
-                     f"{s}.svg\"><img src=\"{s}.png\" loading=\"lazy\" alt=\""
-                     f"{html.escape(n)}\"></a><br><a href=\"{s}.png\">PNG</a>"
-                     f" <a href=\"{s}.svg\">SVG</a></p>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    import jinja2
+    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    ctx = [{k: str(r.context.get(k)) for k in ("date", "git_commit")}
+           for r in (runs[0], runs[-1])]
+    groups = [(title, [c for c in changes if c["direction"] == d])
+              for title, d in (("Regressions", "worse"),
+                               ("Improvements", "better"))]
+    return env.from_string(INDEX).render(
+        runs=runs, first=ctx[0], last=ctx[1], groups=groups, names=list(data),
+        stems=stems, pct=pct)
 
 
 def render(tmp, runs, data, changes, stems, jobs):

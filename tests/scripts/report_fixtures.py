@@ -344,3 +344,57 @@ def cold_counts(misses=None):
                     {"instructions": 3700.0, "d1_misses": v,
                      "ll_misses": v}, noise=0)
     return {"context": context(), "benchmarks": doc.rows}
+
+
+# The paired entries of the malloc matrix (warm, and cold with cold=True)
+# beside full()'s separate ones, with a code clone of `stack` as pcbench
+# writes it (strategy_clones, strategy_flags).  over_stack: {arm: (median,
+# lo, hi)} of arm's time over stack's at every point; over_off: {arm:
+# (median, lo, hi) ns}, default malloc_time(arm) - malloc_time(off) +- 2.
+PAIRED_ARMS = ["stack", "thread", "lazy", "stack_clone"]
+CLONE_CONTEXT = {
+    "strategy_clones": "stack_clone:stack",
+    "strategy_flags": "off:no_capture;stack:stack_buffer;thread:guarded;"
+                      "lazy:guarded;thread_unguarded:control;"
+                      "stack_clone:clone,stack_buffer"}
+
+
+def add_paired(doc, over_stack=None, over_off=None, cold=False,
+               clone=(1.0, 0.99, 1.01)):
+    """doc with paired/ entries added (a copy); see PAIRED_ARMS."""
+    out = copy.deepcopy(doc)
+    rows = Doc(5, 1)
+    for cache in ("", "/cache:cold") if cold else ("",):
+        for d in DEPTHS:
+            for f in FRAMES:
+                c = {"rounds": 200.0, "batch_ops": 8.0}
+                base = malloc_time("off", d, f)
+                for arm in PAIRED_ARMS:
+                    t = malloc_time("stack" if arm == "stack_clone" else arm,
+                                    d, f)
+                    m = (over_off or {}).get(arm, (t - base, t - base - 2,
+                                                   t - base + 2))
+                    r = (m[0] + base) / base
+                    _diffs(c, {arm: m}, "off")
+                    c.update({f"{arm}_over_off": r,
+                              f"{arm}_over_off_lo": (m[1] + base) / base,
+                              f"{arm}_over_off_hi": (m[2] + base) / base})
+                    if arm == "stack":
+                        continue
+                    q = clone if arm == "stack_clone" else \
+                        (over_stack or {}).get(arm, (1.0, 0.995, 1.005))
+                    ts = malloc_time("stack", d, f)
+                    c.update({f"{arm}_over_stack": q[0],
+                              f"{arm}_over_stack_lo": q[1],
+                              f"{arm}_over_stack_hi": q[2]})
+                    _diffs(c, {arm: tuple(ts * (x - 1) for x in q)},
+                           "stack")
+                rows.add(f"paired/malloc/depth:{d}/frames:{f}{cache}"
+                         "/iterations:200/repeats:1/manual_time", 1e6, c,
+                         noise=0)
+    fam = 1 + max((r["family_index"] for r in out["benchmarks"]), default=0)
+    for r in rows.rows:
+        r["family_index"] += fam
+    out["benchmarks"] += rows.rows
+    out["context"].update(CLONE_CONTEXT)
+    return out

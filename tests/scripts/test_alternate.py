@@ -360,6 +360,14 @@ class Decisions(Alternate):
             self.assertNotEqual(r["verdict"], "regression", n)
             if "/off/" in n:
                 self.assertEqual(r["against"], "(absolute)")
+                # no relative figure under the relative heading
+                from pcbtools.compare import paired as compare_paired
+                c = dict(zip(compare_paired.COLUMNS,
+                             compare_paired.cells(r)))
+                self.assertEqual((c["relative new/old"], c["interval"]),
+                                 ("-", "-"))
+                self.assertRegex(c["absolute new/old [interval]"],
+                                 r"^\d\.\d{4} \[")
 
     def test_paired_refuses_strategies_it_cannot_judge(self):
         for opt in ("--strategies=off,thread,lazy", "--strategies=off,stack",

@@ -58,8 +58,8 @@ calls=10 0
 DRIVER = """import sys
 sys.path.insert(0, {scripts!r})
 from pcbtools import bench_ci as bc
-sys.exit(bc.pcblib.run("bench-ci", lambda: [bc.read_dumps(sys.argv[1],
-                                                          sys.argv[2]), 0][1]))
+sys.exit(bc.pcblib.run("bench-ci", lambda: [bc.read_dumps(
+    sys.argv[1], sys.argv[2], ("profiled_malloc",)), 0][1]))
 """
 
 
@@ -88,7 +88,8 @@ class ReadDumps(unittest.TestCase):
     def test_good_dump_taken_apart(self):
         self.write(dump(self.bin))
         got = bench_ci.read_dumps(
-            os.path.join(self.tmp, "cg.out.*-01"), self.bin)[ENTRY]
+            os.path.join(self.tmp, "cg.out.*-01"), self.bin,
+            ("profiled_malloc",))[ENTRY]
         self.assertEqual(got["instructions"], 72)
         self.assertEqual({p: got["ir_" + p] for p in
                           ("strategy", "unwinder", "consumer", "sampler",

@@ -41,9 +41,12 @@ PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "distribution-malloc", "distribution-block-threads2-placecross_core",
          "percentiles-malloc", "percentiles-block-threads2-placecross_core",
          "stack-bytes", "heap-threads", "anatomy-malloc",
-         "anatomy-block-threads2-placecross_core"}
-SECTIONS = ["question", "findings", "machine", "method", "latency",
-            "overhead", "anatomy", "stack", "heap", "start", "correctness", "fleet"]
+         "anatomy-block-threads2-placecross_core",
+         "paired-cost-malloc", "paired-ratio-malloc",
+         "paired-cost-malloc-cachecold", "paired-ratio-malloc-cachecold"}
+SECTIONS = ["scorecard", "question", "findings", "machine", "method",
+            "latency", "overhead", "anatomy", "stack", "heap", "start",
+            "correctness", "fleet", "appendix"]
 
 
 def run(*args):
@@ -202,7 +205,7 @@ class FullReportTest(Base):
         cls.out = os.path.join(cls.tmp, "run")
         os.mkdir(cls.out)
         cls.results = F.write(os.path.join(cls.out, "results.json"),
-                              F.full())
+                              F.add_paired(F.full(), cold=True))
         # a run folder, as results/latest is: the report goes beside it
         cls.proc = run(cls.out)
         with open(os.path.join(cls.out, "report.html")) as f:
@@ -259,7 +262,7 @@ class FullReportTest(Base):
                      "GNU 12.2.0", "-O2 -fno-omit-frame-pointer",
                      "20.04", "library_build_type: debug",
                      "rdtscp; floor 20.0 ns subtracted",
-                     "Repetitions per entry: 3"):
+                     "Repetitions per entry: 1, 3"):
             self.assertIn(text, self.md)
         self.assertIn("1 entry is not read by this report", self.md)
 
@@ -408,8 +411,7 @@ class FindingsFollowTheNumbers(Base):
                       text)
         self.assertIn("paired, `thread` − `stack` +0.6 ns [−0.2 ns, +1.4 ns]"
                       " and `lazy` − `stack` +0.25 ns [−0.55 ns, +1.05 ns] "
-                      "per operation (95% interval): no placement differs "
-                      "measurably", text)
+                      "per operation (95% interval): no difference", text)
 
     def test_capture_below_off_is_called_noise(self):
         text = self.findings(F.full())
@@ -418,23 +420,23 @@ class FindingsFollowTheNumbers(Base):
         self.assertIn("(below `off`: `stack`, `thread` and `lazy`, noise "
                       "between separate entries", text)
 
-    def test_repetitions_decide_the_test(self):
+    def test_separate_entries_get_no_verdict(self):
+        # nine repetitions 50% apart: still separate entries, no verdict
         text = self.findings(F.full(reps=9, times={("thread", 128, 200):
                                                    1.5}))
-        self.assertIn("a real difference by a U test", text)
+        self.assertNotIn("real difference", text)
+        self.assertIn("unpaired, so no difference is claimed", text)
 
     def test_one_repetition_cannot_tell(self):
         # thread pays 16-64 ns more than off at each thread start in the
         # fixture, but one repetition has no spread to judge that by
         text = self.findings(F.full(reps=1))
-        self.assertIn("cannot tell whether these cost more: `thread` at "
-                      "thread start", text)
-        self.assertNotIn("no strategy pays measurably more", text)
-        self.assertNotIn("no other strategy pays measurably more", text)
-        self.assertNotIn("`thread` pays", text)
-        three = self.findings(F.full(reps=3))
-        self.assertIn("`thread` pays", three)
-        self.assertNotIn("cannot tell", three)
+        self.assertIn("`thread` +64 ns at thread start (keeping 1 KiB per "
+                      "thread)", text)
+        # whatever the repetitions, separate entries get no verdict
+        for t in (text, self.findings(F.full(reps=3))):
+            self.assertNotIn("pays", t)
+            self.assertIn("no interval, so no verdict", t)
 
     def test_negative_control_not_caught(self):
         text = self.findings(F.full(storm_control=1.0))
@@ -693,7 +695,8 @@ class WarmCold(Base):
         self.assertIn(f"`thread` − `stack` {fmt(t[0])} \\[{fmt(t[1])}, "
                       f"{fmt(t[2])}\\]", text)
         self.assertIn("placement does not matter measurably once caches "
-                      "are cold (every interval holds 0)", text)
+                      "are cold (no interval lies beyond the A/A control's)",
+                      text)
         self.assertIn("D1 warm → cold: `off` 0 → 14 (LL 0 → 14), `stack` "
                       "0.001 → 87 (LL 0.001 → 87), `thread` 0 → 88", text)
 
@@ -722,7 +725,6 @@ class WarmCold(Base):
         self.assertIn("`stack` 0.001 → 87", text)
         self.assertNotIn("999", text)
 
-
     def test_counts_in_the_runs_own_folder(self):
         """make bench writes counts.json into its run's folder; the report
         takes it first, and holds a cold gap it cannot explain against
@@ -747,8 +749,9 @@ class WarmCold(Base):
         self.assertIn("`stack` 0.001 → 87", text)
         self.assertNotIn("999", text)
         self.assertIn("placement matters once caches are cold: `lazy` "
-                      "differs from `stack` (the interval excludes 0); but "
-                      "`lazy`: beyond what the exact counts explain", text)
+                      "differs from `stack` (the interval lies beyond the "
+                      "A/A control's); but `lazy`: beyond what the exact "
+                      "counts explain", text)
 
 
 class Physics(Base):
@@ -819,8 +822,12 @@ class TwoFiles(Base):
         self.assertIn("`stack_bytes` changed in 1 entry; the largest: "
                       "`malloc/stack/depth:128/frames:200` 1,224 B → "
                       "1,240 B.", md)
-        self.assertRegex(md, r"the largest: `malloc/stack/depth:128/"
-                         r"frames:200` [\d.]+ ns → [\d.]+ ns \(\+[45]\d")
+        # two files share no rounds: the medians that moved are counted,
+        # none is claimed to have moved
+        self.assertRegex(md, r"[1-9]\d* timed entr(y|ies) of [\d,]+ entries "
+                         r"have medians more than 5% apart; .* no entry is "
+                         r"claimed to have moved")
+        self.assertNotIn("beyond the noise", md)
         # one workload: one panel wide, a row of panels per run
         with open(os.path.join(d, "report-plots", "stack-bytes.png"),
                   "rb") as f:
@@ -843,13 +850,20 @@ class Fleet(Base):
         self.assertEqual(st["stacks"], 1000 * 8192)
         self.assertEqual(st["extra"], 1000 * (8192 - 4096))
         self.assertEqual(t["extra"], 5000 * 1024)
-        # lazy: per-event overhead plus 1% of starts paying its first event
-        over = (report_model.med(run_.matrix[("malloc", "")][
-            ("lazy", 128, 200)], "time") - report_model.med(
-            run_.matrix[("malloc", "")][("off", 128, 200)], "time"))
-        self.assertAlmostEqual(lz["cpu"] * 1e9, 1e6 * over + 100 * 0.01 * 100,
-                               delta=1e-3)
+        # no paired entry: no per-event cost, so no CPU (never the
+        # separate entries' difference)
+        self.assertIsNone(lz["cpu"])
         self.assertEqual(report_fleet.model_check(run_), (60, 0.0))
+        # lazy: the paired cold cost over off (interval kept, never
+        # clamped) plus 1% of starts paying its first event
+        run_ = report_model.load([self.fixture("flp.json", F.add_paired(
+            F.full(), cold=True, over_off={"lazy": (-3.0, -5.0, 40.0)}))],
+            [])[0]
+        lz = report_fleet.project(run_, inp, "lazy", 128)
+        self.assertEqual(lz["cache"], "cold")
+        for got, over in zip(lz["cpu"], (-3.0, -5.0, 40.0)):
+            self.assertAlmostEqual(got * 1e9, 1e6 * over + 100 * 0.01 * 100,
+                                   delta=1e-3)
 
     def test_inputs_from_the_command_line(self):
         code, md, _ = self.report(self.fixture("fl2.json", F.full(

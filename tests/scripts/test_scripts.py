@@ -204,8 +204,13 @@ class ExportTest(Fixtures):
                        "fiber_2k_used_bytes", "instructions",
                        "incorrect_fraction"):
             self.assertIn(f"{slow} {series}", by_name)
-        self.assertIn(f"{make_fixtures.BENCHES[3][0]} heap_alloc_bytes",
-                      by_name)
+        # the entry's name, without Google Benchmark's /iterations:1/
+        # manual_time: a change of timing mode renames no series
+        self.assertIn("heap/thread/depth:32/threads:64/profiling:1% "
+                      "heap_alloc_bytes", by_name)
+        self.assertFalse([n for n in by_name
+                          if re.search(r"/(iterations:|repeats:|"
+                                       r"manual_time|real_time)", n)])
         for i in items:
             self.assertEqual(set(i), {"name", "unit", "value", "range",
                                       "extra"})
@@ -255,11 +260,13 @@ class ExportTest(Fixtures):
         with open(out) as f:
             doc = json.load(f, parse_constant=reject)
         self.check_bmf_shape(doc)
-        self.assertEqual(set(doc), {b[0] for b in make_fixtures.BENCHES})
+        self.assertEqual(set(doc), {re.sub(r"/(iterations:1|real_time|"
+                                           r"manual_time)", "", b[0])
+                                    for b in make_fixtures.BENCHES})
         slow = doc[make_fixtures.SLOW]
         self.assertEqual(set(slow), {"latency", "stack-bytes",
                                      "min-fiber-stack", "headroom-bytes",
-                                     "instructions", "correct"})
+                                     "instructions", "incorrect-fraction"})
         self.assertAlmostEqual(slow["latency"]["value"], 30, delta=1)
         self.assertLess(slow["latency"]["lower_value"],
                         slow["latency"]["upper_value"])  # the IQR
@@ -267,8 +274,8 @@ class ExportTest(Fixtures):
                          {"value": 512, "lower_value": 512,
                           "upper_value": 512})
         self.assertEqual(slow["headroom-bytes"]["value"], 1200)
-        self.assertEqual(slow["correct"]["value"], 1)
-        heap = doc[make_fixtures.HEAPY]
+        self.assertEqual(slow["incorrect-fraction"]["value"], 0)
+        heap = doc["heap/thread/depth:32/threads:64/profiling:1%"]
         self.assertEqual(heap["heap-bytes"]["value"], 16384)
 
     def test_export_bmf_paired_interval_and_cycles(self):
@@ -289,6 +296,53 @@ class ExportTest(Fixtures):
                          (29, 31.5))
         self.assertEqual(out[make_fixtures.SLOW]["estimated-cycles"]["value"],
                          1234)
+
+    def test_export_paired_intervals(self):
+        """A paired entry's ratios and differences reach both formats with
+        their 95% interval across layouts, under names without Google
+        Benchmark's suffixes; the spreads and within-process intervals do
+        not."""
+        doc = make_fixtures.results(1, reps=1)
+        paired = {"thread_over_stack": 1.01, "thread_over_stack_lo": 0.99,
+                  "thread_over_stack_hi": 1.04,
+                  "thread_over_stack_layout_sd": 0.01,
+                  "thread_over_stack_rounds": 1.0,
+                  "thread_over_stack_rounds_lo": 0.98,
+                  "thread_over_stack_rounds_hi": 1.02,
+                  "thread_minus_stack_ns": 0.5,
+                  "thread_minus_stack_ns_lo": -0.25,
+                  "thread_minus_stack_ns_hi": 1.25}
+        row = dict(doc["benchmarks"][0], **paired)
+        row.update(name="paired/malloc/depth:32/frames:16/iterations:20/"
+                   "repeats:1/manual_time", family_index=9)
+        row["run_name"] = row["name"]
+        doc["benchmarks"].append(row)
+        d = self.out_dir()
+        src = os.path.join(d, "paired.json")
+        with open(src, "w") as f:
+            json.dump(doc, f)
+        entry = "paired/malloc/depth:32/frames:16"
+        p = run("export", src, "--format=bmf")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = json.loads(p.stdout, parse_constant=reject)
+        self.check_bmf_shape(out)
+        self.assertEqual(out[entry]["thread-over-stack"],
+                         {"value": 1.01, "lower_value": 0.99,
+                          "upper_value": 1.04})
+        self.assertEqual(out[entry]["thread-minus-stack-ns"],
+                         {"value": 0.5, "lower_value": -0.25,
+                          "upper_value": 1.25})
+        self.assertFalse([m for m in out[entry] if "rounds" in m or
+                          m.endswith(("-sd", "-lo", "-hi"))])
+        p = run("export", src)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        by_name = {i["name"]: i for i in json.loads(p.stdout)}
+        ratio = by_name[f"{entry} thread_over_stack"]
+        self.assertEqual((ratio["value"], ratio["unit"]), (1.01, "ratio"))
+        self.assertIn("0.99 to 1.04", ratio["extra"])
+        self.assertEqual(by_name[f"{entry} thread_minus_stack_ns"]["range"],
+                         "± 0.75")
+        self.assertNotIn(f"{entry} thread_over_stack_rounds", by_name)
 
     def test_export_to_stdout(self):
         p = run("export", self.fx("noise.json"))
@@ -384,6 +438,27 @@ class HistoryTest(Fixtures):
             (make_fixtures.STACKY, "stack_bytes", "c2abcdef", "worse")})
         with open(os.path.join(out, "index.html")) as f:
             self.assertIn("Regressions (2)", f.read())
+
+
+class HistoryIndexTest(unittest.TestCase):
+    """index.html takes every name, date and commit as text: a name that
+    is markup reaches the page escaped, in every place it appears."""
+
+    def test_markup_in_names_is_escaped(self):
+        from pcbtools import history
+        import types
+        bad = "m/<script>x</script>/a&b\"q"
+        runs = [types.SimpleNamespace(context={"date": "<i>d</i>",
+                                               "git_commit": "c&1"})]
+        change = dict(benchmark=bad, figure="<b>time</b>", date="<d>",
+                      commit="<c>", before=1.0, after=2.0, change=1.0,
+                      p=0.01, direction="worse")
+        page = history.index_html(runs, {bad: {}}, [change],
+                                  {bad: "x\"><img src=y"})
+        for raw in ("<script>", "<i>", "<b>", "<d>", "<c>", "c&1",
+                    "\"><img src=y"):
+            self.assertNotIn(raw, page)
+        self.assertEqual(page.count("&lt;script&gt;"), 4)
 
 
 class ChangePointTest(unittest.TestCase):

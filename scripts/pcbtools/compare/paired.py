@@ -169,11 +169,18 @@ COLUMNS = ("entry", "old ns", "new ns", "vs", "relative new/old", "interval",
 
 
 def cells(row):
+    """A table row.  A row decided by its absolute ratio (`off`) shows no
+    relative figure: under the relative heading it would read as the one
+    that decides."""
     if "ratio" not in row:
         return (row["name"], "-", "-", "-", "-", "-", "-", row["verdict"])
+    if row["against"] == "(absolute)":
+        rel, interval = "-", "-"
+    else:
+        rel = f"{row['ratio']:.4f}"
+        interval = f"[{row['ratio_lo']:.4f}, {row['ratio_hi']:.4f}]"
     return (row["name"], f"{row['old_ns']:.5g}", f"{row['new_ns']:.5g}",
-            row["against"], f"{row['ratio']:.4f}",
-            f"[{row['ratio_lo']:.4f}, {row['ratio_hi']:.4f}]",
+            row["against"], rel, interval,
             f"{row['abs_ratio']:.4f} [{row['abs_lo']:.4f}, "
             f"{row['abs_hi']:.4f}]", row["verdict"])
 

@@ -30,8 +30,13 @@ Fleet projection: with T threads of which P% record events, G tasks that
 record events, R events per second and S thread starts per second, each
 strategy's heap (T * eager + ceil(T*P/100) * (active - eager) bytes, fitted
 on the heap/ entries), task stacks (G * min_fiber_stack) and CPU
-(R * overhead over off + S * thread-start cost + S*P/100 * first-event
-cost).  docs/report.md explains the model.
+(R * the paired cold cost over off, with its interval, + S * thread-start
+cost + S*P/100 * first-event cost).  docs/report.md explains the model.
+
+The report opens with the scorecard (report.scorecard): one table, the
+strategies side by side, and what the paired intervals decide; the time
+plots are drawn from the paired entries, the separate entries' medians
+only in an appendix labelled unpaired.
 
 examples:
   scripts/report results/latest
@@ -50,6 +55,7 @@ from pcbtools.report import context as report_context
 from pcbtools.report import findings as report_findings
 from pcbtools.report import fleet as report_fleet
 from pcbtools.report import model as M
+from pcbtools.report import scorecard as report_scorecard
 from pcbtools.report import tables as report_tables
 from pcbtools.report.render import (
     Heading, Items, Para, Section, html_page, images, markdown)
@@ -112,7 +118,8 @@ def parse_args(argv):
                    "(default 10)")
     f.add_argument("--fleet-workload", metavar="NAME",
                    help="workload whose per-event figures are used "
-                   "(default malloc, else the first measured)")
+                   "(default: the first measured, in the order of the "
+                   "context's workload_kinds)")
     f.add_argument("--fleet-frames", type=pcblib.int_arg(1, 100000),
                    metavar="F", help="frames on the stack at the event "
                    "(default: the deepest measured for the workload)")
@@ -128,10 +135,8 @@ def parse_args(argv):
 
 
 def fleet_inputs(args, runs):
-    groups = M.keys_of(runs, "matrix")
-    names = [g[0] for g in groups]
-    wl = args.fleet_workload or ("malloc" if "malloc" in names else
-                                 (names[0] if names else "malloc"))
+    order = report_scorecard.workload_order(runs[-1])
+    wl = args.fleet_workload or (order[0] if order else "")
     frames = sorted({k[2] for r in runs for g, m in r.matrix.items()
                      if g[0] == wl for k in m})
     fr = args.fleet_frames or (frames[-1] if frames else 0)
@@ -153,6 +158,7 @@ def build(runs, args):
     """The report's sections, plots drawn (nothing is written here)."""
     # matplotlib: only once the input is known good
     from pcbtools.report import plots as report_plots
+    from pcbtools.report import pairedplots as report_pairedplots
 
     found = [dict(report_findings.findings(r)) for r in runs]
     blocks = []
@@ -166,17 +172,26 @@ def build(runs, args):
         blocks += [Heading(f"From {runs[0].label} to {runs[1].label}"),
                    Items(report_findings.changes(runs[0], runs[1]))]
     plots = report_plots.all_plots(runs)
+    plots["latency"] = report_pairedplots.all_plots(runs) or [Para(
+        "No paired entries in this run, so no time plot: the separate "
+        "entries' medians are in the appendix, unpaired.")]
     tables = report_tables.sections(runs)
     for s in tables:
         s.blocks[1 if s.id == "latency" else 0:0] = plots.get(s.id, [])
     inp = fleet_inputs(args, runs)
     failed = [s for s in [report_context.failed(runs)] if s]
-    return (failed + [report_context.question(runs),
+    return (failed + [report_scorecard.section(runs),
+                      report_context.question(runs),
                       Section("findings", "Findings", blocks),
                       report_context.machine(runs),
                       report_context.method(runs)]
             + tables + [report_fleet.section(runs, inp,
-                                             hint(inp, args.results))])
+                                             hint(inp, args.results)),
+                        Section("appendix", "Appendix: unpaired medians",
+                                [Para(report_plots.UNPAIRED[0].upper() +
+                                      report_plots.UNPAIRED[1:] + ": their "
+                                      "repetitions share the machine's "
+                                      "drift.")] + plots["appendix"])])
 
 
 def plot_paths(folder, imgs):

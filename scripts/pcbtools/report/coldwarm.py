@@ -3,7 +3,8 @@
 The warm-vs-cold findings, each computed from the run's figures: the
 event alone (event_ns_mean) warm beside cold per strategy; the paired
 cold entries' cost over `off` and `thread`/`lazy` minus `stack` with
-their intervals (a verdict from whether the intervals hold 0); and
+their intervals (a verdict only where an interval lies beyond the A/A
+control's, the code clone's or twin's); and
 callgrind's exact simulated misses per event, warm -> cold, from the
 results or from the bench-ci counts attached to them.
 """
@@ -120,18 +121,22 @@ def paired_cold(run):
         place = [(s, v) for s, v in place if v]
         if not place:
             continue
-        moved = [s for s, v in place if v[1] > 0 or v[2] < 0]
         twin = next((paired_diff(cold, k[:-len("_minus_stack_ns")], "stack")
                      for k in cold if k.endswith("_minus_stack_ns")
                      and (k.endswith("_twin_minus_stack_ns")
                           or M.is_clone(k[:-len("_minus_stack_ns")]))),
                     None)
+        # calibrated: an interval decides only beyond the A/A control's
+        # own interval (its spread around 0), not merely beyond 0
+        band = max(abs(twin[1]), abs(twin[2])) if twin else 0.0
+        moved = [s for s, v in place if v[1] > band or v[2] < -band]
         verdict = (f"placement matters once caches are cold: "
                    f"{listing(code(s) for s in moved)} "
                    f"{'differs' if len(moved) == 1 else 'differ'} from "
-                   "`stack` (the interval excludes 0)" if moved else
-                   "placement does not matter measurably once caches are "
-                   "cold (every interval holds 0)")
+                   "`stack` (the interval lies beyond the A/A control's)"
+                   if moved else "no difference: placement does not matter "
+                   "measurably once caches are cold (no interval lies "
+                   "beyond the A/A control's)")
         # held against the exact counts (make bench's counts.json): a gap
         # they cannot explain is placement, not the strategy's cost
         beyond = [f"{code(s)}: {why}" for s, v in place if s in moved

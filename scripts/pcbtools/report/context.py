@@ -16,6 +16,13 @@ NOT_RECORDED = "not recorded in this run"
 MACHINE = [
     ("host_name", "host"), ("date", "date"), ("git_commit", "commit"),
     ("pcbench_version", "pcbench version"),
+    ("kernel", "kernel"), ("cpu_model", "CPU model"),
+    ("cpu_microcode", "microcode"), ("cpu_flags", "CPU flags (/proc/cpuinfo)"),
+    ("cpu_flags_cpuid", "CPU flags (CPUID)"),
+    ("cpu_hidden_flags", "CPU flags CPUID hides"),
+    ("cpu_governor", "frequency governor"), ("cpu_boost", "boost"),
+    ("smt", "SMT"), ("transparent_hugepages", "transparent huge pages"),
+    ("aslr", "ASLR"), ("libraries", "libraries"),
     ("hwloc_topology", "topology (hwloc)"), ("num_cpus", "CPUs"),
     ("mhz_per_cpu", "MHz per CPU"), ("caches", "caches"),
     ("cpu_scaling_enabled", "CPU frequency scaling"),
@@ -30,7 +37,8 @@ MACHINE = [
     ("correctness_check", "correctness check"),
     ("instruction_counter", "instruction counter"),
     ("instruction_mode", "instruction counting"),
-    ("load_avg", "load average"),
+    ("load_avg", "load average"), ("load_avg_start", "load at the start"),
+    ("load_avg_end", "load at the end"),
 ]
 
 
@@ -101,9 +109,14 @@ def question(runs):
                 f"{r.label} = `{r.path}`" for r in runs) + "."))])
 
 
-# rows shown only when a run recorded them (make bench-ci adds these)
+# rows shown only when a run recorded them (make bench-ci adds the first;
+# files from before bench/machine.c lack the machine's)
 OPTIONAL = ("instruction_counter", "instruction_mode", "go_rate_malloc_bytes",
-            "go_rate_block_ns", "go_rate_block_cycles")
+            "go_rate_block_ns", "go_rate_block_cycles", "kernel", "cpu_model",
+            "cpu_microcode", "cpu_flags", "cpu_flags_cpuid",
+            "cpu_hidden_flags", "cpu_governor", "cpu_boost", "smt",
+            "transparent_hugepages", "aslr", "libraries", "load_avg_start",
+            "load_avg_end")
 
 
 def machine(runs):
@@ -146,13 +159,12 @@ def method(runs):
         "allocate+free (malloc) or one wait (block, mutex); "
         + _events_per_iter(runs) + ".",
         "Repetitions per entry: " + (", ".join(map(str, reps)) or "none") +
-        ". Tables show the median over the repetitions. Two timings are "
-        + (f"compared with a two-sided Mann-Whitney U test (each side has "
-           f"at least {pcblib.MIN_REPETITIONS} repetitions)"
-           if reps and reps[0] >= pcblib.MIN_REPETITIONS else
-           f"called different only when their min–max ranges do not overlap "
-           f"(fewer than {pcblib.MIN_REPETITIONS} repetitions: too few for "
-           "the U test)") + ".",
+        ". Tables show the median over the repetitions. Strategies are "
+        "called different in time only by the paired entries: a ratio "
+        "whose 95% interval excludes 1 by more than the code clone's "
+        "spread (the scorecard's paragraph); separate entries' medians, "
+        "whose repetitions share the machine's drift, are shown without "
+        "a verdict.",
         "Time per operation is Google Benchmark's mean over a batch. p50, "
         "p99, p99.9 and max come from a separate untimed pass in which each "
         "operation is timed alone; " + ("; ".join(

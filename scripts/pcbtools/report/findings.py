@@ -4,8 +4,9 @@ Every sentence is built from the run's figures: which strategies exist,
 which depths and frames were measured, and every number in it come from
 the results file, so the findings change when the numbers do.  Where a
 figure is missing the sentence says so ("not measured in this run").
-Timing differences are called real or noise by report_model.same() (a U
-test with enough repetitions, else whether the min-max ranges overlap).
+A timing difference is called real only where a paired entry's 95%
+interval excludes it from noise (report.scorecard's calibration); the
+separate entries' medians are stated without a verdict.
 Candidates are the strategies other than the baseline and the negative
 controls; controls appear only in the correctness findings.
 """
@@ -14,21 +15,21 @@ from pcbtools import pcblib
 from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import gorate as report_gorate
 from pcbtools.report import model as M
+from pcbtools.report import scorecard as report_scorecard
 from pcbtools.report import stackparts as report_stackparts
 from pcbtools.report import storm as report_storm
-from pcbtools import stats
+from pcbtools.results import kinds
 
 
 candidates = M.candidates
 
 
 def primary(run):
-    """The workload group the stack findings use: malloc if measured."""
+    """The workload group the stack findings use: the reference workload's
+    (its kind says so) if measured, else the first."""
     groups = list(run.matrix)
-    for g in groups:
-        if g[0] == "malloc":
-            return g
-    return groups[0] if groups else None
+    ref = kinds.reference(run.context, [g[0] for g in groups])
+    return next((g for g in groups if g[0] == ref), None)
 
 
 listing, code, where = M.listing, M.code, M.group_title
@@ -164,7 +165,8 @@ def latency(run, g):
     ratios = [r for r in ratios if r is not None]
     floor = M.med(run.floor.get((d, f)), "time")
     if ratios and g == primary(run):  # elsewhere the wait dominates
-        out.append(f"Their events cost {min(ratios):.2f}–"
+        out.append(f"The whole operation (the allocator and the harness "
+                   f"included, not the event alone) takes {min(ratios):.2f}–"
                    f"{max(ratios):.2f}× the raw unwind into a warm buffer" + (
                        "" if floor is None else f" ({M.fmt_ns(floor)})") +
                    ".")
@@ -180,21 +182,29 @@ def _compared(run, g, d, f, med):
               f"{code(slow)}, are {M.fmt_ns(med[slow] - med[fast])} apart "
               f"({M.fmt_rel(M.rel(med[fast], med[slow]))})")
     figs = run.paired.get(g, {}).get((d, f))
-    ref = "stack" if "stack" in med else None
-    pairs = [(s, report_coldwarm.paired_diff(figs, s, ref)) for s in med
+    ref = report_scorecard.reference(run)[1]
+    ref = ref if ref in med else None
+    pairs = [(s, report_coldwarm.paired_diff(figs, s, ref),
+              report_scorecard.ratio(figs, s, ref)) for s in med
              if ref and s != ref]
-    pairs = [(s, v) for s, v in pairs if v]
+    pairs = [(s, v, q) for s, v, q in pairs if v]
     if not pairs:
         return (spread + ": not a comparison (separate entries share the "
                 "machine's drift); `--paired` compares them.")
-    moved = [s for s, v in pairs if v[1] > 0 or v[2] < 0]
+    band = report_scorecard.noise(run, g)
+    # a ratio beyond the clone's spread; without a ratio, a difference
+    # whose interval excludes 0
+    moved = [s for s, v, q in pairs
+             if (report_scorecard.decided(q, band) if q else
+                 v[1] > 0 or v[2] < 0)]
     verdict = (f"{listing(code(s) for s in moved)} "
-               f"{'differs' if len(moved) == 1 else 'differ'} from `{ref}`"
-               if moved else "no placement differs measurably (every "
-               "interval holds 0)")
+               f"{'differs' if len(moved) == 1 else 'differ'} from `{ref}` "
+               "beyond the code clone's spread" if moved else
+               "no difference (no ratio's interval lies beyond the code "
+               "clone's spread" + (f", ±{band:.2%}" if band else "") + ")")
     return (spread + "; paired, " + listing(
         f"{code(s)} − `{ref}` {report_coldwarm.fmt_diff(v)}"
-        for s, v in pairs) + f" per operation (95% interval): {verdict}.")
+        for s, v, _ in pairs) + f" per operation (95% interval): {verdict}.")
 
 
 def tails(run, g):
@@ -248,69 +258,46 @@ def heap(run):
     return out
 
 
-def _costs(a, b):
-    """Does sample a cost more than sample b?  True: medians further apart
-    than the timing tolerance (pcblib, as compare uses) and beyond the
-    noise; False: not; None: cannot tell -- the medians are that far apart
-    but a side has one repetition, with no spread to judge the gap by."""
-    if not a or not b:
-        return False
-    r = M.rel(float(stats.median(b)), float(stats.median(a)))
-    if r is None or r <= pcblib.BY_NAME["time"].tolerance:
-        return False
-    if min(len(a), len(b)) < 2:
-        return None
-    return M.same(a, b)[0]
+def _span(figs, base):
+    """'+x (a to b)': figs' median time minus base, and its repetitions'
+    range shifted the same way (one repetition: the median alone)."""
+    t = M.vals(figs, "time")
+    x = M.med(figs, "time") - base
+    if len(t) < 2 or min(t) == max(t):
+        return M.fmt_dns(x)
+    return f"{M.fmt_dns(x)} ({M.fmt_dns(min(t) - base)} to " \
+        f"{M.fmt_dns(max(t) - base)})"
 
 
 def starts(run):
+    """Thread start over `off` and a first event over a warm one, per
+    strategy: medians of separate entries with their repetitions' range,
+    stated without a verdict (no paired entry gives them an interval)."""
     keys = set(run.thread_start) | set(run.first_event)
     if not keys:
         return [f"Thread-start and first-event cost: {M.NOT_MEASURED}."]
     out = []
     for d in sorted({k[1] for k in keys}):
-        t0 = run.thread_start.get((M.BASELINE, d))
-        part, unsure = [], []
+        t0 = M.med(run.thread_start.get((M.BASELINE, d)), "time")
+        part = []
         for s in candidates(run):
             ts, fe = run.thread_start.get((s, d)), run.first_event.get((s, d))
-            costs = _costs(ts["time"], t0["time"]) if t0 and ts else False
-            if costs:
+            said = []
+            if ts and t0 is not None:
                 h = M.med(ts, "heap_bytes_per_thread")
-                extra = M.med(ts, "time") - M.med(t0, "time")
-                part.append(f"{code(s)} pays {M.fmt_dns(extra)} at each "
-                            f"thread start over `{M.BASELINE}`" + (
-                                f" and keeps {M.fmt_bytes(h)} per thread"
-                                if h else ""))
-            elif costs is None:
-                extra = M.med(ts, "time") - M.med(t0, "time")
-                unsure.append(f"{code(s)} at thread start "
-                              f"({M.fmt_dns(extra)} over `{M.BASELINE}`)")
-            first = _costs(fe["time"], fe.get("warm_event_ns")) if fe \
-                else False
-            if first:
-                extra = M.med(fe, "time") - M.med(fe, "warm_event_ns")
-                part.append(f"{code(s)} pays {M.fmt_dns(extra)} on a "
-                            "thread's first event over a warm one")
-            elif first is None:
-                extra = M.med(fe, "time") - M.med(fe, "warm_event_ns")
-                unsure.append(f"{code(s)} on a thread's first event "
-                              f"({M.fmt_dns(extra)} over a warm one)")
-        says = []
+                said.append(f"{_span(ts, t0)} at thread start" + (
+                    f" (keeping {M.fmt_bytes(h)} per thread)" if h else ""))
+            warm = M.med(fe, "warm_event_ns")
+            if fe and warm is not None:
+                said.append(f"{_span(fe, warm)} on its first event over a "
+                            "warm one")
+            if said:
+                part.append(f"{code(s)} " + listing(said))
         if part:
-            says.append("; ".join(part))
-        if unsure:
-            says.append("cannot tell whether these cost more: " +
-                        listing(unsure) + ", from one repetition, with no "
-                        "spread to judge the gap by (run --repetitions=9)")
-        if not says:
-            out.append(f"At depth {d}, no strategy pays measurably more "
-                       f"than `{M.BASELINE}` at thread start or more than a "
-                       "warm event on its first event.")
-        elif unsure:
-            out.append(f"At depth {d}, " + "; ".join(says) + ".")
-        else:
-            out.append(f"At depth {d}, " + "; ".join(says) + "; no other "
-                       "strategy pays measurably more at either point.")
+            out.append(f"At depth {d}, over `{M.BASELINE}`: " +
+                       "; ".join(part) + " (medians of separate entries and "
+                       "their repetitions' range: no interval, so no "
+                       "verdict).")
     return out
 
 
@@ -446,12 +433,20 @@ def answer(run):
     text += ")"
     pr = M.paired_ratio(run, g, d, f, small, big)
     if pr is not None:
+        # calibrated: an interval that excludes 1 but not the code clone's
+        # spread decides nothing (report.scorecard)
+        band = report_scorecard.noise(run, g)
+        why = M.physics_check(run, g, d, f, small, big, pr[3:])
+        if not report_scorecard.decided(pr[:3], band):
+            why = ("no difference: within the code clone's spread"
+                   + (f" (±{band:.2%})" if band else ""))
         text += (f" for a time ratio {code(small)}/{code(big)} of "
-                 f"{M.fmt_paired(pr, M.physics_check(run, g, d, f, small, big, pr[3:]))}")
+                 f"{M.fmt_paired(pr, why)}")
     elif tb and ts:
         a, b = M.med(m[(big, d, f)], "time"), M.med(m[(small, d, f)], "time")
-        text += (f" for a time difference of {M.fmt_dns(b - a)} "
-                 f"({M.fmt_rel(M.rel(a, b))}: {M.same(tb, ts)[1]})")
+        text += (f"; the separate entries' medians are {M.fmt_dns(b - a)} "
+                 f"apart ({M.fmt_rel(M.rel(a, b))}; unpaired, so no "
+                 "difference is claimed: `--paired` measures it)")
     if h is not None:
         text += f", and holds {M.fmt_bytes(h)} of heap per thread that has it"
     return [text + "."]
@@ -533,33 +528,23 @@ def changes(a, b):
            + (f"; {only_a} only in {a.label}" if only_a else "")
            + (f"; {only_b} only in {b.label}" if only_b else "") + "."]
     tol = pcblib.BY_NAME["time"].tolerance
-    moved, unsure = [], 0
+    moved = []
     # heap/ and churn/ times are thread start-ups, not the events compared
     for n in (n for n in names
               if pcblib.parse_name(n).kind not in ("heap", "churn")):
-        x, y = a.res.runs[n].get("time"), b.res.runs[n].get("time")
         r = M.rel(M.med(a.res.runs[n], "time"), M.med(b.res.runs[n], "time"))
-        if r is not None and abs(r) > tol and min(len(x), len(y)) < 2:
-            unsure += 1
-        elif r is not None and abs(r) > tol and M.same(x, y)[0]:
-            moved.append((abs(r), r, n))
-    if moved:
-        _, r, n = max(moved)
-        slower = sum(1 for m in moved if m[1] > 0)
-        before, after = (M.fmt_ns(M.med(x.res.runs[n], "time"))
-                         for x in (a, b))
-        out.append(f"Time moved by more than {tol:.0%} beyond the noise in "
-                   f"{M.entries(len(moved), 'timed entries')} ({slower} "
-                   f"slower); the largest: `{n}` {before} → {after} "
-                   f"({M.fmt_rel(r)}).")
-    elif not unsure:
-        out.append(f"No timed entry moved by more than {tol:.0%} beyond "
-                   "the noise.")
-    if unsure:
-        out.append(f"Cannot tell whether {M.entries(unsure, 'timed entries')}"
-                   f" moved: their medians are more than {tol:.0%} apart, "
-                   "but a file has one repetition of them, with no spread "
-                   "to judge the gap by.")
+        if r is not None and abs(r) > tol:
+            moved.append(n)
+    # Two files share no rounds: their entries' medians differ by the
+    # machine's drift as well, and with many entries compared some move
+    # by chance; so this counts, and claims nothing (`compare --paired`
+    # or a paired entry in each file decides).
+    out.append(f"{M.entries(len(moved), 'timed entries')} of "
+               f"{M.entries(len(names))} have medians more than {tol:.0%} "
+               "apart; separate runs share no rounds, and no correction "
+               "is made for the number of entries compared, so no entry "
+               "is claimed to have moved (`scripts/compare --paired` "
+               "decides).")
     exact_changed = False
     for fig in (f for f in pcblib.FIGURES if f.kind == "exact"):
         diff = [(n, M.med(a.res.runs[n], fig.name), M.med(b.res.runs[n],

@@ -17,11 +17,17 @@ per-unit figures of the results file:
   stacks  = G * min_fiber_stack   (the measured smallest fiber on which the
             workload's event completes at that depth and frames: a task
             whose stack must be that large to record an event)
-  CPU     = R * (time - time_off)                      per-event overhead
+  CPU     = R * cost                                   per-event overhead
           + S * (thread_start - thread_start_off)      eager pays here
           + S * P / 100 * (first_event - warm_event)   lazy pays here
-            in ns per second, shown as cores; a negative measured
-            difference (noise) counts as 0.
+            in ns per second, shown as cores.  cost is the event's paired
+            cost over `off` with its 95% interval: cold (a profiler's
+            events are rare, so their caches are cold) where the run has
+            paired cold entries, else warm, said so; the CPU's interval is
+            that interval scaled (the thread-start and first-event terms
+            are medians of separate entries, with none).  No difference is
+            clamped: a negative one stays negative.  Strategies are ranked
+            only where their CPU intervals do not overlap.
 
 The baseline `off` row shows what the tasks' stacks need with profiling
 disabled; the "over off" columns are what profiling adds.  Negative
@@ -32,6 +38,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import model as M
 from pcbtools.report.render import Items, Missing, Para, Section, table
 
@@ -84,11 +91,28 @@ def model_check(run):
 
 
 def _diff(a, b):
-    return None if a is None or b is None else max(0.0, a - b)
+    return None if a is None or b is None else a - b
+
+
+def paired_cost(run, workload, d, f, s):
+    """((median, lo, hi) ns, "cold" or "warm") of s's event over `off`
+    from the workload's paired entry at (d, f): cold where there is one,
+    else warm; (None, None) without either."""
+    if s == M.BASELINE:
+        return (0.0, 0.0, 0.0), None
+    for cache in ("cold", "warm"):
+        for (wl, variant), m in run.paired.items():
+            cold = "cache:cold" in variant.split("/")
+            if wl == workload and cold == (cache == "cold") and (d, f) in m:
+                v = report_coldwarm.paired_diff(m[(d, f)], s, M.BASELINE)
+                if v:
+                    return v, cache
+    return None, None
 
 
 def project(run, inp, s, d):
-    """{figure: value or None} for one strategy and depth."""
+    """{figure: value or None} for one strategy and depth; cpu is
+    (median, lo, hi) cores and cache which paired cost it rests on."""
     g = (inp.workload, "") if (inp.workload, "") in run.matrix else next(
         (k for k in run.matrix if k[0] == inp.workload), None)
     m = run.matrix.get(g, {})
@@ -99,30 +123,33 @@ def project(run, inp, s, d):
     hm0 = heap_model(run, M.BASELINE, d)
     heap0 = None if hm0 is None else heap_at(hm0, inp.threads,
                                              inp.profiling)
-    ev = _diff(M.med(m.get((s, d, inp.frames)), "time"),
-               M.med(m.get((M.BASELINE, d, inp.frames)), "time"))
+    ev, cache = paired_cost(run, inp.workload, d, inp.frames, s)
     st = _diff(M.med(run.thread_start.get((s, d)), "time"),
                M.med(run.thread_start.get((M.BASELINE, d)), "time"))
     fe = run.first_event.get((s, d))
     first = _diff(M.med(fe, "time"), M.med(fe, "warm_event_ns"))
     cpu = None
-    if s == M.BASELINE:
-        cpu = 0.0 if ev is not None else None
-    elif ev is not None:
-        cpu = inp.rate * ev + inp.starts * (st or 0) + \
+    if ev is not None:
+        fixed = inp.starts * (st or 0) + \
             inp.starts * inp.profiling / 100 * (first or 0)
+        cpu = tuple((inp.rate * x + fixed) / 1e9 for x in ev)
     stacks = None if fib is None else inp.tasks * fib
     extra = None
     if heap is not None and fib is not None and fib0 is not None:
         extra = heap - (heap0 or 0) + inp.tasks * (fib - fib0)
-    return {"heap": heap, "stacks": stacks, "extra": extra,
-            "cpu": None if cpu is None else cpu / 1e9}
+    return {"heap": heap, "stacks": stacks, "extra": extra, "cpu": cpu,
+            "cache": cache}
+
+
+def _one_core(v):
+    return f"{v:.3g} cores" if abs(v) >= 1 else f"{v * 100:.3g}% of a core"
 
 
 def _cores(v):
+    """(median, lo, hi) cores as 'x [lo, hi]'."""
     if v is None:
         return M.MISSING
-    return f"{v:.3g} cores" if v >= 1 else f"{v * 100:.3g}% of a core"
+    return f"{_one_core(v[0])} [{_one_core(v[1])}, {_one_core(v[2])}]"
 
 
 def section(runs, inp, argv_hint):
@@ -143,7 +170,7 @@ def section(runs, inp, argv_hint):
     cols = [("heap", M.fmt_bytes, "heap (T threads)"),
             ("stacks", M.fmt_bytes, "task stacks (G × fiber)"),
             ("extra", M.fmt_bytes, f"memory over `{M.BASELINE}`"),
-            ("cpu", _cores, "CPU")]
+            ("cpu", _cores, "CPU (95% interval)")]
     body = []
     for s, d in rows_sd:
         cells = []
@@ -164,10 +191,32 @@ def section(runs, inp, argv_hint):
     blocks.append(table("Projection", ["strategy", "depth"] +
                         [c[2] for c in cols], body,
                         (f"{M.MISSING}: {M.NOT_MEASURED}. " if holes else "")
-                        + "CPU counts the per-event overhead, and the "
-                        "thread-start and first-event costs where measured."))
+                        + "CPU counts the per-event overhead (the paired "
+                        f"event cost over `{M.BASELINE}`, " + _caches(proj)
+                        + ", with its 95% interval), and the thread-start "
+                        "and first-event costs where measured (medians of "
+                        "separate entries, no interval)."))
     blocks.append(Items(fleet_findings(runs, inp, proj, rows_sd)))
     return Section("fleet", "Fleet projection", blocks)
+
+
+def _caches(proj):
+    got = sorted({p["cache"] for p in proj.values() if p["cache"]})
+    return (" and ".join(got) + " caches") if got else "no paired entry"
+
+
+def _ranked(d, cpu):
+    """A sentence on CPU at depth d: which strategy is cheapest, only
+    where its interval lies below every other's."""
+    lo = min(cpu, key=lambda s: cpu[s][0])
+    apart = all(cpu[lo][2] < v[1] for s, v in cpu.items() if s != lo)
+    if apart:
+        return (f"At depth {d}, `{lo}` costs the least CPU "
+                f"({_cores(cpu[lo])}): its interval lies below every "
+                "other strategy's.")
+    return (f"At depth {d}, the CPU intervals overlap (" + M.listing(
+        f"`{s}` {_cores(v)}" for s, v in cpu.items()) + "): no strategy "
+        "is decided to cost less CPU.")
 
 
 def fleet_findings(runs, inp, proj, rows_sd):
@@ -187,10 +236,7 @@ def fleet_findings(runs, inp, proj, rows_sd):
                            f"({M.fmt_bytes(ext[lo])}) and `{hi}` the most "
                            f"({M.fmt_bytes(ext[hi])}) over `{M.BASELINE}`.")
             if len(cpu) > 1:
-                lo, hi = min(cpu, key=cpu.get), max(cpu, key=cpu.get)
-                out.append(f"{pre}At depth {d}, CPU runs from "
-                           f"{_cores(cpu[lo])} (`{lo}`) to {_cores(cpu[hi])} "
-                           f"(`{hi}`).")
+                out.append(pre + _ranked(d, cpu))
         n, worst = model_check(r)
         out.append(f"{pre}The heap model reproduces " + (
             f"all {M.entries(n, '`heap/` entries')} exactly." if n and

@@ -25,6 +25,7 @@ values.
 """
 from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import model as M
+from pcbtools.results import kinds
 
 GO = "rate:go"
 TOPIC = "Go's default rates"
@@ -48,7 +49,8 @@ def go_groups(run):
 def _rate_text(run, wl):
     """Go's default rate of a workload as this file's context gives it."""
     ctx = run.context
-    if wl == "malloc":
+    kind = kinds.workloads(ctx).get(wl)
+    if kind is not None and kind.rate == "bytes":
         b = ctx.get("go_rate_malloc_bytes")
         return (f"MemProfileRate, one sample per {M.fmt_count(int(b))} "
                 "bytes allocated") if b and b.isdigit() else \
@@ -161,6 +163,14 @@ def _unpaired(over):
                     for s, (dn, r) in over.items())
 
 
+# Why a per-operation figure scaled from a median is said as such: a mean
+# is what events x cost needs, and with rare expensive events a median
+# falls below the mean; the paired entry carries a median of per-round
+# differences (each round's batch is itself a mean over its operations)
+# and its interval, and no mean over rounds.
+MEDIAN_WHY = ("a median over rounds of per-batch means, not a mean: the "
+              "paired entry records no mean, and where some events cost far "
+              "more than the rest the mean would be higher")
 UNPAIRED = ("unpaired: separate entries, timed minutes apart, whose "
             "repetitions share the machine's drift, so no difference is "
             "claimed from them")
@@ -197,7 +207,8 @@ def go_rates(run, strategies):
                     {s: f"{M.fmt_dns(v)} ({M.fmt_rel(M.rel(b, b + v))})"
                      for s, v in alone.items()})
             how = ("its events per operation × the event's paired cold "
-                   f"cost over `{M.BASELINE}`, 95% interval" if per_op else
+                   f"cost over `{M.BASELINE}`, 95% interval; " + MEDIAN_WHY
+                   if per_op else
                    "the record call's mean time × events per operation, "
                    f"over `{M.BASELINE}`'s; no paired cold entry to give "
                    "an interval")

@@ -40,10 +40,9 @@ import warnings
 
 from pcbtools import pcblib
 from pcbtools import stats
+from pcbtools.results import kinds
 
 BASELINE = "off"
-COMPANIONS = ("storm", "churn", "thread_start", "first_event", "heap",
-              "floor", "unwind", "overhead", "paired")
 MISSING = "—"
 NOT_MEASURED = "not measured in this run"
 
@@ -105,6 +104,8 @@ class Run:
         self.paired = {}  # (workload, variant) -> {(depth, frames): figs}
         self.counts = None  # callgrind miss counts: attach_counts()
         self.strategies = []
+        # the suites' own first words; any other is a workload's (matrix)
+        self.suite_words = set(kinds.suite_prefixes(res.context))
         FLAGS.update(pcblib.strategy_flags(res.context))
         for name, figs in res.runs.items():
             if not self._add(pcblib.parse_name(name), figs):
@@ -152,8 +153,8 @@ class Run:
             if not w or d is None or f is None:
                 return False
             self.paired.setdefault((w[0], _variant(p)), {})[(d, f)] = figs
-        elif n.kind in COMPANIONS:
-            return False  # overhead/: the harness, not a strategy
+        elif n.kind in self.suite_words:
+            return False  # a suite this report has no section for
         else:
             if not w or d is None or f is None:
                 return False

@@ -1,6 +1,10 @@
 """report.plots: the report's figures, drawn with matplotlib (Agg) to PNG.
 
-Each function takes the runs and returns an Image block, or a Missing
+The time plots here draw the separate (unpaired) entries' medians, whose
+repetitions share the machine's drift: they go to the report's appendix,
+titled as such; the time plots the report leads with are
+report.pairedplots'.  Each function takes the runs and returns an Image
+block, or a Missing
 block when no run measured what it draws.  With two runs, each run gets
 its own row of panels (same axes limits), so a change reads top to bottom.
 Strategies keep one colour throughout; negative controls are dashed.
@@ -39,6 +43,8 @@ from pcbtools import stats
 plt.rcParams.update({"font.size": 9, "axes.grid": True, "grid.alpha": 0.3,
                      "svg.hashsalt": "pcbench", "figure.dpi": 100,
                      "text.parse_math": False})
+UNPAIRED = ("unpaired medians of separate entries: no difference between "
+            "strategies is read from them")
 PALETTE = plt.get_cmap("tab10").colors
 MARKERS = "osD^v<>"
 
@@ -94,7 +100,8 @@ def slug(group):
 
 
 def latency_vs_frames(runs, group):
-    title = f"{M.group_title(group)}: time per operation against frames"
+    title = (f"{M.group_title(group)}: time per operation against frames "
+             f"({UNPAIRED})")
     depths = sorted({k[1] for r in runs for k in r.matrix.get(group, {})})
     if not depths:
         return Missing(title)
@@ -166,7 +173,8 @@ def distribution(runs, group):
     for ax in axes.flat:  # log bars start at the axis: fix it below all
         ax.set_ylim(min(drawn) / 1.6, max(drawn) * 1.6)
     finish(axes, fontsize=8)
-    return Image(f"distribution-{slug(group)}", title + f" at {f} frames",
+    return Image(f"distribution-{slug(group)}",
+                 title + f" at {f} frames ({UNPAIRED})",
                  png(fig), f"p50 p99 p99.9 max for {group[0]}")
 
 
@@ -215,7 +223,8 @@ def percentiles(runs, group):
             ax.set_xlabel("percentile")
             ax.set_ylabel("ns per operation")
     finish(axes, fontsize=8, loc="upper left")
-    return Image(f"percentiles-{slug(group)}", title + f" at {f} frames",
+    return Image(f"percentiles-{slug(group)}",
+                 title + f" at {f} frames ({UNPAIRED})",
                  png(fig), f"latency by percentile for {group[0]}")
 
 
@@ -345,7 +354,9 @@ def anatomy(runs, group):
 
 
 def all_plots(runs):
-    """{section id: [Image or Missing]}."""
+    """{section id: [Image or Missing]}: the separate entries' medians
+    and distributions go to the appendix (unpaired: report.pairedplots
+    draws the time plots the latency section shows)."""
     groups = M.keys_of(runs, "matrix")
     lat = [latency_vs_frames(runs, g) for g in groups] or \
         [Missing("time per operation against frames")]
@@ -355,6 +366,6 @@ def all_plots(runs):
         [Missing("latency by percentile")]
     anat = [anatomy(runs, g) for g in groups
             if any(M.has_anatomy(r, g) for r in runs)]
-    return {"latency": lat + dist + pct, "stack": [stack_bytes(runs)],
+    return {"appendix": lat + dist + pct, "stack": [stack_bytes(runs)],
             "anatomy": anat,
             "heap": [heap_vs_threads(runs)]}

@@ -10,7 +10,6 @@ inline as base64 PNG, the style sheet inline, no script and no link that
 leaves the page).
 """
 import base64
-import html
 import re
 from collections import namedtuple
 
@@ -23,7 +22,7 @@ Table = namedtuple("Table", "caption header rows note")
 Image = namedtuple("Image", "name title png alt")
 Missing = namedtuple("Missing", "what")
 Heading = namedtuple("Heading", "text")
-NUMERIC = re.compile(r"^[−+\-]?\d")
+NUMERIC = re.compile(r"^[−+\-×]?\d")
 # report_model.DATA_TICK: a backtick copied from the results, shown as one
 DATA_TICK = "\ue000"
 
@@ -127,69 +126,103 @@ td.t{text-align:left;white-space:normal}
 figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}
 img{max-width:100%;height:auto;border:1px solid #e3e5ea}
 li{margin:.25em 0}
+#scorecard h2{margin-top:.6em}
+#scorecard table{font-size:.8em}
+#scorecard th,#scorecard td{padding:.1em .45em}
+#scorecard td.t{white-space:nowrap}
+"""
+
+
+# The page is a Jinja2 template with autoescape on: every string from the
+# report (and so from the results file) is escaped unless it went through
+# `inline`, which escapes each part itself and only adds <code> spans.
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title|plain }}</title>
+<style>{{ css }}</style></head><body>
+<h1>{{ title|plain }}</h1>
+<nav>
+{%- for s in sections %}
+<a href="#{{ s.id }}">{{ s.title|plain }}</a>
+{%- endfor %}
+</nav>
+{%- for s in sections %}
+<section id="{{ s.id }}"><h2>{{ s.title|plain }}</h2>
+{%- for kind, b in s.blocks %}
+{%- if kind == "Para" %}
+<p>{{ b.text|inline }}</p>
+{%- elif kind == "Items" %}
+<ul>
+{%- for i in b.items %}
+<li>{{ i|inline }}</li>
+{%- endfor %}
+</ul>
+{%- elif kind == "Table" %}
+<div class="tw"><table>
+{%- if b.caption %}
+<caption>{{ b.caption|inline }}</caption>
+{%- endif %}
+<thead><tr>{% for h in b.header %}<th>{{ h|inline }}</th>{% endfor %}</tr></thead>
+<tbody>
+{%- for r in b.rows %}
+<tr>{% for c, n in r %}<td{% if not n %} class=t{% endif %}>{{ c|inline }}</td>{% endfor %}</tr>
+{%- endfor %}
+</tbody></table>
+{%- if b.note %}
+<div class="note">{{ b.note|inline }}</div>
+{%- endif %}
+</div>
+{%- elif kind == "Image" %}
+<figure id="fig-{{ b.name }}"><figcaption>{{ b.title|inline }}</figcaption><img alt="{{ b.alt|plain }}" src="data:image/png;base64,{{ b.data }}"></figure>
+{%- elif kind == "Missing" %}
+<p class="missing">{{ b.text|inline }}</p>
+{%- elif kind == "Heading" %}
+<h3>{{ b.text|inline }}</h3>
+{%- endif %}
+{%- endfor %}
+</section>
+{%- endfor %}
+</body></html>
 """
 
 
 def _inline(text):
-    """Escape, then `code` spans."""
+    """Escaped text whose `backtick` spans become <code>: Markup, so that
+    the template's autoescape leaves it as it is."""
+    from markupsafe import Markup, escape
     parts = re.split(r"`([^`]*)`", str(text))
-    return "".join(f"<code>{html.escape(_ticks(p))}</code>" if i % 2 else
-                   html.escape(_ticks(p)) for i, p in enumerate(parts))
+    return Markup("").join(
+        Markup("<code>{}</code>").format(_ticks(p)) if i % 2 else
+        escape(_ticks(p)) for i, p in enumerate(parts))
 
 
-def _html_table(t):
-    out = ['<div class="tw"><table>']
-    if t.caption:
-        out.append(f"<caption>{_inline(t.caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{_inline(h)}</th>"
-                                       for h in t.header) + "</tr></thead>")
-    out.append("<tbody>")
-    num = numeric_columns(t)
-    out += ["<tr>" + "".join(
-        f"<td{'' if n else ' class=t'}>{_inline(c)}</td>"
-        for c, n in zip(r, num)) + "</tr>" for r in t.rows]
-    out.append("</tbody></table>")
-    if t.note:
-        out.append(f'<div class="note">{_inline(t.note)}</div>')
-    return out + ["</div>"]
-
-
-def _html_block(b):
-    if isinstance(b, Para):
-        return [f"<p>{_inline(b.text)}</p>"]
-    if isinstance(b, Items):
-        return ["<ul>"] + [f"<li>{_inline(i)}</li>" for i in b.items] + \
-            ["</ul>"]
+def _view(b):
+    """(kind, what the template reads) of one block."""
+    kind = type(b).__name__
     if isinstance(b, Table):
-        return _html_table(b)
+        num = numeric_columns(b)
+        return kind, b._replace(rows=[list(zip(r, num)) for r in b.rows])
     if isinstance(b, Image):
-        data = base64.b64encode(b.png).decode("ascii")
-        return [f'<figure id="fig-{b.name}"><figcaption>{_inline(b.title)}'
-                f'</figcaption><img alt="{html.escape(_ticks(b.alt))}" '
-                f'src="data:image/png;base64,{data}"></figure>']
+        return kind, dict(b._asdict(),
+                          data=base64.b64encode(b.png).decode("ascii"))
     if isinstance(b, Missing):
-        return [f'<p class="missing">{_inline(missing_text(b.what))}</p>']
-    if isinstance(b, Heading):
-        return [f"<h3>{_inline(b.text)}</h3>"]
-    raise TypeError(f"unknown block {type(b).__name__}")
+        return kind, {"text": missing_text(b.what)}
+    if isinstance(b, (Para, Items, Heading)):
+        return kind, b
+    raise TypeError(f"unknown block {kind}")
 
 
 def html_page(title, sections):
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, '
-           'initial-scale=1">', f"<title>{html.escape(_ticks(title))}</title>",
-           f"<style>{CSS}</style></head><body>",
-           f"<h1>{html.escape(title)}</h1>", "<nav>"]
-    out += [f'<a href="#{s.id}">{html.escape(s.title)}</a>'
-            for s in sections]
-    out.append("</nav>")
-    for s in sections:
-        out.append(f'<section id="{s.id}"><h2>{html.escape(s.title)}</h2>')
-        for b in s.blocks:
-            out += _html_block(b)
-        out.append("</section>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    import jinja2
+    from markupsafe import Markup
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["inline"] = _inline
+    env.filters["plain"] = _ticks
+    page = env.from_string(PAGE)
+    view = [{"id": s.id, "title": s.title,
+             "blocks": [_view(b) for b in s.blocks]} for s in sections]
+    return page.render(title=title, css=Markup(CSS), sections=view) + "\n"
 
 
 def images(sections):

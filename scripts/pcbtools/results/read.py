@@ -6,15 +6,17 @@ script never meets a value it cannot handle halfway through its work:
 - the file: a regular UTF-8 file of at most 64 MiB, strict JSON (no bare
   NaN/Infinity token, which Google Benchmark can write; no number too
   large for a float; no repeated key; at most 32 levels deep);
-- every row: its fields named by words (a-z, 0-9, _) and of their type
-  (strings, counts, finite numbers),
-  the fields Google Benchmark always writes present, its name in
-  pcbench's grammar (results.names) and its run_name the same entry as no
-  other row's, an iteration row's name its run_name and an aggregate's
-  its run_name plus _<aggregate_name>;
-- every number at most MAX_VALUE (2^53) in magnitude, and in a
-  repetition 0 or at least MIN_MAGNITUDE (1e-30): sums, ratios and plot
-  axes of such values stay finite;
+- the structure, against the JSON Schema docs/results.schema.json (with
+  Debian's python3-jsonschema): every row's fields named by words (a-z,
+  0-9, _) and of their type (strings, counts, finite numbers at most
+  MAX_VALUE, 2^53, in magnitude), the fields Google Benchmark always
+  writes present, no error row; the context keys the scripts read of
+  their type;
+- every row: its name in pcbench's grammar (results.names) and its
+  run_name the same entry as no other row's, an iteration row's name its
+  run_name and an aggregate's its run_name plus _<aggregate_name>;
+- every number in a repetition 0 or at least MIN_MAGNITUDE (1e-30) in
+  magnitude: sums, ratios and plot axes of such values stay finite;
 - every repetition: real time > 0, in ns at most MAX_VALUE (a time of
   1e300 s is refused, not turned into infinity); every counter >= 0 but a
   signed paired difference (A_minus_B...), storm_verdict (an integer
@@ -24,8 +26,7 @@ script never meets a value it cannot handle halfway through its work:
   are given (and time_lower_ns <= time_upper_ns); walk_ns, the walks
   inside an operation's time, at most that time; correct a fraction
   0..1; every repetition of an entry once, with the same counters;
-- the context: the keys the scripts read of their type; date an ISO 8601
-  time between the years 1970 and 9999 once in UTC; go_rate_* decimal
+- the context: date an ISO 8601 time between the years 1970 and 9999 once in UTC; go_rate_* decimal
   integers (ASCII digits) 1..MAX_VALUE; strategy_flags in pcbench's form
   and not contradicting itself or the rows (results.names.check_flags).
 
@@ -33,6 +34,7 @@ Each problem is BadInput with one line naming the file, the row and the
 field, and saying what is allowed.
 """
 import datetime
+import functools
 import json
 import math
 import os
@@ -40,7 +42,7 @@ import stat
 
 from pcbtools.results.io import BadInput
 from pcbtools.results.names import (check_flags, check_name, entry_name,
-                                    is_word, strategy_of)
+                                    strategy_of)
 
 TIME_UNITS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 MAX_VALUE = float(2 ** 53)   # the largest integer a float holds exactly
@@ -188,56 +190,78 @@ ROW_FIELDS = {"name", "run_name", "run_type", "family_index",
               "per_family_instance_index", "repetitions", "repetition_index",
               "real_time", "cpu_time", "time_unit", "aggregate_name",
               "aggregate_unit", "error_occurred", "error_message", "label"}
-# The types of those fields (every other field of a row is a counter: a
-# finite number).  Counts may be written as integral floats (threads: 2.0).
+# The string fields of a row (the schema gives every field's type).
 STRING_FIELDS = ("name", "run_name", "run_type", "time_unit",
                  "aggregate_name", "aggregate_unit", "error_message", "label")
-COUNT_FIELDS = ("family_index", "per_family_instance_index", "repetitions",
-                "repetition_index", "threads", "iterations")
-REQUIRED = ("name", "run_name", "run_type", "repetitions", "iterations",
-            "real_time", "cpu_time", "time_unit")
-# Context keys the scripts read, and their type; other keys may hold any
-# JSON value (the scripts do not read them).
-_STR, _INT, _NUM, _BOOL, _LIST = "a string", "an integer", "a number", \
-    "true or false", "a list"
-CONTEXT_TYPES = dict.fromkeys(
-    ("date", "host_name", "executable", "library_build_type",
-     "pcbench_version", "git_commit", "compiler", "cflags", "hwloc_topology",
-     "cpu_binding", "unwinder", "rate", "correctness_check", "latency_timer",
-     "timer_floor_ns", "repetition_order", "instruction_mode",
-     "instruction_counter", "go_rate_malloc_bytes", "go_rate_block_ns",
-     "go_rate_block_cycles", "ns_per_tick", "seed", "clock", "layouts",
-     "strategy_clones", "strategy_flags", "run_failed", "emulated"), _STR)
-CONTEXT_TYPES.update(num_cpus=_INT, mhz_per_cpu=_NUM,
-                     cpu_scaling_enabled=_BOOL, caches=_LIST, load_avg=_LIST)
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.realpath(__file__))))), "docs",
+    "results.schema.json")
 
 
-def _is(v, kind):
-    num = isinstance(v, (int, float)) and not isinstance(v, bool)
-    return {_STR: isinstance(v, str), _BOOL: isinstance(v, bool),
-            _LIST: isinstance(v, list), _NUM: num,
-            _INT: num and v == int(v)}[kind]
+@functools.lru_cache(maxsize=1)
+def _validator():
+    """The validator of docs/results.schema.json, made once."""
+    try:
+        import jsonschema
+    except ImportError:
+        raise BadInput("python3-jsonschema is not installed; run "
+                       "scripts/install-deps") from None
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    return jsonschema.Draft202012Validator(_inline(schema, schema["$defs"]))
+
+
+def _inline(node, defs):
+    """The schema with every {"$ref": "#/$defs/NAME"} replaced by that
+    definition (the schema has no recursion): the same checks, without
+    jsonschema resolving a reference per field of every row, which made
+    a results file's check several times slower."""
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline(defs[ref[len("#/$defs/"):]], defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def _where(doc, path):
+    """Where in a results file a schema error is, as the loader's lines
+    say it: context.KEY, or benchmark NAME: FIELD."""
+    path = list(path)
+    if len(path) >= 2 and path[0] == "benchmarks":
+        row = doc["benchmarks"][path[1]]
+        name = row.get("name") if isinstance(row, dict) else None
+        head = f"benchmark {_short(name)}" if isinstance(name, str) else \
+            f"benchmarks[{path[1]}]"
+        return head + "".join(f": {_short(p)}" if isinstance(p, str)
+                              else f"[{p}]" for p in path[2:3])
+    return ".".join(str(p) for p in path) or "the document"
+
+
+def check_schema(path, doc):
+    """The document against docs/results.schema.json: BadInput naming the
+    first field (in the schema's best guess) that does not fit."""
+    import jsonschema
+    err = jsonschema.exceptions.best_match(_validator().iter_errors(doc))
+    if err is None:
+        return
+    if list(err.path)[:1] == ["benchmarks"] and len(err.path) >= 2 and \
+            isinstance(doc["benchmarks"][err.path[1]], dict) and \
+            doc["benchmarks"][err.path[1]].get("error_occurred") is True:
+        row = doc["benchmarks"][err.path[1]]
+        raise BadInput(f"{path}: benchmark {_short(row.get('name'))} failed "
+                       f"({_short(row.get('error_message', 'no message'))})"
+                       "; expected a run without errors")
+    msg = " ".join(err.message.split())
+    raise BadInput(f"{path}: {_where(doc, err.path)}: "
+                   f"{msg[:160]}{'...' if len(msg) > 160 else ''}; "
+                   "expected a results file as docs/results.schema.json "
+                   "describes it")
 
 
 def _check_context(path, ctx):
-    for key, v in ctx.items():
-        kind = CONTEXT_TYPES.get(key, _STR if key.startswith("placement_")
-                                 else None)
-        if kind and not _is(v, kind):
-            raise BadInput(f"{path}: context.{key} is {_short(v)}; "
-                           f"expected {kind}")
-    for c in ctx.get("caches", []):
-        if not isinstance(c, dict) or not all(
-                _is(c.get(k), t) for k, t in (("type", _STR), ("level", _INT),
-                                              ("size", _NUM),
-                                              ("num_sharing", _INT))):
-            raise BadInput(f"{path}: context.caches holds {_short(c)}; "
-                           "expected objects with type, level, size and "
-                           "num_sharing")
-    for x in ctx.get("load_avg", []):
-        if not _is(x, _NUM):
-            raise BadInput(f"{path}: context.load_avg holds {_short(x)}; "
-                           "expected numbers")
     for key in CONTEXT_INTEGERS:
         if key in ctx and context_int(ctx[key]) is None:
             raise BadInput(f"{path}: context.{key} is {_short(ctx[key])}; "
@@ -277,54 +301,10 @@ def parse_date(path, text):
 
 
 def _check_row(path, i, row):
-    """Every field of one row has its type; every measure is a finite
-    number, and a repetition's times and figures are in range."""
-    if not isinstance(row, dict) or not isinstance(row.get("name"), str):
-        raise BadInput(f"{path}: benchmarks[{i}] is {_short(row)}; expected "
-                       "an object with a name (a Google Benchmark row)")
-    name = row["name"]
-    if row.get("error_occurred"):
-        raise BadInput(f"{path}: benchmark {_short(name)} failed "
-                       f"({_short(row.get('error_message', 'no message'))})"
-                       "; expected a run without errors")
-    kind = row.get("run_type")
-    if kind not in ("iteration", "aggregate"):
-        raise BadInput(f"{path}: benchmark {_short(name)}: run_type "
-                       f"{_short(kind)}; allowed: iteration, aggregate")
-    need = REQUIRED + (("repetition_index",) if kind == "iteration" else
-                       ("aggregate_name",))
-    for key in need:
-        if key not in row:
-            raise BadInput(f"{path}: benchmark {_short(name)}: no {key}; "
-                           "expected every field Google Benchmark writes")
-    for key, v in row.items():
-        if not is_word(key):
-            raise BadInput(f"{path}: benchmark {_short(name)}: field "
-                           f"{_short(key)}; expected a name of a-z, 0-9 and "
-                           "_ as pcbench and Google Benchmark write them")
-        if key in STRING_FIELDS:
-            ok, want = isinstance(v, str), "a string"
-        elif key == "error_occurred":
-            ok, want = isinstance(v, bool), "true or false"
-        elif key in COUNT_FIELDS:
-            ok, want = _is(v, _INT) and v >= 0, "a count (an integer >= 0)"
-        else:
-            ok, want = _is(v, _NUM), "a finite number"
-        if ok and not isinstance(v, (str, bool)) and abs(v) > MAX_VALUE:
-            ok, want = False, f"a number of at most {MAX_VALUE:.0f}"
-        if not ok:
-            raise BadInput(f"{path}: benchmark {_short(name)}: {key} is "
-                           f"{_short(v)}; expected {want}")
-    if row["time_unit"] not in TIME_UNITS:
-        raise BadInput(f"{path}: benchmark {_short(name)}: time_unit "
-                       f"{_short(row['time_unit'])}; allowed: "
-                       + ", ".join(TIME_UNITS))
-    if kind != "iteration":
-        if row["real_time"] < 0 or row["cpu_time"] < 0:
-            raise BadInput(f"{path}: benchmark {_short(name)}: a negative "
-                           "time; expected times >= 0")
-        return
-    _check_repetition(path, name, row)
+    """A repetition's times and figures in range (the schema checked every
+    field's type, the required ones and the aggregates' times)."""
+    if row["run_type"] == "iteration":
+        _check_repetition(path, row["name"], row)
 
 
 # Counters that hold a signed code, and its range: the storm's verdict
@@ -363,18 +343,14 @@ def time_ns(row):
 
 
 def _check_repetition(path, name, row):
-    """The ranges of one repetition's fields (see the module docstring)."""
+    """The ranges of one repetition's fields that the schema cannot give
+    (see the module docstring): it gave times > 0 (cpu >= 0), iterations
+    and repetitions >= 1 and correct 0..1."""
     def bad(what):
         raise BadInput(f"{path}: benchmark {_short(name)}: {what}")
-    if row["real_time"] <= 0:
-        bad(f"real_time is {row['real_time']!r}; expected a time > 0")
     if not MIN_MAGNITUDE <= time_ns(row) <= MAX_VALUE:
         bad(f"real_time is {row['real_time']!r} {row['time_unit']}; "
             f"expected {MIN_MAGNITUDE:g} to {MAX_VALUE:.0f} ns")
-    if row["cpu_time"] < 0:
-        bad(f"cpu_time is {row['cpu_time']!r}; expected a time >= 0")
-    if row["iterations"] < 1 or row["repetitions"] < 1:
-        bad("iterations and repetitions must be at least 1")
     if row["repetition_index"] >= row["repetitions"]:
         bad(f"repetition_index {row['repetition_index']!r} of "
             f"{row['repetitions']!r} repetitions; expected 0..repetitions-1")
@@ -394,8 +370,6 @@ def _check_repetition(path, name, row):
         if _ratio(key, row) and v <= 0:
             bad(f"{key} is {v!r}; expected a ratio > 0")
     _check_intervals(bad, row)
-    if not 0 <= row.get("correct", 0) <= 1:
-        bad(f"correct is {row['correct']!r}; expected a fraction 0..1")
     if row.get("walk_ns", 0) > time_ns(row):
         bad(f"walk_ns is {row['walk_ns']!r}, more than the entry's time "
             f"{time_ns(row)!r} ns that holds the walks; expected at most it")
@@ -426,6 +400,7 @@ def load_doc(path):
             or not isinstance(doc.get("benchmarks"), list):
         raise BadInput(f"{path}: no 'context' object and 'benchmarks' list; "
                        "expected Google Benchmark JSON")
+    check_schema(path, doc)
     _check_context(path, doc["context"])
     seen, fields = {}, {}
     for i, row in enumerate(doc["benchmarks"]):
