@@ -11,7 +11,9 @@ console (the default) and --counters=all.  Checks that
 - no line of either console prints nan (a cv of values that were all 0);
 - the run kept its results: exactly one new pcbench-*.json in the folder,
   named on stderr, a results file (context and benchmarks);
-- a second run beside it writes a second file, never over the first.
+- a second run beside it writes a second file, never over the first;
+- a suite's whole-run time (thread_start) shows no cost over `off`
+  ("-"): only a time per operation at a point is set against off's.
 
 usage: console_check.py PCBENCH
 """
@@ -29,10 +31,26 @@ ARGS = ["--workloads=malloc,block", "--strategies=off,stack", "--depths=128",
 HEADINGS = ["entry", "time", "vs off", "p50", "p99", "correct", "events"]
 
 
-def run(binary, folder, extra):
-    r = subprocess.run([binary] + ARGS + extra, cwd=folder, text=True,
+def run(binary, folder, extra, args=ARGS):
+    r = subprocess.run([binary] + args + extra, cwd=folder, text=True,
                        capture_output=True)
     return r.returncode, r.stdout, r.stderr
+
+
+def whole_run_rows(binary):
+    """thread_start rows: their vs-off cell is '-'."""
+    with tempfile.TemporaryDirectory() as folder:
+        rc, out, err = run(binary, folder, [
+            "--benchmark_filter=^thread_start/", "--depths=32"],
+            ["--strategies=off,stack"])
+    if rc != 0:
+        return [f"thread_start: exit {rc}: {err[-300:]}"]
+    rows = [ln.split() for ln in out.splitlines()
+            if ln.startswith("thread_start/stack")]
+    if not rows:
+        return ["thread_start: no stack row"]
+    return [f"thread_start: a whole-run time set against off's: {r}"
+            for r in rows if r[3] != "-"]
 
 
 def main(argv):
@@ -57,6 +75,7 @@ def main(argv):
                 if " ".join(head) != " ".join(HEADINGS):
                     problems.append(f"compact header is {head}")
         files = sorted(glob.glob(os.path.join(folder, "pcbench-*.json")))
+        problems += whole_run_rows(binary)
         if len(files) != 2:
             problems.append(f"{len(files)} results files kept by two runs, "
                             "expected 2")

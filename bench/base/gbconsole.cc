@@ -11,7 +11,8 @@
 // the second part (the strategy of a matrix or companion entry) replaced
 // by `off`; the cost over off is shown when that entry was displayed
 // before this one (off runs first at each point unless the repetitions
-// are interleaved), else "-", and never on a spread (stddev, cv).  A figure that is absent or not a finite
+// are interleaved) and both are times per operation at a point (rows
+// with events_per_iter), else "-", and never on a spread (stddev, cv).  A figure that is absent or not a finite
 // number prints as "-", never as nan.
 #include "base/gbreport.h"
 
@@ -168,9 +169,14 @@ void CompactConsole::ReportRuns(const std::vector<Run> &runs)
     std::string off = off_name(name);
     bool spread = r.run_type == Run::RT_Aggregate &&
                   r.aggregate_name == "stddev";
-    auto base = off.empty() || spread ? times.end() : times.find(off);
+    // only a time per operation at a point (a row with events_per_iter):
+    // a suite's whole-run time (thread starts, heap) minus off's is noise
+    bool per_op = r.counters.find("events_per_iter") != r.counters.end();
+    auto base = off.empty() || spread || !per_op ? times.end()
+                                                 : times.find(off);
 
-    times[name] = ns;
+    if (per_op)
+      times[name] = ns;
     cell(row, duration(ns, false));
     cell(row, base == times.end() ? "-" : duration(ns - base->second, true));
     cell(row, duration(counter(r, "p50_ns"), false));

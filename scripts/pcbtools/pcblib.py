@@ -94,18 +94,28 @@ def rel_arg(text):
     return v
 
 
-def int_arg(lo, hi):
-    """argparse type for an integer in lo..hi."""
+def _range_arg(cast, lo, hi, allowed):
+    """argparse type: cast(text) in lo..hi, else one line naming `allowed`."""
     def parse(text):
         try:
-            v = int(text)
+            v = cast(text)
         except ValueError:
             v = lo - 1
         if not lo <= v <= hi:
             raise argparse.ArgumentTypeError(
-                f"invalid value '{text}'; allowed: an integer {lo}..{hi}")
+                f"invalid value '{text}'; allowed: {allowed}")
         return v
     return parse
+
+
+def int_arg(lo, hi):
+    """argparse type for an integer in lo..hi."""
+    return _range_arg(int, lo, hi, f"an integer {lo}..{hi}")
+
+
+def number_arg(lo, hi):
+    """argparse type for a number in lo..hi."""
+    return _range_arg(float, lo, hi, f"a number {lo:g}..{hi:g}")
 
 
 def alpha_arg(text):

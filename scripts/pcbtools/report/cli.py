@@ -64,20 +64,6 @@ TITLE = "pcbench: where should the profiler's PC buffer live?"
 IMG_DIR = "report-plots"
 
 
-def number_arg(lo, hi):
-    """argparse type: a number in lo..hi."""
-    def parse(text):
-        try:
-            v = float(text)
-        except ValueError:
-            v = lo - 1
-        if not lo <= v <= hi:
-            raise argparse.ArgumentTypeError(
-                f"invalid value '{text}'; allowed: a number {lo:g}..{hi:g}")
-        return v
-    return parse
-
-
 def parse_args(argv):
     doc = __doc__.split("\n\n")
     p = pcblib.Parser(prog="report", description=doc[0],
@@ -103,17 +89,17 @@ def parse_args(argv):
     f.add_argument("--threads", type=pcblib.int_arg(1, 10 ** 9),
                    default=1000, metavar="T",
                    help="OS threads in the process (default 1000)")
-    f.add_argument("--profiling", type=number_arg(0, 100), default=10,
+    f.add_argument("--profiling", type=pcblib.number_arg(0, 100), default=10,
                    metavar="P", help="percent of the threads that ever "
                    "record an event, 0..100 (default 10)")
     f.add_argument("--tasks", type=pcblib.int_arg(0, 10 ** 12),
                    default=10000, metavar="G",
                    help="goroutine-like tasks that record events "
                    "(default 10000)")
-    f.add_argument("--event-rate", type=number_arg(0, 1e15), default=10000,
+    f.add_argument("--event-rate", type=pcblib.number_arg(0, 1e15), default=10000,
                    metavar="R", help="profiling events per second, all "
                    "threads (default 10000)")
-    f.add_argument("--thread-starts", type=number_arg(0, 1e12), default=10,
+    f.add_argument("--thread-starts", type=pcblib.number_arg(0, 1e12), default=10,
                    metavar="S", help="threads started per second "
                    "(default 10)")
     f.add_argument("--fleet-workload", metavar="NAME",
