@@ -103,6 +103,39 @@ static void this_machine_refuses_what_it_lacks(void **state)
     }
 }
 
+/* `word` is one of the blank-separated words of `list`. */
+static int has_word(const char *list, const char *word)
+{
+  size_t n = strlen(word);
+
+  for (const char *p = strstr(list, word); p != NULL; p = strstr(p + 1, word))
+    if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+      return 1;
+  return 0;
+}
+
+/* The flags the results' context says the CPU advertises are the ones the
+ * clock chose its read from (core/arch/), the flag said hidden is not
+ * among them, and neither is left empty. */
+static void context_flags_agree_with_the_clock(void **state)
+{
+  struct pcb_clock_features f;
+  struct pcb_arch_cpu_flags cf;
+  char first[64] = "";
+
+  (void)state;
+  pcb_clock_probe(&f);
+  pcb_arch_cpu_flags(&cf);
+  printf("clock: advertised \"%s\"; hidden \"%s\"\n", cf.advertised,
+         cf.hidden);
+  assert_int_equal(has_word(cf.advertised, "tsc"), f.tsc);
+  assert_int_equal(has_word(cf.advertised, "rdtscp"), f.rdtscp);
+  assert_true(cf.hidden[0] != '\0');
+  sscanf(cf.hidden, "%63s", first);
+  assert_false(has_word(cf.advertised, first));
+  assert_true(cf.advertised[0] != '\0' || f.x86_64);  /* x86-64: may be */
+}
+
 static uint64_t counter_after(int ms, uint64_t *mono_ns)
 {
   struct timespec d = { 0, ms * 1000000L };
@@ -186,6 +219,7 @@ int main(void)
     cmocka_unit_test(choice_follows_cpuid),
     cmocka_unit_test(names_round_trip),
     cmocka_unit_test(this_machine_refuses_what_it_lacks),
+    cmocka_unit_test(context_flags_agree_with_the_clock),
     cmocka_unit_test(each_usable_path_calibrates),
     cmocka_unit_test(floor_from_fake_clock),
   };

@@ -18,6 +18,11 @@
  *                                 capture the chain pcbench checks, and why
  *   PCB_ARCH_CPUINFO_KEY          a line /proc/cpuinfo starts with when the
  *                                 kernel is of this architecture
+ *   PCB_ARCH_CPUINFO_FLAGS_LINE   the /proc/cpuinfo line that lists the
+ *                                 CPU's flags ("flags", "Features")
+ *   PCB_ARCH_CPUINFO_FLAGS        the flags the clock, the unwinders and
+ *                                 the noise depend on, by their names on
+ *                                 that line, blank-separated
  *
  * Frame records are the same shape on both: the frame pointer (%rbp, x29)
  * points at {the caller's frame pointer, the return address}, and records
@@ -26,7 +31,8 @@
  * in its frame differs -- x86-64 at the top, next to the return address
  * call pushed; AArch64 GCC at the bottom, below the locals -- which moves
  * stack figures, never the chain.  What is probed at run time (CPUID, the
- * timer's frequency) is core/arch/<arch>.c's, which CMake picks.
+ * timer's frequency, the flags the CPU advertises) is core/arch/<arch>.c's,
+ * which CMake picks.
  */
 #ifndef PCBENCH_ARCH_H
 #define PCBENCH_ARCH_H
@@ -45,5 +51,21 @@
  * cpuinfo without PCB_ARCH_CPUINFO_KEY is another architecture's kernel.
  * Times taken there mean nothing.  Reads the file once; not for events. */
 const char *pcb_arch_emulated(void);
+
+/* The CPU's flags as the architecture's own word gives them, for the
+ * results' context (cpu_flags_cpuid, cpu_hidden_flags); read once, never
+ * for events.  `advertised`: the flags that matter the CPU advertises,
+ * blank-separated -- x86-64: CPUID's tsc rdtscp invariant_tsc hypervisor
+ * avx2 avx512f; AArch64: the kernel's HWCAP words evtstrm sve sve2 paca
+ * pacg bti ecv sme (the ID registers as Linux lets user space use them).
+ * `hidden`: the flags the CPU is known to have but does not advertise, or
+ * why there are none; never found by running an instruction to see
+ * (valgrind and emulators stop on one that is not advertised).  Both are
+ * always NUL-terminated within their arrays. */
+struct pcb_arch_cpu_flags {
+  char advertised[160];
+  char hidden[160];
+};
+void pcb_arch_cpu_flags(struct pcb_arch_cpu_flags *out);
 
 #endif

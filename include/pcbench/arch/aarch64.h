@@ -65,5 +65,10 @@ static inline uint64_t pcb_arch_counter_hz(void)
 #define PCB_ARCH_SPILL_HEADROOM_EXACT 0
 
 #define PCB_ARCH_CPUINFO_KEY "CPU implementer"
+/* evtstrm: the timer's event stream (wakes wfe); sve: the signal frame's
+ * size; paca, pacg: signed return addresses in frame records; bti; ecv:
+ * the counter's virtualisation. */
+#define PCB_ARCH_CPUINFO_FLAGS_LINE "Features"
+#define PCB_ARCH_CPUINFO_FLAGS "evtstrm sve sve2 paca pacg bti ecv sme"
 
 #endif

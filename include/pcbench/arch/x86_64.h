@@ -45,5 +45,9 @@ static inline uint64_t pcb_arch_counter_ordered(int how)
 #define PCB_ARCH_SPILL_HEADROOM_EXACT 1
 
 #define PCB_ARCH_CPUINFO_KEY "vendor_id"
+#define PCB_ARCH_CPUINFO_FLAGS_LINE "flags"
+#define PCB_ARCH_CPUINFO_FLAGS                                          \
+  "tsc rdtscp constant_tsc nonstop_tsc tsc_known_freq hypervisor ht avx2 " \
+  "avx512f"
 
 #endif
