@@ -275,6 +275,12 @@ def main(argv=None):
     thr["time"] = args.min_change
     thr.update(dict(args.threshold))
     todo, lone = pairs(base, cont, args.figures, args.allow_missing)
+    emulated = [r.path for r in (base, cont) if r.context.get("emulated")]
+    if emulated:  # an emulator's times mean nothing: exact figures only
+        timing = {f.name for f in pcblib.FIGURES if f.kind == "timing"}
+        todo = [(n, f) for n, f in todo if f not in timing]
+        print(f"compare: times not compared: {', '.join(emulated)} ran "
+              "under emulation (context.emulated)")
     rows = [compare_one(n, f, base, cont, thr[f], args) for n, f in todo]
     rows += lone
     counts = Counter(r.verdict for r in rows)
