@@ -411,8 +411,9 @@ def verdict(run, cols):
         text += ("Not decided, the code clone differing from its original "
                  "in the group: " + "; ".join(void) + ". ")
     if up or down:
-        text += "; ".join([f"Slower {w}" for w in up] +
-                          [f"Faster {w}" for w in down]) + ". "
+        said = "; ".join([f"slower {w}" for w in up] +
+                         [f"faster {w}" for w in down])
+        text += said[0].upper() + said[1:] + ". "
     else:
         text += "At the points in the table no ratio is decided: no " \
             "difference in time between the strategies is decided there. "
