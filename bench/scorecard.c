@@ -225,8 +225,9 @@ static void cost_cell(char *buf, size_t len, long row, const char *s,
   }
   if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
     snprintf(buf, len, "-");
-  else
-    snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", v[0], v[1], v[2]);
+  else if (snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", v[0], v[1], v[2]) >
+           COST_W)  /* microseconds and more: four figures */
+    snprintf(buf, len, "%+.4g [%+.4g, %+.4g]", v[0], v[1], v[2]);
 }
 
 static void bytes_cell(char *buf, size_t len, double v)

@@ -85,8 +85,9 @@ def cells(rest, ndepths):
 
 
 def close(a, b):
-    """a as printed (one decimal) is b."""
-    return abs(a - b) <= 0.05 + 1e-9 * abs(b)
+    """a as printed (one decimal, or four figures for a cell too wide) is
+    b."""
+    return abs(a - b) <= max(0.05, 5e-4 * abs(b)) + 1e-9
 
 
 def check(stdout, doc, paired):
