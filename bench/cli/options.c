@@ -213,8 +213,9 @@ const struct pcb_option pcb_options[] = {
     .choices = &pcb_choices_counters, .def = "compact", .arg = "SET",
     .help = "the console's columns: compact (entry, time, cost\n"
             "over off at the same point, p50, p99, correct, events;\n"
-            "160 columns) or all (every counter; --out keeps them all\n"
-            "either way)" },
+            "160 columns; then a scorecard, one row a strategy) or all\n"
+            "(every counter, no scorecard; --out keeps them all either\n"
+            "way)" },
   { .name = "--list", .type = PCB_OPT_ACTION, .then = PCB_CLI_LIST,
     .help = "print the strategies, workloads and unwinders, and exit" },
   { .name = "--version", .type = PCB_OPT_ACTION, .then = PCB_CLI_VERSION,
