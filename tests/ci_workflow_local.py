@@ -213,41 +213,60 @@ def main(argv):
     with open(os.path.join(ROOT, WORKFLOW), encoding="utf-8") as f:
         job = next(iter(yaml.safe_load(f)["jobs"].values()))
     steps, job_env = job["steps"], job.get("env") or {}
-    with tempfile.TemporaryDirectory(prefix="pcb-ci-") as tmp:
-        ws, stubs = os.path.join(tmp, "pcbench"), os.path.join(tmp, "bin")
-        fresh_clone(ws)
-        os.mkdir(stubs)
-        for name, text in (("apt-get", APT_STUB), ("make", MAKE_STUB.format(
-                make=shutil.which("make"), build=build))):
-            with open(os.path.join(stubs, name), "w") as f:
-                f.write(text)
-            os.chmod(os.path.join(stubs, name), 0o755)
-        base_env = dict(os.environ, CI="true", GITHUB_ACTIONS="true",
-                        GITHUB_WORKSPACE=ws, GITHUB_EVENT_NAME="push",
-                        GITHUB_STEP_SUMMARY=os.path.join(tmp, "summary.md"),
-                        GIT_CONFIG_GLOBAL=os.path.join(tmp, "gitconfig"),
-                        PATH=stubs + os.pathsep + os.environ["PATH"])
-        base_env.pop("BENCHER_API_TOKEN", None)
-        print(f"ci_workflow_local: {WORKFLOW} in {ws}")
-        res = run_steps(steps, 0, job_env, ws, base_env)
-        bad = [(n, s) for n, s in res if s]
-        if bad:
-            print(f"ci_workflow_local: FAILED: step '{bad[0][0]}' exits "
-                  f"{bad[0][1]} on a fresh clone with the shipped baseline")
-            return 1
-        # the same gate against a baseline with one exact figure planted
-        entry = plant(ws)
-        first = next(i for i, s in enumerate(steps)
-                     if "scripts/compare" in s.get("run", ""))
-        for d in ("ci-out", "ci-history"):
-            shutil.rmtree(os.path.join(ws, d), ignore_errors=True)
-        print(f"ci_workflow_local: planted: {entry}'s instructions - 1 in "
-              "the baseline; the gate must now fail")
-        res = run_steps(steps, first, job_env, ws, base_env)
-        if res[-1][1] != 1 or any(s for n, s in res[:-1]):
-            print("ci_workflow_local: FAILED: the planted change did not "
-                  f"fail the gate alone with exit 1: {res}")
-            return 1
+    tmp = tempfile.mkdtemp(prefix="pcb-ci-")
+    status = run_all(build, steps, job_env, tmp)
+    if status:  # a failed check keeps its evidence
+        print(f"ci_workflow_local: the clone, ci-out/ and the summary are "
+              f"kept in {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return status
+
+
+def show(path):
+    """Prints a file the workflow wrote (the gate's verdicts), if any."""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            print(f.read())
+
+
+def run_all(build, steps, job_env, tmp):
+    """0 if the workflow passes and a planted change fails its gate."""
+    ws, stubs = os.path.join(tmp, "pcbench"), os.path.join(tmp, "bin")
+    fresh_clone(ws)
+    os.mkdir(stubs)
+    for name, text in (("apt-get", APT_STUB), ("make", MAKE_STUB.format(
+            make=shutil.which("make"), build=build))):
+        with open(os.path.join(stubs, name), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(stubs, name), 0o755)
+    base_env = dict(os.environ, CI="true", GITHUB_ACTIONS="true",
+                    GITHUB_WORKSPACE=ws, GITHUB_EVENT_NAME="push",
+                    GITHUB_STEP_SUMMARY=os.path.join(tmp, "summary.md"),
+                    GIT_CONFIG_GLOBAL=os.path.join(tmp, "gitconfig"),
+                    PATH=stubs + os.pathsep + os.environ["PATH"])
+    base_env.pop("BENCHER_API_TOKEN", None)
+    print(f"ci_workflow_local: {WORKFLOW} in {ws}")
+    res = run_steps(steps, 0, job_env, ws, base_env)
+    bad = [(n, s) for n, s in res if s]
+    if bad:
+        print(f"ci_workflow_local: FAILED: step '{bad[0][0]}' exits "
+              f"{bad[0][1]} on a fresh clone with the shipped baseline")
+        show(os.path.join(ws, "ci-out", "compare.md"))
+        return 1
+    # the same gate against a baseline with one exact figure planted
+    entry = plant(ws)
+    first = next(i for i, s in enumerate(steps)
+                 if "scripts/compare" in s.get("run", ""))
+    for d in ("ci-out", "ci-history"):
+        shutil.rmtree(os.path.join(ws, d), ignore_errors=True)
+    print(f"ci_workflow_local: planted: {entry}'s instructions - 1 in "
+          "the baseline; the gate must now fail")
+    res = run_steps(steps, first, job_env, ws, base_env)
+    if res[-1][1] != 1 or any(s for n, s in res[:-1]):
+        print("ci_workflow_local: FAILED: the planted change did not "
+              f"fail the gate alone with exit 1: {res}")
+        return 1
     print("ci_workflow_local: the workflow passes; a planted change fails "
           "its gate")
     return 0
