@@ -48,11 +48,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/progress.h"
 #include "base/outfile.h"
 #include "layout/layouts.h"
+#include "pcbench/clock.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
@@ -219,14 +219,6 @@ static void report(pcb_gb_state *st, struct pentry *e, int rounds)
   e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why));
 }
 
-static double now_s(void)
-{
-  struct timespec t;
-
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* The entry's rounds: at least e->rounds, then (--round-time) more until
  * they took cfg->round_time in all, at most e->max_rounds.  The clock is
  * read between rounds, never inside a batch.  Stopping on a time budget
@@ -237,11 +229,13 @@ static double now_s(void)
 static int rounds_run(const struct pcb_point *p, const struct pentry *e,
                       double *round_s)
 {
-  double t0 = now_s(), sum = 0;
+  uint64_t t0 = pcb_clock_read_mono();
+  double budget_ns = cfg->round_time * 1e9, sum = 0;
   int r = 0;
 
   while (r < e->rounds ||
-         (r < e->max_rounds && now_s() - t0 < cfg->round_time))
+         (r < e->max_rounds &&
+          (double)(pcb_clock_read_mono() - t0) < budget_ns))
     sum += round_run(p, r++);
   *round_s = sum / r;
   return r;
