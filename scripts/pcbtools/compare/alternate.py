@@ -33,6 +33,9 @@ refused before it starts).
   otherwise "same" ("same (below --min-change)" when the interval excludes
   1 but the shift is smaller than --min-change: real, but tolerated).
 The sign test's two-sided p-value is shown beside it for information.
+Last, the smallest change each row would flag 80% of the time, from its
+own rounds resampled (scripts/pcbtools/compare/power.py), per workload:
+run on a build against itself, it is what the gate can see.
 
 With --paired, each short run is pcbench --paired over the paired entries
 alone, and each strategy is judged by its time over every other capturing
@@ -47,7 +50,8 @@ binaries whose entry lists (`BIN --benchmark_list_tests=true OPTIONS`)
 differ.  A pcbench run that fails later also exits 2 with one line.
 Progress (round k of N, ETA) goes to stderr, the table to stdout; --json
 and --markdown files are written only at the end, whole or not at all.
-Exit status: 0 no regression, 1 at least one regression, 2 bad input.
+Exit status: 0 no regression, 1 at least one regression or (with
+--paired) an ambiguous improvement, 2 bad input.
 """
 import argparse
 import json
@@ -60,6 +64,7 @@ import time
 
 from pcbtools import pcblib, stats, tables
 from pcbtools.compare import paired as compare_paired
+from pcbtools.compare import power
 from pcbtools.stats import median_ci, min_rounds, sign_p
 
 MIN_ROUNDS = 6  # fewer give no 95% interval of the median at all
@@ -340,20 +345,28 @@ def md_table(rows):
     return tables.md(columns, [cells(r) for r in rows])
 
 
+def failed(row):
+    """A row the gate does not pass: a regression, or an improvement that
+    may be the rest regressing alike (compare_paired.AMBIGUOUS)."""
+    return row["verdict"] in ("regression", compare_paired.AMBIGUOUS)
+
+
 def summary_line(rows):
     n = {v: sum(r["verdict"] == v for r in rows)
-         for v in ("regression", "improvement")}
+         for v in ("regression", "improvement", compare_paired.AMBIGUOUS)}
+    amb = n[compare_paired.AMBIGUOUS]
     return (f"compare --alternate: {n['regression']} regression(s), "
             f"{n['improvement']} improvement(s), "
+            + (f"{amb} ambiguous, " if amb else "") +
             f"{len(rows) - sum(n.values())} other of {len(rows)} entries")
 
 
 def markdown(rows, args, head):
-    bad = [r for r in rows if r["verdict"] == "regression"]
+    bad = [r for r in rows if failed(r)]
     out = ["## pcbench: new build vs old build, alternating runs", "",
            head, "", "**" + summary_line(rows) + "**", ""]
     if bad:
-        out += ["### Regressions", "", md_table(bad)]
+        out += ["### Regressions and ambiguous rows", "", md_table(bad)]
     out += ["<details><summary>All entries</summary>", "", md_table(rows),
             "</details>", "",
             (PAIRED_NOTE if args.paired else
@@ -406,14 +419,19 @@ def main(argv):
     print(f"intervals: order statistics at {100 * (1 - alpha):.4g}% each "
           f"(family-wise alpha {args.alpha:g} over {m} entries)")
     print(summary_line(rows))
+    mdc = power.add(rows, alpha, args.min_change)
+    print(power.summary(mdc, args.min_change))
     if args.json is not None:
         doc = dict(old=old_bin, new=new_bin, rounds=args.rounds,
                    seed=args.seed, first=first, alpha=args.alpha,
                    alpha_per_entry=alpha, min_change=args.min_change,
                    pcbench_options=args.pcbench, min_time=args.min_time,
                    repetitions=args.repetitions, paired=args.paired,
-                   rule=RULE_PAIRED if args.paired else RULE, entries=rows)
+                   rule=RULE_PAIRED if args.paired else RULE,
+                   mdc={w: dict(median=m, max=x) for w, (m, x) in mdc.items()},
+                   power=power.POWER, entries=rows)
         pcblib.write_atomic(args.json, json.dumps(doc, indent=1) + "\n")
     if args.markdown is not None:
-        pcblib.write_atomic(args.markdown, markdown(rows, args, head))
-    return 1 if any(r["verdict"] == "regression" for r in rows) else 0
+        pcblib.write_atomic(args.markdown, markdown(rows, args, head) +
+                            "\n" + power.summary(mdc, args.min_change) + "\n")
+    return 1 if any(failed(r) for r in rows) else 0

@@ -20,8 +20,8 @@ regression only when q(S,T) is above 1 for *every* T: its interval above
 1 and its median above 1 + --min-change.  A change to one strategy makes
 it slower than all the others; those others each stay level against all
 but the changed one, so they are not called (with two capturing
-strategies, the unchanged one reads as an improvement against the
-changed one, never as a regression).  The test is an intersection-union
+strategies, the unchanged one reads as faster than the changed one:
+ambiguous, below, never a regression).  The test is an intersection-union
 test: each q(S,T) at level a gives the row level a, with a the
 --alpha divided by the number of rows (Bonferroni).  `off` (no capture)
 is decided by its own absolute NEW/OLD ratio: against the capturing
@@ -29,6 +29,15 @@ strategies it would read as slower whenever they all got faster.  S/T for
 two capturing strategies is the ratio of their in-process paired medians
 over the first one (`<S>_over_stack`), a close stand-in for the median of
 S/T itself.
+
+An improvement is ambiguous.  S faster than every other capturing
+strategy reads exactly as every other one slower alike, through code they
+share and S does not (thread and lazy share their buffer set): the ratios
+hold only differences.  Called a regression, S is looked at either way;
+called an improvement, a regression of the rest would pass the gate.  So
+S is called an improvement only when its own absolute NEW/OLD interval
+lies below 1 as well; otherwise its verdict is AMBIGUOUS, which fails the
+gate as a regression does (compare exits 1) and names what to look at.
 
 What it cannot see: a change that moves every capturing strategy alike
 (the unwinder, the bucket table, the loop) cancels from every q(S,T).
@@ -124,6 +133,9 @@ def verdict(meds, los, his, min_change):
     return "same"
 
 
+AMBIGUOUS = "ambiguous (faster than the rest, or they all slower alike)"
+
+
 def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
               min_change, capturing=True):
     """One row: S of paired entry `entry`, from per-round figures of both
@@ -147,7 +159,7 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
     amed, alo, ahi, _ = median_ci(absq, alpha)
     row.update(
         against=t, ratio=med, ratio_lo=lo, ratio_hi=hi, coverage=cov,
-        abs_ratio=amed, abs_lo=alo, abs_hi=ahi,
+        abs_ratio=amed, abs_lo=alo, abs_hi=ahi, abs_per_round=absq,
         old_ns=stats.median(ns_old[entry, s]),
         new_ns=stats.median(ns_new[entry, s]),
         pairs={r: dict(ratio=p[1], lo=p[2], hi=p[3], per_round=p[0])
@@ -155,6 +167,8 @@ def summarise(entry, s, rel_old, rel_new, ns_old, ns_new, median_ci, alpha,
         verdict=verdict([p[1] for p in pair.values()],
                          [p[2] for p in pair.values()],
                          [p[3] for p in pair.values()], min_change))
+    if row["verdict"] == "improvement" and capturing and ahi >= 1:
+        row["verdict"] = AMBIGUOUS
     if not capturing:
         # no capture: a change to the capturing strategies alike (the
         # unwinder) moves every q(off, T) while off stays where it was, so
