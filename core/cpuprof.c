@@ -58,6 +58,7 @@ struct ctx {
   bool have_alt;
   int err;
   uint64_t target;              /* the loop runs until handled reaches it */
+  uintptr_t site_ret;           /* the loop's return address into the chain */
   /* written by the handler (and read by the loop between samples) */
   volatile uint64_t handled, recorded, lost, checked, correct, outside;
   volatile uintptr_t cur_pc, int_sp, kernel_bytes;
@@ -100,7 +101,12 @@ static void consume(void *arg, const uintptr_t *pcs, int n, bool trunc)
   struct ctx *c = arg;
 
   c->checked++;
-  c->correct += pcb_oracle_match(&c->oracle, c->t.depth, pcs, n, trunc);
+  /* PC 0 of the walk is the loop's own return address (its frame is the
+   * interrupted one), then the chain's, the ground truth */
+  if (n >= 1 && pcs[0] == c->site_ret)
+    c->correct += c->t.depth == 1 ? n == 1 && trunc
+                                  : pcb_oracle_match(&c->oracle, c->t.depth - 1,
+                                                     pcs + 1, n - 1, trunc);
   pcb_sampring_push(&c->ring, c->cur_pc, pcs, n);
 }
 
@@ -156,10 +162,24 @@ static void on_sigprof(int sig, siginfo_t *si, void *uc)
  * scheduler preempts, so on a loaded machine the step may hold a
  * preemption: the least over the run is the sample's own cost.  Under TSan a signal is handled only at the thread's
  * next interceptor, so the loop calls one now and then there. */
+/* Called first by the loop, so that the loop's frame (its frame pointer
+ * saved, %rbp its own) is set up before it spins: gcc would otherwise
+ * shrink-wrap a leaf's prologue away from the loop, and a walk from the
+ * interrupted %rbp would start at the loop's caller, one frame short. */
+__attribute__((noinline)) static void frame_anchor(struct ctx *c)
+{
+  __asm__ volatile("" : : "r"(c) : "memory");
+}
+
 __attribute__((noinline)) static int spin_site(void *arg)
 {
   struct ctx *c = arg;
-  uint64_t seen = c->handled, prev = loop_clock(), last = prev;
+  uint64_t seen, prev, last;
+
+  c->site_ret = (uintptr_t)__builtin_return_address(0);
+  frame_anchor(c);
+  seen = c->handled;
+  prev = last = loop_clock();
 
   c->spinning = 1;
   atomic_signal_fence(memory_order_seq_cst);
