@@ -118,7 +118,10 @@ static void figures_exact(void **state)
 
   (void)state;
   if (TSAN) {
-    skip();  /* see the file's head: no figures under TSan */
+    printf("# skipped under TSan: a signal's handler runs at the thread's "
+           "next interceptor, on its own stack, and no threaded process "
+           "can fork a trial, so there are no exact figures\n");
+    skip();
     return;
   }
   s32 = used("stack", 32, 8192);
@@ -172,7 +175,10 @@ static void unsafe_lazy_caught(void **state)
 
   (void)state;
   if (TSAN) {
-    skip();  /* TSan runs the handler at an interceptor, never in malloc */
+    printf("# skipped under TSan: it runs a signal's handler at the "
+           "thread's next interceptor, never inside malloc, so no storm "
+           "can interrupt malloc\n");
+    skip();
     return;
   }
   for (size_t i = 0; i < sizeof(safe) / sizeof(*safe); i++) {
