@@ -136,8 +136,12 @@ static void on_sigprof(int sig, siginfo_t *si, void *uc)
     c->cur_pc = pc;
     c->int_sp = sp;
     /* the kernel's frame ends with the handler's return address, just
-     * below the ucontext (x86-64's rt_sigframe) */
-    c->kernel_bytes = top - ((uintptr_t)uc - sizeof(void *));
+     * below the ucontext (x86-64's rt_sigframe); a ucontext elsewhere (a
+     * sanitizer's copy, TSan) says nothing of it: 0 */
+    uintptr_t bottom = (uintptr_t)uc - sizeof(void *);
+
+    c->kernel_bytes = bottom < top && top - bottom < PCB_SIGSTACK_MAX
+                          ? top - bottom : 0;
     if (pcb_record(&c->t, &ev) == 0)
       c->recorded++;
     else

@@ -110,7 +110,8 @@ static void cpu_body(pcb_gb_state *st, void *arg)
     pcb_gb_set_iteration_time(st, t > 0 ? t : 1e-9);
   }
   point_figures(e->point, &e->o);
-  if ((err != 0 && err != PCB_EOVERFLOW) || e->point->err != 0) {
+  if ((err != 0 && err != PCB_EOVERFLOW) ||
+      (e->point->err != 0 && e->point->err != PCB_EUNSUPPORTED)) {
     char msg[160];
 
     snprintf(msg, sizeof(msg), "the cpu workload failed: %s",
@@ -119,14 +120,18 @@ static void cpu_body(pcb_gb_state *st, void *arg)
     return;
   }
   counter(st, "at_minsigstksz", (double)pcb_sigstack_min());
-  counter(st, "min_sigstack", (double)e->point->min_sigstack);
-  counter(st, "fits_minsigstksz", e->point->fits_legacy);
-  counter(st, "fits_8k", e->point->fits_8k);
+  /* under TSan no trial can be forked: the sizes tried are left out */
+  if (e->point->err == 0) {
+    counter(st, "min_sigstack", (double)e->point->min_sigstack);
+    counter(st, "fits_minsigstksz", e->point->fits_legacy);
+    counter(st, "fits_8k", e->point->fits_8k);
+  }
   counter(st, "fits", err == 0);
   if (err != 0)
     return;  /* the size does not fit: nothing else was measured there */
   counter(st, "sigstack_bytes", (double)f.stack_bytes);
-  counter(st, "kernel_frame_bytes", (double)f.kernel_bytes);
+  if (f.kernel_bytes > 0)  /* 0: not known (TSan hands over a copy) */
+    counter(st, "kernel_frame_bytes", (double)f.kernel_bytes);
   if (e->o.sigstack > 0)
     counter(st, "sigstack_headroom_bytes",
             (double)e->o.sigstack - (double)f.stack_bytes);
