@@ -177,39 +177,3 @@ double pcb_cpustorm_power(double q_lo, uint64_t trials)
 {
   return 1.0 - pow(1.0 - q_lo, (double)trials);
 }
-
-/* The control: lazy, except that a sample before the buffer exists
- * allocates it in the handler (strategies/lazy.c drops it instead). */
-static int lazy_malloc_init(struct pcb_thread *t)
-{
-  t->buf = NULL;
-  t->buf_bytes = 0;
-  return 0;
-}
-
-static int lazy_malloc_record(struct pcb_thread *t, const struct pcb_event *ev)
-{
-  if (t->in_use)
-    return PCB_EBUSY;
-  t->in_use = 1;
-  atomic_signal_fence(memory_order_seq_cst);
-  if (t->buf == NULL && pcb_slice_alloc(t) != 0) {  /* ev->async ignored */
-    t->in_use = 0;
-    return PCB_ENOMEM;
-  }
-  pcb_capture(t, ev, t->buf);
-  atomic_signal_fence(memory_order_seq_cst);
-  t->in_use = 0;
-  return 0;
-}
-
-const struct pcb_strategy pcb_cpustorm_lazy_malloc = {
-  .version = PCB_STRATEGY_VERSION,
-  .name = "lazy_malloc",
-  .summary = "lazy that allocates in a signal handler (negative control)",
-  .flags = PCB_F_ALLOC_LAZY | PCB_F_GUARDED | PCB_F_MAY_DROP | PCB_F_CONTROL,
-  .thread_init = lazy_malloc_init,
-  .thread_exit = pcb_slice_free,
-  .record = lazy_malloc_record,
-  .heap_bytes = pcb_thread_buf_bytes,
-};
