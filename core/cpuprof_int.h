@@ -7,8 +7,9 @@
  * the alternate stack and the context's life; cpumeasure.c the sampled
  * thread and the figures taken on it (painted stack bytes, times);
  * cpufit.c the fork-based trials of a size and the search for the
- * smallest; cpuprof.c the public run.  The arrows go one way: cpuprof.c uses the other three, cpufit.c
- * and cpumeasure.c use cpusample.c, cpusample.c uses none of them.
+ * smallest; cpuprof.c the public run.  The arrows go one way:
+ * cpuprof.c uses the other three, cpufit.c and cpumeasure.c use
+ * cpusample.c, and cpusample.c uses none of them.
  */
 #ifndef PCBENCH_CPUPROF_INT_H
 #define PCBENCH_CPUPROF_INT_H
