@@ -78,6 +78,13 @@ struct pcb_config {
   int latency_events; /* operations timed one by one per entry */
   int storm_hz;       /* storm/ entries: SIGPROF per thread at this rate */
   int storm_events;   /* iterations of each storm entry */
+  /* cpu/ entries (suites/cpu.c): alternate signal stack sizes in bytes,
+   * 0 for none (the handler on the interrupted stack); no entries when
+   * the list is empty */
+  uint64_t sigstacks[PCB_LIST_MAX];
+  int nsigstacks;
+  int cpu_hz;         /* cpu/ entries: SIGPROF per second of CPU time */
+  int cpu_samples;    /* cpu/ entries: samples checked and timed */
   int churn_threads;  /* churn/ entries: threads started one after another */
   int fail_every;     /* churn/ entries: every Nth buffer allocation fails */
   const char *out;    /* results JSON, written via a temporary + rename */

@@ -12,7 +12,9 @@ for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
            "--paired --instructions=100" \
            --cache=hot --working-set=0 --working-set=-1 \
            --working-set=1099511627776 --spin-ns=x --rate=0 --rate=x \
-           --rate=1,,2 --rate=4096,4096 --rate=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17; do
+           --rate=1,,2 --rate=4096,4096 --rate=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 \
+           --sigstack=2048 --sigstack=3400 --sigstack=0 --sigstack=none,none \
+           --sigstack=2097152 --cpu-hz=0 --cpu-samples=0; do
   # shellcheck disable=SC2086  # a case may be two options
   "$bin" $arg --out="$dir/r.json" >"$dir/out" 2>"$dir/err"
   rc=$?
@@ -22,4 +24,10 @@ for arg in --strategies=foo --depths=0 --depths=5000 --threads=-1 \
     fail=1
   fi
 done
+# An alternate stack below the kernel's signal frame: the line names it.
+"$bin" --sigstack=none,2048 2>"$dir/err" >/dev/null
+if ! grep -q 'AT_MINSIGSTKSZ' "$dir/err"; then
+  echo "FAIL: --sigstack=2048: the line does not name AT_MINSIGSTKSZ: $(cat "$dir/err")"
+  fail=1
+fi
 exit $fail

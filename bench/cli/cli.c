@@ -19,6 +19,7 @@
 #include "cli/env.h"
 #include "cli/options.h"
 #include "cli/take.h"
+#include "pcbench/sigprof.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
@@ -169,6 +170,19 @@ static enum pcb_cli_action check_together(const struct pcb_config *c,
       return ERR("pcbench: --storm: %d Hz is more than workload '%s' can "
                  "take (allowed: 0..%d for workloads that block)",
                  c->storm_hz, c->workloads[i]->name, PCB_STORM_BLOCKING_HZ);
+  /* An alternate stack smaller than the kernel's signal frame cannot take
+   * a signal at all: the kernel kills the thread's process instead. */
+  for (int i = 0; i < c->nsigstacks; i++)
+    if (c->sigstacks[i] != 0 &&
+        (c->sigstacks[i] < pcb_sigstack_min() ||
+         c->sigstacks[i] % PCB_SIGSTACK_ALIGN != 0))
+      return ERR("pcbench: --sigstack: %llu B is %s (allowed: none, or "
+                 "multiples of %d from AT_MINSIGSTKSZ, %zu B on this "
+                 "machine, to %d)", (unsigned long long)c->sigstacks[i],
+                 c->sigstacks[i] % PCB_SIGSTACK_ALIGN != 0
+                     ? "not a multiple of 64"
+                     : "below AT_MINSIGSTKSZ, the kernel's signal frame",
+                 PCB_SIGSTACK_ALIGN, pcb_sigstack_min(), PCB_SIGSTACK_MAX);
   if (c->paired && c->nstrategies < 2)
     return ERR("pcbench: --paired: compares strategies, and %d was given "
                "(allowed: two or more in --strategies)", c->nstrategies);

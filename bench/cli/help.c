@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "pcbench/clock.h"
+#include "pcbench/sigprof.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
 #include "workloads/workload.h"
@@ -147,6 +148,9 @@ static void print_list(void)
     printf("  %-18s %s\n", pcb_unwinder_at(i)->name,
            pcb_unwinder_at(i)->summary);
   list_clocks();
+  printf("signal stacks (--sigstack): AT_MINSIGSTKSZ %zu B here (the "
+         "legacy MINSIGSTKSZ: %d B)\n", pcb_sigstack_min(),
+         PCB_LEGACY_MINSIGSTKSZ);
 }
 
 static void print_version(void)

@@ -13,6 +13,7 @@
 #include "cli/options.h"
 #include "config.h"
 #include "pcbench/clock.h"
+#include "pcbench/sigprof.h"
 #include "pcbench/thread.h"
 
 
@@ -195,6 +196,22 @@ const struct pcb_option pcb_options[] = {
   { .name = "--storm-events", .type = PCB_OPT_INT, .off = AT(storm_events),
     .lo = 1, .hi = 100000000, .def = "1000000", .arg = "N",
     .unit = "integers", .help = "iterations of each storm entry" },
+  { .name = "--sigstack", .type = PCB_OPT_RATES, .off = AT(sigstacks),
+    .n_off = AT(nsigstacks), .lo = 64, .hi = PCB_SIGSTACK_MAX,
+    .arg = "LIST", .unit = "bytes", .words = "none",
+    .note = "or none: the interrupted stack",
+    .help = "add cpu/ entries: CPU-profile samples (SIGPROF from the\n"
+            "thread's CPU-time timer) handled on an alternate stack\n"
+            "of each size, multiples of 64 from AT_MINSIGSTKSZ (the\n"
+            "kernel's signal frame on this CPU; --list says it)" },
+  { .name = "--cpu-hz", .type = PCB_OPT_INT, .off = AT(cpu_hz), .lo = 1,
+    .hi = 100000, .def = "1000", .arg = "HZ",
+    .unit = "samples per second of CPU time",
+    .help = "cpu/ entries: the timer's rate (the kernel delivers\n"
+            "at most about one per scheduler tick)" },
+  { .name = "--cpu-samples", .type = PCB_OPT_INT, .off = AT(cpu_samples),
+    .lo = 1, .hi = 4096, .def = "64", .arg = "N", .unit = "integers",
+    .help = "cpu/ entries: samples checked and timed per entry" },
   { .name = "--churn-threads", .type = PCB_OPT_INT, .off = AT(churn_threads),
     .lo = 0, .hi = 1000000, .def = "1000", .arg = "N", .unit = "integers",
     .note = "0 = no churn entries",

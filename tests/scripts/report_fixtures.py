@@ -186,15 +186,57 @@ def add_go(doc, strategies, go_times):
                         c, noise=0)
 
 
+# cpu/ entries (pcbench --sigstack): the sizes, the kernel's frame on an
+# alternate stack, and AT_MINSIGSTKSZ.  A sample takes the kernel's frame,
+# 160 B of handler (plus 128 B with a capture), and 8 B a PC more for a
+# buffer on the stack; `lazy` loses its 4 first samples.
+SIGSTACKS = ["none", 3392, 8192]
+KERNEL_FRAME, AT_MINSIGSTKSZ = 2952, 3376
+
+
+def sigstack_counters(s, d, size, cpu):
+    used = KERNEL_FRAME + 160 + (0 if s == "off" else 128) + \
+        (8 * d if s == "stack" else 0)
+    smallest = -(-(used + 16) // 64) * 64
+    fits = size == "none" or used <= size
+    c = {"at_minsigstksz": float(AT_MINSIGSTKSZ),
+         "min_sigstack": float(smallest),
+         "fits_minsigstksz": float(smallest <= 2048),
+         "fits_8k": float(smallest <= 8192), "fits": float(fits)}
+    if fits:
+        c.update(sigstack_bytes=float(used + (80 if size == "none" else 0)),
+                 kernel_frame_bytes=float(KERNEL_FRAME + (
+                     80 if size == "none" else 0)),
+                 events=64.0, lost=0.0, dropped=0.0, outside=0.0,
+                 first_lost=4.0 if s == "lazy" else 0.0,
+                 handler_ns_p50=3000.0)
+        if size != "none":
+            c["sigstack_headroom_bytes"] = float(size - used)
+        if s != "off":
+            c["correct"] = 1.0
+    c.update(cpu.get((s, d, size), {}))
+    return c
+
+
+def add_cpu(doc, strategies, cpu):
+    for s in strategies:
+        for d in DEPTHS:
+            for size in SIGSTACKS:
+                doc.add(f"cpu/{s}/depth:{d}/frames:{FRAMES[0]}/"
+                        f"sigstack:{size}/iterations:1/manual_time", 3000.0,
+                        sigstack_counters(s, d, size, cpu), noise=0)
+
+
 def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
          drop_counters=(), storm_control=0.99, strategies=STRATEGIES,
-         go=False, go_times=None, storm=None):
+         go=False, go_times=None, storm=None, cpu=None):
     """One results document.  counters: {(s, d, f): {counter: value}} for
     malloc entries; times: {(s, d, f): factor} on malloc times; drop: entry
     names left out; drop_kinds: first name parts left out (heap, storm,
     ...); drop_counters: counters removed from every row; go: add cold and
     rate:go malloc entries, go_times replacing GO_TIMES; storm: {s:
-    {counter: value}} on every storm entry of s."""
+    {counter: value}} on every storm entry of s; cpu: add cpu/ entries,
+    {(s, d, size): {counter: value}} changing them ({} for none)."""
     counters, times = counters or {}, times or {}
     doc = Doc(seed, reps)
     if go:
@@ -275,6 +317,8 @@ def full(seed=1, reps=3, counters=None, times=None, drop=(), drop_kinds=(),
                         "lost": 300.0 if eager else fails,
                         "recovered": fails if s == "lazy" else 0.0,
                         "registered": 200.0 if eager else 300.0})
+    if cpu is not None:
+        add_cpu(doc, strategies, cpu)
     rows = [r for r in doc.rows if r["run_name"] not in drop
             and r["run_name"].split("/")[0] not in drop_kinds]
     for r in rows:

@@ -46,7 +46,7 @@ PLOTS = {"latency-malloc", "latency-block-threads2-placecross_core",
          "paired-cost-malloc-cachecold", "paired-ratio-malloc-cachecold"}
 SECTIONS = ["scorecard", "question", "findings", "machine", "method",
             "latency", "overhead", "anatomy", "stack", "heap", "start",
-            "correctness", "fleet", "appendix"]
+            "correctness", "cpuprof", "fleet", "appendix"]
 
 
 def run(*args):
@@ -205,7 +205,7 @@ class FullReportTest(Base):
         cls.out = os.path.join(cls.tmp, "run")
         os.mkdir(cls.out)
         cls.results = F.write(os.path.join(cls.out, "results.json"),
-                              F.add_paired(F.full(), cold=True))
+                              F.add_paired(F.full(cpu={}), cold=True))
         # a run folder, as results/latest is: the report goes beside it
         cls.proc = run(cls.out)
         with open(os.path.join(cls.out, "report.html")) as f:
@@ -955,6 +955,61 @@ class BadInput(Base):
         for text in ("examples:", "make report RESULTS=", "--threads",
                      "--event-rate", "not measured"):
             self.assertIn(text, p.stdout)
+
+
+class CpuProfile(Base):
+    """The CPU-profile section (report_cpuprof): entries found by their
+    `sigstack:` parameter, rows and columns from the file, the strategy
+    that loses first samples read from first_lost, not from its name."""
+
+    def test_tables_from_the_rows(self):
+        _, md, _ = self.report(self.fixture("c.json", F.full(cpu={})))
+        for row in (
+                "| `stack` | 128 | 16 | 4344 B | does not fit | 4264 B "
+                "(3928 B left) |",
+                "| `thread` | 32 | 16 | 3320 B | 3240 B (152 B left) | "
+                "3240 B (4952 B left) |",
+                "| `stack` | 128 | 16 | 2952 B | 4288 B | no | yes |",
+                "| `lazy` | 32 | 16 | 4 | 0 | 0 | 100% |",
+                "| `off` | 32 | 16 | 0 | 0 | 0 | captures nothing |"):
+            self.assertIn(row, md)
+
+    def test_findings_from_the_numbers(self):
+        text = self.findings(F.full(cpu={}))
+        self.assertIn("The kernel's signal frame takes 2952 B of an "
+                      "alternate stack (AT_MINSIGSTKSZ 3376 B).", text)
+        self.assertIn("On the legacy MINSIGSTKSZ (2048 B), a sample fits for "
+                      "no strategy at any depth measured.", text)
+        self.assertIn("On 8 KiB, a sample fits for every strategy and depth "
+                      "measured.", text)
+        self.assertIn("ranges from 3136 B (`off` at depth 32) to 4288 B "
+                      "(`stack` at depth 128).", text)
+        self.assertIn("`lazy` lost 4 (its buffer", text)
+
+    def test_follows_the_numbers(self):
+        text = self.findings(F.full(cpu={
+            ("lazy", 32, "none"): {"first_lost": 0.0},
+            ("lazy", 128, "none"): {"first_lost": 0.0},
+            ("lazy", 32, 8192): {"first_lost": 0.0},
+            ("lazy", 128, 8192): {"first_lost": 0.0},
+            ("thread", 128, 8192): {"first_lost": 2.0},
+            ("stack", 128, "none"): {"fits_8k": 0.0},
+            ("stack", 128, 3392): {"fits_8k": 0.0},
+            ("stack", 128, 8192): {"fits_8k": 0.0, "correct": 0.5}}))
+        self.assertIn("`thread` lost 2 (its buffer", text)
+        self.assertNotIn("`lazy` lost", text)
+        self.assertIn("On 8 KiB, a sample does not fit for `stack` at depth "
+                      "128; it fits for the rest.", text)
+        self.assertIn("Captures in the handler went wrong for `stack` at "
+                      "depth 128.", text)
+
+    def test_missing(self):
+        _, md, _ = self.report(self.fixture("m.json", F.full()))
+        self.assertIn("*CPU-profile samples (entries with `sigstack:`; "
+                      "pcbench --sigstack=SIZE,...): not measured in this "
+                      "run.*", md)
+        self.assertIn("CPU-profile samples: not measured in this run",
+                      self.findings(F.full()))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pcbtools.report import gorate as report_gorate
 from pcbtools.report import model as M
 from pcbtools.report import scorecard as report_scorecard
 from pcbtools.report import stackparts as report_stackparts
+from pcbtools.report import cpuprof as report_cpuprof
 from pcbtools.report import storm as report_storm
 from pcbtools.results import kinds
 
@@ -512,6 +513,7 @@ def findings(run):
     out.append(("Heap and thread life", heap(run) + starts(run)))
     out.append(("Correctness", checked(run) + truncation(run)
                 + report_storm.findings(run) + churn(run)))
+    out.append(("CPU-profile samples", report_cpuprof.findings(run)))
     return [(t, s or [f"{t}: {M.NOT_MEASURED}."]) for t, s in out]
 
 

@@ -15,6 +15,8 @@ malloc workload at depth 128 and 200 frames" rather than for a string:
   heap         heap/<s>/depth:D/threads:T/profiling:P%  {(s, D, T, P): ...}
   floor        floor/depth:D/frames:F                 {(D, F): ...}
   unwind       unwind/<unwinder>/frames:F             {(unwinder, F): ...}
+  sigstack     any name carrying sigstack:S (S bytes or none; pcbench
+               --sigstack)        {(s, D, F): {S: figures}}
 
 `variant` is what else the name fixes (threads:2/place:cross_core for
 block), "" for none.  Figures are pcblib's lists of per-repetition values
@@ -101,6 +103,7 @@ class Run:
         self.churn, self.thread_start, self.first_event = {}, {}, {}
         self.heap, self.floor, self.other = {}, {}, []
         self.unwind = {}  # (unwinder, frames) -> figs
+        self.sigstack = {}  # (s, depth, frames) -> {size or "none": figs}
         self.paired = {}  # (workload, variant) -> {(depth, frames): figs}
         self.counts = None  # callgrind miss counts: attach_counts()
         self.strategies = []
@@ -153,6 +156,11 @@ class Run:
             if not w or d is None or f is None:
                 return False
             self.paired.setdefault((w[0], _variant(p)), {})[(d, f)] = figs
+        elif "sigstack" in p:
+            if not w or d is None or f is None:
+                return False
+            self.sigstack.setdefault((self._seen(w[0]), d, f), {})[
+                p["sigstack"]] = figs
         elif n.kind in self.suite_words:
             return False  # a suite this report has no section for
         else:

@@ -7,6 +7,7 @@ measured is left out; a cell that one run lacks reads "—"; a table that no
 run measured becomes one plain sentence ("... not measured in this run").
 """
 from pcbtools.report import model as M
+from pcbtools.report import cpuprof as report_cpuprof
 from pcbtools.report import storm as report_storm
 from pcbtools.report.render import Missing, Para, Section, table
 
@@ -346,4 +347,6 @@ def sections(runs):
             Section("heap", "Heap", heap_tables(runs)),
             Section("start", "Thread start and first event",
                     [start_table(runs)]),
-            Section("correctness", "Correctness", correctness_tables(runs))]
+            Section("correctness", "Correctness", correctness_tables(runs)),
+            Section("cpuprof", "CPU-profile samples",
+                    report_cpuprof.tables(runs))]
