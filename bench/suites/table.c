@@ -18,6 +18,7 @@
   X(storm)        \
   X(churn)        \
   X(memory)       \
+  X(external)     \
   /* the rows: one line each, in the table's order */
 
 /* Each row names pcb_suite_<row>, defined in a file of its own. */
