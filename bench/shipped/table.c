@@ -65,17 +65,16 @@ const struct pcb_shipped *pcb_shipped_find(const char *name)
 
 const char *pcb_shipped_unusable(const struct pcb_shipped *a)
 {
-  static char why[160];
-
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   (void)a;
   return "not in a sanitizer build: its runtime replaces malloc, and "
          "another allocator cannot be preloaded under it";
-#else
-#if !defined(__x86_64__)
+#elif !defined(__x86_64__)
   (void)a;
   return "only on x86-64 (the libraries' paths are Debian's amd64 ones)";
-#endif
+#else
+  static char why[160];
+
   if (access(a->library, R_OK) == 0)
     return NULL;
   snprintf(why, sizeof(why), "not installed (%s; scripts/install-deps "
