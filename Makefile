@@ -3,7 +3,8 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test bench bench-ci check-stability report compare clean
+.PHONY: all deps build test bench bench-ci baseline check-stability report \
+        compare clean
 
 all: build
 
@@ -51,6 +52,12 @@ bench: build
 # timed run of the quick matrix, in one results file (docs/ci.md).
 bench-ci: build
 	scripts/bench-ci --bin $(BUILD)/bench/pcbench $(BENCH_CI_ARGS)
+
+# A new results/baseline.json for the workflow's gate, the same passes as
+# bench-ci, from a clean commit only; records the commit and the load, and
+# warns above 0.5 per CPU (scripts/baseline --help).  Commit it after.
+baseline: build
+	scripts/baseline --bin $(BUILD)/bench/pcbench $(BENCH_CI_ARGS)
 
 # Three interleaved runs of the quick matrix: the spread of medians per entry.
 check-stability: build

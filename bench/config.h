@@ -15,6 +15,7 @@
 #define PCB_VERSION "dev"
 #endif
 
+#define PCB_ROUNDS_GROWTH 8  /* --round-time: rounds up to this times --rounds */
 #define PCB_LIST_MAX 16      /* items of a comma-separated list option */
 #define PCB_THREADS_MAX 64   /* threads of one matrix entry */
 #define PCB_CLI_FRAMES_MAX 2000  /* call-chain depth at an event */
@@ -92,6 +93,9 @@ struct pcb_config {
   bool paired;        /* paired/ entries: the strategies timed side by side */
   int rounds;         /* rounds of each paired entry */
   int cold_rounds;    /* ... of a cold one, at most */
+  double round_time;  /* > 0: a warm paired entry runs rounds past
+                       * `rounds` until they took this long (s), up to
+                       * PCB_ROUNDS_GROWTH times `rounds` */
   int layouts;        /* paired: layout modules drawn from beside pcbench's
                        * own event path (bench/layout/) */
   /* every random draw of the run (paired orders and layouts) derives from

@@ -15,6 +15,7 @@
 #include "context.h"
 #include "layout/layouts.h"
 #include "machine.h"
+#include "pcbench/arch.h"
 #include "pcbench/clock.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
@@ -219,6 +220,8 @@ static void describe_clock(const struct pcb_config *c)
            pcb_runner_clock_floor_ns());
   pcb_gb_context("latency_timer", buf);
   pcb_gb_context("clock", pcb_clock_path_name(pcb_clock_current()));
+  if (pcb_arch_emulated() != NULL)  /* its times mean nothing */
+    pcb_gb_context("emulated", pcb_arch_emulated());
   pcb_gb_context("clock_requested", pcb_clock_path_name(c->clock));
   snprintf(buf, sizeof(buf), "%.2f", pcb_runner_clock_floor_ns());
   pcb_gb_context("timer_floor_ns", buf);

@@ -2,7 +2,7 @@
  * The machine a run measured on, as the kernel and the CPU describe it:
  * the context keys that say whether two results files came from
  * comparable machines (kernel, CPU model and microcode, the CPU flags the
- * clock and the unwinders depend on -- with those CPUID hides --,
+ * clock and the unwinders depend on -- with those the CPU hides --,
  * frequency governor and boost, SMT, transparent huge pages, ASLR, the
  * libraries) and how loaded the machine was at the start and the end.
  *
@@ -12,10 +12,13 @@
  * SMT control) is recorded as such, never an error: the context says
  * "unknown (...)" rather than guessing.
  *
- * A CPU flag is "hidden" when CPUID does not advertise it (one machine
+ * A CPU flag is "hidden" when the CPU does not advertise it (one machine
  * of the project's kind has rdtscp hidden: CPUID 0x80000001 EDX bit 27
  * clear).  Whether the CPU would run it anyway is not probed: pcbench
- * never executes an instruction CPUID does not advertise.
+ * never executes an instruction the CPU does not advertise.  What the CPU
+ * advertises, and how to ask it (CPUID, HWCAP), is the architecture's
+ * (core/arch/<arch>.c, pcb_arch_cpu_flags); this file names no
+ * architecture.
  */
 #include <gnu/libc-version.h>
 #include <hwloc.h>
@@ -25,13 +28,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
-
 #include "base/gbshim.h"
 #include "machine.h"
-#include "pcbench/clock.h"
+#include "pcbench/arch.h"
 
 #ifndef PCB_GBENCH_VERSION
 #define PCB_GBENCH_VERSION "unknown"
@@ -142,73 +141,43 @@ static void put_pair(const char *key, const char *name_a, const char *a,
   put_known(key, out, why);
 }
 
-/* Flags the clock, the unwinders and the noise depend on, by their
- * /proc/cpuinfo names. */
-static const char *const flags_that_matter[] = {
-  "tsc", "rdtscp", "constant_tsc", "nonstop_tsc", "tsc_known_freq",
-  "hypervisor", "ht", "avx2", "avx512f",
-};
-
+/* The flags the clock, the unwinders and the noise depend on
+ * (PCB_ARCH_CPUINFO_FLAGS) that /proc/cpuinfo's flags line
+ * (PCB_ARCH_CPUINFO_FLAGS_LINE) lists, in the order of the former. */
 static void describe_flags(void)
 {
-  char line[8192], out[256] = "";
-  const size_t n = sizeof(flags_that_matter) / sizeof(*flags_that_matter);
+  char line[8192], out[256] = "", wanted[] = PCB_ARCH_CPUINFO_FLAGS;
+  char *save = NULL;
 
   line[0] = ' ';  /* " flag flag ... ": every flag between two blanks */
-  cpuinfo("flags", line + 1, sizeof(line) - 2);
+  cpuinfo(PCB_ARCH_CPUINFO_FLAGS_LINE, line + 1, sizeof(line) - 2);
   if (line[1] == '\0') {
-    pcb_gb_context("cpu_flags", "unknown (no flags line in /proc/cpuinfo)");
+    pcb_gb_context("cpu_flags", "unknown (no " PCB_ARCH_CPUINFO_FLAGS_LINE
+                   " line in /proc/cpuinfo)");
     return;
   }
   strcat(line, " ");
-  for (size_t i = 0; i < n; i++) {
+  for (char *flag = strtok_r(wanted, " ", &save); flag != NULL;
+       flag = strtok_r(NULL, " ", &save)) {
     char word[32];
 
-    snprintf(word, sizeof(word), " %s ", flags_that_matter[i]);
+    snprintf(word, sizeof(word), " %s ", flag);
     if (strstr(line, word) != NULL)
       snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s",
-               out[0] ? " " : "", flags_that_matter[i]);
+               out[0] ? " " : "", flag);
   }
   pcb_gb_context("cpu_flags", out[0] ? out : "none of those checked");
 }
 
-/* What CPUID advertises of the flags that matter, and which of them the
- * CPU runs without advertising. */
+/* What the CPU advertises of the flags that matter, and which of them it
+ * has without advertising (core/arch/<arch>.c). */
 static void describe_cpuid(void)
 {
-#if defined(__x86_64__)
-  struct pcb_clock_features f;
-  unsigned a, b, c, d;
-  char out[256] = "";
+  struct pcb_arch_cpu_flags f;
 
-  pcb_clock_probe(&f);
-  if (f.tsc)
-    strcat(out, "tsc ");
-  if (f.rdtscp)
-    strcat(out, "rdtscp ");
-  if (__get_cpuid(0x80000007u, &a, &b, &c, &d) && ((d >> 8) & 1))
-    strcat(out, "invariant_tsc ");
-  if (__get_cpuid(1, &a, &b, &c, &d) && ((c >> 31) & 1))
-    strcat(out, "hypervisor ");
-  if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-    if ((b >> 5) & 1)
-      strcat(out, "avx2 ");
-    if ((b >> 16) & 1)
-      strcat(out, "avx512f ");
-  }
-  if (out[0])
-    out[strlen(out) - 1] = '\0';
-  pcb_gb_context("cpu_flags_cpuid", out);
-  /* never executed to see: an instruction CPUID does not advertise is
-   * not run (valgrind and emulators stop on it) */
-  pcb_gb_context("cpu_hidden_flags",
-                 f.rdtscp ? "none of those checked (rdtscp advertised)"
-                          : "rdtscp (CPUID 0x80000001 EDX bit 27 clear: not "
-                            "used; the clock falls back)");
-#else
-  pcb_gb_context("cpu_flags_cpuid", "n/a (not x86-64)");
-  pcb_gb_context("cpu_hidden_flags", "not probed (not x86-64)");
-#endif
+  pcb_arch_cpu_flags(&f);
+  pcb_gb_context("cpu_flags_cpuid", f.advertised);
+  pcb_gb_context("cpu_hidden_flags", f.hidden);
 }
 
 static void describe_frequency(void)

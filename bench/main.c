@@ -20,6 +20,7 @@
 #include "base/progress.h"
 #include "cli/cli.h"
 #include "context.h"
+#include "scorecard.h"
 #include "layout/layouts.h"
 #include "run/counted.h"
 #include "run/runner.h"
@@ -185,6 +186,8 @@ int main(int argc, char **argv)
       fprintf(stderr, "pcbench: no entry ran\n");
       status = 1;
     } else {
+      if (pcb_gb_compact_shown())
+        pcb_scorecard_print(stdout);
       failed_checks = pcb_suites_verdicts();
     }
   }

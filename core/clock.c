@@ -17,12 +17,8 @@
  * ignores.
  */
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <time.h>
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-#endif
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -35,11 +31,12 @@
 
 #include "pcbench/clock.h"
 #include "pcbench/error.h"
+#include "arch/probe.h"
 
 enum pcb_clock_path pcb__clock_path = PCB_CLOCK_MONOTONIC;
 
 static const char *const path_names[PCB_CLOCK_PATH_COUNT] = {
-  "auto", "rdtscp", "lfence_rdtsc", "monotonic",
+  "auto", "rdtscp", "lfence_rdtsc", "monotonic", "cntvct",
 };
 
 const char *pcb_clock_path_name(enum pcb_clock_path p)
@@ -58,20 +55,7 @@ uint64_t pcb_clock_read_mono(void)
 void pcb_clock_probe(struct pcb_clock_features *f)
 {
   *f = (struct pcb_clock_features){ 0 };
-#if defined(__x86_64__)
-  unsigned a, b, c, d;
-  int tsc_mode = PR_TSC_ENABLE;
-
-  f->x86_64 = true;
-  if (__get_cpuid(1, &a, &b, &c, &d))
-    f->tsc = (d >> 4) & 1;
-  if (__get_cpuid(0x80000001u, &a, &b, &c, &d))
-    f->rdtscp = (d >> 27) & 1;
-  /* A kernel that cannot say (an emulator may not) has not forbidden it. */
-  if (prctl(PR_GET_TSC, &tsc_mode, 0, 0, 0) != 0)
-    tsc_mode = PR_TSC_ENABLE;
-  f->tsc_user = tsc_mode == PR_TSC_ENABLE;
-#endif
+  pcb__arch_clock_probe(f);
   f->valgrind = PCB_ON_VALGRIND();
 }
 
@@ -101,6 +85,12 @@ const char *pcb_clock_unusable(const struct pcb_clock_features *f,
     if (!f->tsc_user)
       return "the kernel forbids rdtsc in this process (PR_GET_TSC)";
     return NULL;
+  case PCB_CLOCK_CNTVCT:
+    if (!f->aarch64)
+      return "not an AArch64 build";
+    if (!f->cntvct)
+      return "the generic timer reports no frequency (CNTFRQ_EL0 is 0)";
+    return NULL;
   default:
     return "no such clock";
   }
@@ -112,6 +102,8 @@ enum pcb_clock_path pcb_clock_best(const struct pcb_clock_features *f)
     return PCB_CLOCK_RDTSCP;
   if (pcb_clock_unusable(f, PCB_CLOCK_LFENCE_RDTSC) == NULL)
     return PCB_CLOCK_LFENCE_RDTSC;
+  if (pcb_clock_unusable(f, PCB_CLOCK_CNTVCT) == NULL)
+    return PCB_CLOCK_CNTVCT;
   return PCB_CLOCK_MONOTONIC;
 }
 

@@ -72,6 +72,7 @@
 #include "fiber_int.h"
 #include "fiber_san.h"
 #include "instrument.h"
+#include "pcbench/arch.h"
 #include "pcbench/error.h"
 #include "pcbench/stackmeasure.h"
 #include "pcbench/thread.h"
@@ -170,11 +171,7 @@ static int fiber_context(struct fiber *f)
   f->self.uc_link = &f->caller;
   makecontext(&f->self, fiber_entry, 0);
   /* The outermost frame's saved frame pointer: 0 ends an unwind there. */
-#if defined(__x86_64__)
-  f->self.uc_mcontext.gregs[REG_RBP] = 0;
-#elif defined(__aarch64__)
-  f->self.uc_mcontext.regs[29] = 0;
-#endif
+  PCB_ARCH_UCONTEXT_FP(&f->self) = 0;
   return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "pcbench/arch.h"
 #include "pcbench/clock.h"
 #include "pcbench/error.h"
 #include "pcbench/handoff.h"
@@ -27,11 +28,7 @@ enum { SPIN_CHECK = 32 };
 
 static void cpu_relax(void)
 {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ volatile("yield");
-#endif
+  pcb_arch_relax();
 }
 
 static void futex_wait(atomic_int *addr, int val)

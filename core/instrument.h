@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "pcbench/arch.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define PCB_ASAN 1
 #endif
@@ -57,16 +59,7 @@
 /* The stack pointer, read where this is expanded (always inlined). */
 static inline __attribute__((always_inline)) uintptr_t pcb__sp(void)
 {
-  uintptr_t sp;
-
-#if defined(__x86_64__)
-  __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-#elif defined(__aarch64__)
-  __asm__ volatile("mov %0, sp" : "=r"(sp));
-#else
-#error "pcbench: reading the stack pointer is written for x86-64 and AArch64"
-#endif
-  return sp;
+  return pcb_arch_sp();
 }
 
 #endif

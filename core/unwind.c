@@ -12,6 +12,7 @@
  * Promises: no allocation, no locks, no global state; async-signal-safe.
  * Cost is about one load pair per frame.
  */
+#include "pcbench/arch.h"
 #include "pcbench/table.h"
 #include "pcbench/unwind.h"
 
@@ -66,12 +67,16 @@ int pcb_unwind_fp(const void *start, int skip, const struct pcb_stack_bounds *b,
 }
 
 /* The unwinders, in the order of --list; each is defined beside its code
- * (this file, unwind_dwarf.c, unwind_libunwind.c). */
+ * (this file, unwind_dwarf.c, unwind_libunwind.c).  One that does not
+ * capture the true chain on this architecture (include/pcbench/arch/) is
+ * absent from the table: not listed, refused by --unwinder, never run. */
 static const struct pcb_unwinder *const unwinders[] = {
   &pcb_unwinder_fp,
   &pcb_unwinder_backtrace,
   &pcb_unwinder_libgcc,
+#if PCB_ARCH_LIBUNWIND
   &pcb_unwinder_libunwind,
+#endif
 };
 
 PCB_TABLE(pcb_unwinder, struct pcb_unwinder, unwinders)

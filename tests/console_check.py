@@ -7,7 +7,9 @@ repetitions (so mean, median, stddev and cv rows), twice: the compact
 console (the default) and --counters=all.  Checks that
 
 - every line of the compact console is at most 160 columns, and its
-  header names entry, time, vs off, p50, p99, correct, events;
+  header names entry, time, vs off*, p50, p99, correct, events;
+- the starred "vs off" (two unpaired medians, no interval) is explained
+  by a footnote saying "unpaired" whenever a row shows a cost over off;
 - no line of either console prints nan (a cv of values that were all 0);
 - the run kept its results: exactly one new pcbench-*.json in the folder,
   named on stderr, a results file (context and benchmarks);
@@ -28,7 +30,7 @@ ARGS = ["--workloads=malloc,block", "--strategies=off,stack", "--depths=128",
         "--frames=200", "--cache=cold", "--rate=go", "--repetitions=2",
         "--min-time=0.002", "--latency-events=200", "--check-events=50",
         "--churn-threads=0", "--benchmark_filter=^(malloc|block)/"]
-HEADINGS = ["entry", "time", "vs off", "p50", "p99", "correct", "events"]
+HEADINGS = ["entry", "time", "vs off*", "p50", "p99", "correct", "events"]
 
 
 def run(binary, folder, extra, args=ARGS):
@@ -74,6 +76,11 @@ def main(argv):
                     else []
                 if " ".join(head) != " ".join(HEADINGS):
                     problems.append(f"compact header is {head}")
+                notes = [ln for ln in out.splitlines()
+                         if ln.startswith("* vs off:") and "unpaired" in ln]
+                if len(notes) != 1:
+                    problems.append(f"{len(notes)} footnotes saying the "
+                                    "cost over off is unpaired, expected 1")
         files = sorted(glob.glob(os.path.join(folder, "pcbench-*.json")))
         problems += whole_run_rows(binary)
         if len(files) != 2:

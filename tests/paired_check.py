@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""paired_check.py RESULTS STRATEGIES [--aa MIN]
+"""paired_check.py RESULTS STRATEGIES [--aa MIN] [--rounds N [--grown]]
 
 Checks the paired/ entries of a pcbench results file: every strategy has
 its median time; every ratio it should have (each strategy over off,
@@ -10,6 +10,10 @@ The A/A control is the first capturing strategy's code clone when the
 run's context names one (strategy_clones: the same source at another
 address, which sees code placement), else its twin (`<name>_twin`, the
 same code, which sees noise and data layout alone).
+
+--rounds N: every entry ran exactly N rounds; with --grown (a run with
+--round-time), a warm entry more than N and at most 8 N (bench/config.h,
+PCB_ROUNDS_GROWTH), a cold one exactly N.
 
 --aa MIN: the A/A check.  The control's true ratio is 1; at 95% its
 interval misses 1 in about 1 point of 20 by chance alone, and more when
@@ -26,7 +30,20 @@ def clones_of(context):
     return dict(item.split(":", 1) for item in text.split(";") if item)
 
 
-def check(path, strategies, aa_min):
+def rounds_errors(rows, n, grown):
+    """What is wrong with the entries' round counts."""
+    errors = []
+    for b in rows:
+        r, cold = b.get("rounds"), "/cache:cold" in b["name"]
+        ok = (n < r <= 8 * n) if grown and not cold else r == n
+        if not ok:
+            errors.append(f"{b['name']}: {r} rounds; expected "
+                          + (f"{n} < rounds <= {8 * n}" if grown and not cold
+                             else f"{n}"))
+    return errors
+
+
+def check(path, strategies, aa_min, rounds=None, grown=False):
     with open(path) as f:
         doc = json.load(f)
     rows = [b for b in doc["benchmarks"] if b["name"].startswith("paired/")]
@@ -54,6 +71,8 @@ def check(path, strategies, aa_min):
                 errors.append(f"{name}: {key} {lo} {mid} {hi}")
             elif a == control and lo <= 1 <= hi:
                 holds += 1
+    if rounds is not None:
+        errors += rounds_errors(rows, rounds, grown)
     if aa_min is not None:
         print(f"paired_check: A/A ({control} over {first}) interval holds 1 "
               f"in {holds} of {len(rows)} points")
@@ -72,4 +91,11 @@ if __name__ == "__main__":
         i = args.index("--aa")
         aa = int(args[i + 1])
         del args[i:i + 2]
-    sys.exit(check(args[0], args[1].split(","), aa))
+    rounds, grown = None, "--grown" in args
+    if grown:
+        args.remove("--grown")
+    if "--rounds" in args:
+        i = args.index("--rounds")
+        rounds = int(args[i + 1])
+        del args[i:i + 2]
+    sys.exit(check(args[0], args[1].split(","), aa, rounds, grown))

@@ -22,17 +22,30 @@ static const struct {
   enum pcb_clock_path best;
   const char *rdtscp_why;  /* a word of why rdtscp cannot, or NULL */
 } machines[] = {
-  /* x86_64 tsc tsc_user rdtscp valgrind */
-  { { true, true, true, true, false }, PCB_CLOCK_RDTSCP, NULL },
+  /* x86_64 tsc tsc_user rdtscp valgrind aarch64 cntvct */
+  { { true, true, true, true, false, false, false }, PCB_CLOCK_RDTSCP, NULL },
   /* runs rdtscp natively, but CPUID hides it */
-  { { true, true, true, false, false }, PCB_CLOCK_LFENCE_RDTSC, "advertise" },
+  { { true, true, true, false, false, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "advertise" },
   /* valgrind's CPU advertises rdtscp whatever the host has */
-  { { true, true, true, true, true }, PCB_CLOCK_LFENCE_RDTSC, "valgrind" },
-  { { true, true, true, false, true }, PCB_CLOCK_LFENCE_RDTSC, "advertise" },
+  { { true, true, true, true, true, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "valgrind" },
+  { { true, true, true, false, true, false, false }, PCB_CLOCK_LFENCE_RDTSC,
+    "advertise" },
   /* the kernel forbids rdtsc (PR_SET_TSC): no counter at all */
-  { { true, true, false, true, false }, PCB_CLOCK_MONOTONIC, "PR_GET_TSC" },
-  { { true, false, true, false, false }, PCB_CLOCK_MONOTONIC, "advertise" },
-  { { false, false, false, false, false }, PCB_CLOCK_MONOTONIC, "x86-64" },
+  { { true, true, false, true, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "PR_GET_TSC" },
+  { { true, false, true, false, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "advertise" },
+  { { false, false, false, false, false, false, false }, PCB_CLOCK_MONOTONIC,
+    "x86-64" },
+  /* AArch64: the generic timer, unless the firmware left it unset */
+  { { false, false, false, false, false, true, true }, PCB_CLOCK_CNTVCT,
+    "x86-64" },
+  { { false, false, false, false, true, true, true }, PCB_CLOCK_CNTVCT,
+    "x86-64" },
+  { { false, false, false, false, false, true, false }, PCB_CLOCK_MONOTONIC,
+    "x86-64" },
 };
 
 static void choice_follows_cpuid(void **state)
@@ -63,6 +76,7 @@ static void names_round_trip(void **state)
   assert_string_equal(pcb_clock_path_name(PCB_CLOCK_LFENCE_RDTSC),
                       "lfence_rdtsc");
   assert_string_equal(pcb_clock_path_name(PCB_CLOCK_MONOTONIC), "monotonic");
+  assert_string_equal(pcb_clock_path_name(PCB_CLOCK_CNTVCT), "cntvct");
   assert_null(pcb_clock_path_name(PCB_CLOCK_PATH_COUNT));
 }
 
@@ -87,6 +101,39 @@ static void this_machine_refuses_what_it_lacks(void **state)
                        PCB_EUNSUPPORTED);
       assert_int_equal(pcb_clock_current(), before);
     }
+}
+
+/* `word` is one of the blank-separated words of `list`. */
+static int has_word(const char *list, const char *word)
+{
+  size_t n = strlen(word);
+
+  for (const char *p = strstr(list, word); p != NULL; p = strstr(p + 1, word))
+    if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+      return 1;
+  return 0;
+}
+
+/* The flags the results' context says the CPU advertises are the ones the
+ * clock chose its read from (core/arch/), the flag said hidden is not
+ * among them, and neither is left empty. */
+static void context_flags_agree_with_the_clock(void **state)
+{
+  struct pcb_clock_features f;
+  struct pcb_arch_cpu_flags cf;
+  char first[64] = "";
+
+  (void)state;
+  pcb_clock_probe(&f);
+  pcb_arch_cpu_flags(&cf);
+  printf("clock: advertised \"%s\"; hidden \"%s\"\n", cf.advertised,
+         cf.hidden);
+  assert_int_equal(has_word(cf.advertised, "tsc"), f.tsc);
+  assert_int_equal(has_word(cf.advertised, "rdtscp"), f.rdtscp);
+  assert_true(cf.hidden[0] != '\0');
+  sscanf(cf.hidden, "%63s", first);
+  assert_false(has_word(cf.advertised, first));
+  assert_true(cf.advertised[0] != '\0' || f.x86_64);  /* x86-64: may be */
 }
 
 static uint64_t counter_after(int ms, uint64_t *mono_ns)
@@ -172,6 +219,7 @@ int main(void)
     cmocka_unit_test(choice_follows_cpuid),
     cmocka_unit_test(names_round_trip),
     cmocka_unit_test(this_machine_refuses_what_it_lacks),
+    cmocka_unit_test(context_flags_agree_with_the_clock),
     cmocka_unit_test(each_usable_path_calibrates),
     cmocka_unit_test(floor_from_fake_clock),
   };

@@ -12,7 +12,11 @@
 // by `off`; the cost over off is shown when that entry was displayed
 // before this one (off runs first at each point unless the repetitions
 // are interleaved) and both are times per operation at a point (rows
-// with events_per_iter), else "-", and never on a spread (stddev, cv).  A figure that is absent or not a finite
+// with events_per_iter), else "-", and never on a spread (stddev, cv).
+// That cost is the difference of two medians from separate runs, not
+// paired and without an interval: its heading is starred and, when any
+// row showed one, a footnote under the table says so and names the paired
+// entries, which carry intervals.  A figure that is absent or not a finite
 // number prints as "-", never as nan.
 #include "base/gbreport.h"
 
@@ -30,8 +34,12 @@ namespace {
 constexpr int ROW_MAX = 160;
 constexpr int FIG_W = 10;
 constexpr int ENTRY_MIN = 20;
-const char *const headings[] = {"time", "vs off", "p50", "p99", "correct",
+const char *const headings[] = {"time", "vs off*", "p50", "p99", "correct",
                                 "events"};
+const char *const footnote =
+    "* vs off: time minus off's at the same point, medians of separate "
+    "runs (unpaired, no interval); compare strategies by the paired "
+    "entries' intervals";
 constexpr int NCOLS = sizeof(headings) / sizeof(*headings);
 constexpr int ENTRY_MAX = ROW_MAX - NCOLS * (FIG_W + 1) - 1;
 
@@ -178,6 +186,8 @@ void CompactConsole::ReportRuns(const std::vector<Run> &runs)
     if (per_op)
       times[name] = ns;
     cell(row, duration(ns, false));
+    if (base != times.end())
+      unpaired_shown = true;
     cell(row, base == times.end() ? "-" : duration(ns - base->second, true));
     cell(row, duration(counter(r, "p50_ns"), false));
     cell(row, duration(counter(r, "p99_ns"), false));
@@ -185,6 +195,13 @@ void CompactConsole::ReportRuns(const std::vector<Run> &runs)
     cell(row, count(counter(r, "events")));
     GetOutputStream() << row << "\n";
   }
+  GetOutputStream().flush();
+}
+
+void CompactConsole::Finalize()
+{
+  if (unpaired_shown)
+    GetOutputStream() << footnote << "\n";
   GetOutputStream().flush();
 }
 

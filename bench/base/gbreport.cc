@@ -74,7 +74,53 @@ void amend(std::vector<benchmark::BenchmarkReporter::Run> &runs)
   }
 }
 
+// The rows as written, one per entry (see pcb_gb_rows): the first
+// repetition of each, or its median where only aggregates were reported.
+struct KeptRow {
+  std::string name;
+  bool aggregate;
+  std::map<std::string, double> counters;
+};
+std::vector<KeptRow> kept;
+
+void keep(const std::vector<benchmark::BenchmarkReporter::Run> &runs)
+{
+  for (const benchmark::BenchmarkReporter::Run &r : runs) {
+    bool agg = r.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate;
+    const std::string &name = r.run_name.function_name;
+
+    if (r.error_occurred || (agg && r.aggregate_name != "median"))
+      continue;
+    auto it = std::find_if(kept.begin(), kept.end(),
+                           [&](const KeptRow &k) { return k.name == name; });
+    if (it != kept.end() && (agg || !it->aggregate))
+      continue;  // the first repetition is kept; a median only without one
+    KeptRow row{name, agg, {}};
+    for (const auto &kv : r.counters)
+      row.counters[kv.first] = kv.second.value;
+    if (it != kept.end())
+      *it = std::move(row);
+    else
+      kept.push_back(std::move(row));
+  }
+}
+
 }  // namespace
+
+extern "C" size_t pcb_gb_rows(void) { return kept.size(); }
+
+extern "C" const char *pcb_gb_row_name(size_t i)
+{
+  return i < kept.size() ? kept[i].name.c_str() : "";
+}
+
+extern "C" double pcb_gb_row_counter(size_t i, const char *key)
+{
+  if (i >= kept.size())
+    return NAN;
+  auto it = kept[i].counters.find(key);
+  return it == kept[i].counters.end() ? NAN : it->second;
+}
 
 // Strict: Google Benchmark's writer prints a non-finite double as a bare
 // NaN or Infinity token, which no strict JSON parser accepts.  The one
@@ -155,6 +201,7 @@ void StrictJSONReporter::Finalize()
   GetOutputStream() << context;
   for (std::vector<Run> &runs : held) {
     amend(runs);
+    keep(runs);
     JSONReporter::ReportRuns(runs);
   }
   held.clear();

@@ -31,10 +31,12 @@ class CompactConsole : public benchmark::BenchmarkReporter {
  public:
   bool ReportContext(const Context &c) override;
   void ReportRuns(const std::vector<Run> &runs) override;
+  void Finalize() override;  // the footnote on the "vs off" column
 
  private:
   int width = 0;                        // of the entry column
   std::map<std::string, double> times;  // ns, by entry, as displayed
+  bool unpaired_shown = false;          // a row showed a cost over off
 };
 
 // Whether the context has been rendered: pcb_gb_context then holds a key

@@ -217,6 +217,10 @@ extern "C" void pcb_gb_context(const char *key, const char *value)
     benchmark::AddCustomContext(key, value);
 }
 
+static bool compact_shown;
+
+extern "C" bool pcb_gb_compact_shown(void) { return compact_shown; }
+
 // Every JSON output goes through the strict, settled reporter
 // (gbreport.cc): the console's (--benchmark_format=json) and the file's
 // (--benchmark_out, always JSON: pcbench refuses the other formats).  The
@@ -234,6 +238,7 @@ extern "C" unsigned long pcb_gb_run(bool all_counters)
     display = &display_json;
   else if (!all_counters)
     display = &compact;
+  compact_shown = display == &compact;
   pcb_gb::GatedDisplay gated_display(display);
   pcb_progress_total((int)matched_entries() *
                      (benchmark::FLAGS_benchmark_enable_random_interleaving

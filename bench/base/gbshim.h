@@ -8,6 +8,7 @@
 #define PCBENCH_GBSHIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -74,6 +75,17 @@ void pcb_gb_before_write(void (*fn)(void));
  * from the before-write hook. */
 void pcb_gb_amend(const char *name, const char *key, double value);
 void pcb_gb_shutdown(void);
+
+/* After pcb_gb_run: the rows the results file holds, one per entry as
+ * Google Benchmark names it without its suffixes (its first repetition,
+ * or its median where only aggregates were reported), in the order they
+ * ran; 0 rows when the run wrote none.  The scorecard reads them. */
+size_t pcb_gb_rows(void);
+const char *pcb_gb_row_name(size_t i);
+/* The row's counter `key` as written to the file, or NaN without it. */
+double pcb_gb_row_counter(size_t i, const char *key);
+/* Whether the run's display was the compact console (gbconsole.cc). */
+bool pcb_gb_compact_shown(void);
 
 /* In a body: the timing loop, in batches of n iterations (the timer runs
  * from the first call to the last). */

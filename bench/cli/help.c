@@ -109,6 +109,7 @@ static void list_clocks(void)
     NULL, "rdtscp: waits for the instructions before it",
     "lfence, then rdtsc: the same ordering from baseline instructions",
     "clock_gettime(CLOCK_MONOTONIC)",
+    "isb, then CNTVCT_EL0: the generic timer (AArch64)",
   };
   struct pcb_clock_features f;
 

@@ -167,6 +167,13 @@ const struct pcb_option pcb_options[] = {
     .lo = 20, .hi = 100000, .def = "2000", .arg = "N", .unit = "integers",
     .help = "rounds of a cold paired entry, at most (each operation\n"
             "follows a walk of the working set: a round is ms)" },
+  { .name = "--round-time", .type = PCB_OPT_SECONDS,
+    .off = AT(round_time), .lo = 0, .hi = 600, .def = "0", .arg = "SEC",
+    .unit = "seconds", .note = "0 = exactly --rounds",
+    .help = "a warm paired entry keeps running rounds after --rounds\n"
+            "until its rounds took SEC in all, up to "
+            NUMBER_TEXT(PCB_ROUNDS_GROWTH) " times --rounds:\n"
+            "cheap points get more rounds at the cost of dear ones" },
   { .name = "--layouts", .type = PCB_OPT_INT, .off = AT(layouts), .lo = 0,
     .hi = 64, .def = NUMBER_TEXT(PCB_LAYOUTS), .arg = "N",
     .unit = "integers", .note = "0 = pcbench's own code only",
@@ -213,8 +220,9 @@ const struct pcb_option pcb_options[] = {
     .choices = &pcb_choices_counters, .def = "compact", .arg = "SET",
     .help = "the console's columns: compact (entry, time, cost\n"
             "over off at the same point, p50, p99, correct, events;\n"
-            "160 columns) or all (every counter; --out keeps them all\n"
-            "either way)" },
+            "160 columns; then a scorecard, one row a strategy) or all\n"
+            "(every counter, no scorecard; --out keeps them all either\n"
+            "way)" },
   { .name = "--list", .type = PCB_OPT_ACTION, .then = PCB_CLI_LIST,
     .help = "print the strategies, workloads and unwinders, and exit" },
   { .name = "--version", .type = PCB_OPT_ACTION, .then = PCB_CLI_VERSION,

@@ -38,6 +38,12 @@
  * costs milliseconds (2 ms at malloc's points here).  At 200 a cold
  * interval across processes was useless (block's differences +-1-2 us);
  * docs/design.md ("Processes") has what 1000 and 2000 give.
+ *
+ * Warm points may run more (--round-time): a process's precision at a
+ * warm point is limited by its own rounds, and a single-threaded round
+ * costs a tenth of a two-threaded one's, so a time budget gives cheap
+ * points more rounds (at most PCB_ROUNDS_GROWTH times --rounds) at no
+ * cost to dear ones (docs/design.md, "Processes").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +52,7 @@
 #include "base/progress.h"
 #include "base/outfile.h"
 #include "layout/layouts.h"
+#include "pcbench/clock.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/paired.h"
@@ -63,7 +70,8 @@ struct pentry {
   char name[160];
   struct pcb_point p;       /* p.s: the first arm's */
   int index;
-  int rounds;               /* samples of every ratio */
+  int rounds;               /* samples of every ratio, at least */
+  int max_rounds;           /* ... and at most (--round-time) */
   bool faster_than_off;     /* a physics check failed (verdicts) */
   char why[160];
 };
@@ -78,6 +86,7 @@ static struct {
   int narms;
   int twin_of;              /* the arm the A/A control copies */
   int64_t iters;
+  int cap;                  /* rounds the arms and copy[] have room for */
   struct pcb_rng rng;
   unsigned *copy;           /* per round: its copy's place in chosen[] */
   unsigned chosen[64 + 1];  /* the copies of the event path this entry runs */
@@ -128,7 +137,7 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
 {
   struct pcb__arm *arm = &P.arms[P.narms++];  /* arms_free undoes it all */
 
-  return pcb__arm_add(arm, p, s, suffix, cfg->rounds, cfg->rate);
+  return pcb__arm_add(arm, p, s, suffix, P.cap, cfg->rate);
 }
 
 static int arm_find(const char *name);
@@ -197,11 +206,11 @@ static int arm_find(const char *name)
 }
 
 /* The entry's counters, from its rounds (paired_report.c). */
-static void report(pcb_gb_state *st, struct pentry *e)
+static void report(pcb_gb_state *st, struct pentry *e, int rounds)
 {
   struct pcb__paired_arm arms[MAX_ARMS];
   struct pcb__paired_rounds r = { arms, P.narms, P.twin_of, P.copy,
-                                  P.ncopies, e->rounds,
+                                  P.ncopies, rounds,
                                   (double)P.iters };
 
   for (int a = 0; a < P.narms; a++)
@@ -210,10 +219,33 @@ static void report(pcb_gb_state *st, struct pentry *e)
   e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why));
 }
 
+/* The entry's rounds: at least e->rounds, then (--round-time) more until
+ * they took cfg->round_time in all, at most e->max_rounds.  The clock is
+ * read between rounds, never inside a batch.  Stopping on a time budget
+ * leaves no bias among arms: every round runs all of them, and the decks
+ * of copies are dealt whole, so any prefix of rounds is balanced but for
+ * the last deck.  Google Benchmark sees one iteration whose time is a
+ * round's mean. */
+static int rounds_run(const struct pcb_point *p, const struct pentry *e,
+                      double *round_s)
+{
+  uint64_t t0 = pcb_clock_read_mono();
+  double budget_ns = cfg->round_time * 1e9, sum = 0;
+  int r = 0;
+
+  while (r < e->rounds ||
+         (r < e->max_rounds &&
+          (double)(pcb_clock_read_mono() - t0) < budget_ns))
+    sum += round_run(p, r++);
+  *round_s = sum / r;
+  return r;
+}
+
 static void paired_body(pcb_gb_state *st, void *arg)
 {
   struct pentry *e = arg;
-  int err;
+  double round_s;
+  int err, rounds = 0;
 
   pcb_progress_nth(e->name, "paired", e->index, nentries);
   if (!pcb_runner_prepare(&e->p, st))
@@ -221,7 +253,8 @@ static void paired_body(pcb_gb_state *st, void *arg)
   /* the run's seed (--seed, or drawn per process), another stream per
    * entry: a process replays its orders and layouts from its seed */
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
-  P.copy = calloc((size_t)e->rounds, sizeof(*P.copy));
+  P.cap = e->max_rounds;
+  P.copy = calloc((size_t)P.cap, sizeof(*P.copy));
   choose_copies(e->rounds);
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err) {
@@ -233,9 +266,11 @@ static void paired_body(pcb_gb_state *st, void *arg)
     return;
   }
   P.iters = calibrate(&e->p);
-  for (int r = 0; pcb_gb_keep_running_batch(st, 1); r++)
-    pcb_gb_set_iteration_time(st, round_run(&e->p, r));
-  report(st, e);
+  while (pcb_gb_keep_running_batch(st, 1)) {
+    rounds = rounds_run(&e->p, e, &round_s);
+    pcb_gb_set_iteration_time(st, round_s);
+  }
+  report(st, e, rounds);
   arms_free(&e->p);
   free(P.copy);
   P.copy = NULL;
@@ -255,6 +290,10 @@ static int add_entry(const struct pcb_point *p, void *arg)
                         .rounds = p->cache == PCB_CACHE_COLD &&
                                   cfg->rounds > cfg->cold_rounds
                                       ? cfg->cold_rounds : cfg->rounds };
+  /* --round-time: warm entries only (a cold round is ms: their count is
+   * --cold-rounds' to set) */
+  e->max_rounds = cfg->round_time > 0 && p->cache != PCB_CACHE_COLD
+                      ? e->rounds * PCB_ROUNDS_GROWTH : e->rounds;
   return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 
@@ -273,7 +312,7 @@ static int paired_setup(const struct pcb_config *c)
     return err;
   for (int i = 0; i < nentries; i++) {
     struct pcb_gb_opts o = { .manual_time = true, .repetitions = 1,
-                             .iterations = entries[i].rounds };
+                             .iterations = 1 };
 
     pcb_gb_register(entries[i].name, paired_body, &entries[i], &o);
   }

@@ -23,6 +23,7 @@
  */
 #include <pthread.h>
 
+#include "pcbench/arch.h"
 #include "pcbench/handoff.h"
 #include "workloads/workload.h"
 
@@ -90,9 +91,7 @@ static inline __attribute__((always_inline)) void event(
 
 static inline void relax(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
+  pcb_arch_relax();
 }
 
 static bool token_here(const struct pcb_handoff *h, int me)

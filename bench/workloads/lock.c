@@ -35,6 +35,7 @@
 #include <sched.h>
 #include <string.h>
 
+#include "pcbench/arch.h"
 #include "workloads/workload.h"
 
 enum { ACTIVE_SPINS = 128, WORK = 16 };
@@ -89,9 +90,7 @@ static void lockprof_reset(struct lockprof *lp)
 
 static inline void cpu_relax(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
+  pcb_arch_relax();
 }
 
 static inline bool try_lock(atomic_int *l)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pcbench/arch.h"
 #include "workloads/workload.h"
 #include "pcbench/table.h"
 
@@ -87,9 +88,7 @@ __attribute__((noinline)) void pcb_wl_walk(struct pcb_wl_thread *w)
 
 static inline void relax(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
+  pcb_arch_relax();
 }
 
 /* A walker's update of the walk clock: seq odd while the fields move. */

@@ -17,7 +17,12 @@
  *   lfence_rdtsc  lfence, then rdtsc (CPUID 1 EDX bit 4): the same ordering
  *                 as rdtscp from instructions every x86-64 has;
  *   monotonic     clock_gettime(CLOCK_MONOTONIC), where there is no
- *                 time-stamp counter a user may read, or off x86-64.
+ *                 counter a user may read;
+ *   cntvct        (AArch64) isb, then the generic timer's CNTVCT_EL0, at
+ *                 CNTFRQ_EL0's rate (tens of MHz: coarse, but ordered).
+ *
+ * The instructions are include/pcbench/arch/'s; CPUID and the other
+ * probes core/arch/'s.
  *
  * pcb_cycles(), the unserialised read a wait brackets itself with, uses
  * the same counter, so cycles and calibrated ticks are one unit.  The
@@ -33,11 +38,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pcbench/arch.h"
+
 enum pcb_clock_path {
   PCB_CLOCK_AUTO,          /* the best the CPU advertises (a request only) */
   PCB_CLOCK_RDTSCP,
   PCB_CLOCK_LFENCE_RDTSC,
   PCB_CLOCK_MONOTONIC,
+  PCB_CLOCK_CNTVCT,        /* AArch64 */
   PCB_CLOCK_PATH_COUNT,
 };
 
@@ -48,30 +56,23 @@ extern enum pcb_clock_path pcb__clock_path;
 
 uint64_t pcb_clock_read_mono(void);
 
-/* The serialising read: everything before it has completed. */
+/* The serialising read: everything before it has completed.  Only a
+ * path pcb_clock_use() accepted on this machine is ever in use. */
 static inline uint64_t pcb_clock_read(void)
 {
-#if defined(__x86_64__)
-  if (pcb__clock_path == PCB_CLOCK_RDTSCP) {
-    unsigned aux;
-
-    return __builtin_ia32_rdtscp(&aux);
-  }
-  if (pcb__clock_path == PCB_CLOCK_LFENCE_RDTSC) {
-    __builtin_ia32_lfence();
-    return __builtin_ia32_rdtsc();
-  }
-#endif
+  if (pcb__clock_path == PCB_CLOCK_RDTSCP)
+    return pcb_arch_counter_ordered(PCB_ARCH_ORDERED_FULL);
+  if (pcb__clock_path == PCB_CLOCK_LFENCE_RDTSC ||
+      pcb__clock_path == PCB_CLOCK_CNTVCT)
+    return pcb_arch_counter_ordered(PCB_ARCH_ORDERED_FENCE);
   return pcb_clock_read_mono();
 }
 
 /* The unserialised read, in the same unit: a wait's start and end. */
 static inline uint64_t pcb_cycles(void)
 {
-#if defined(__x86_64__)
   if (pcb__clock_path != PCB_CLOCK_MONOTONIC)
-    return __builtin_ia32_rdtsc();
-#endif
+    return pcb_arch_counter();
   return pcb_clock_read_mono();
 }
 
@@ -82,15 +83,18 @@ struct pcb_clock_features {
   bool tsc_user;    /* rdtsc allowed in user mode (prctl PR_GET_TSC) */
   bool rdtscp;      /* CPUID 0x80000001 EDX bit 27 */
   bool valgrind;    /* running on valgrind's virtual CPU */
+  bool aarch64;     /* built for AArch64: CNTVCT_EL0 exists */
+  bool cntvct;      /* CNTFRQ_EL0 nonzero: the generic timer runs */
 };
 
-/* This machine's features, read with CPUID and prctl. */
+/* This machine's features, read with CPUID and prctl (core/arch/). */
 void pcb_clock_probe(struct pcb_clock_features *f);
 /* NULL when `p` can run on a machine with features `f`, else why not
  * ("this CPU does not advertise rdtscp (CPUID 0x80000001 EDX bit 27)"). */
 const char *pcb_clock_unusable(const struct pcb_clock_features *f,
                                enum pcb_clock_path p);
-/* The best usable path: rdtscp, else lfence_rdtsc, else monotonic. */
+/* The best usable path: rdtscp, else lfence_rdtsc, else cntvct, else
+ * monotonic. */
 enum pcb_clock_path pcb_clock_best(const struct pcb_clock_features *f);
 /* Puts path `p` in use (PCB_CLOCK_AUTO: the best this machine offers);
  * 0, or PCB_EUNSUPPORTED (nothing changed) when this machine cannot run

@@ -2,7 +2,7 @@
 """paired-runs: the paired entries from several processes, one answer.
 
     paired-runs [--bin PCBENCH] [--processes P] [--rounds R]
-                [--cold-rounds C] [--keep DIR]
+                [--cold-rounds C] [--round-time SEC] [--keep DIR]
                 (--into RESULTS | --out FILE) [pcbench options]
 
 Why.  Within one process the paired rounds are precise, and each round
@@ -14,7 +14,8 @@ more than one process's interval (six processes of one binary read
 thread/stack at depth 32 from 0.994 to 1.010, each to within +-0.2%).
 A process is one draw of that; so this runs P short processes, each
 `pcbench --paired` over the paired entries alone with R/P rounds (C/P at
-a cold point) and a seed of its own, and pools them as a two-level
+a cold point; a warm one goes on until its rounds took SEC, see below)
+and a seed of its own, and pools them as a two-level
 design (Kalibera & Jones, ISMM 2013) whose levels are crossed
 (pcbtools/pooling.py):
 
@@ -37,6 +38,15 @@ processes; `rounds` the rounds of all processes; `processes` P.  The
 context gains `paired_processes` and `paired_seeds` (the processes'
 seeds: `pcbench --seed=S` replays one).  No script names a strategy: the
 quantities are whatever the entries carry.
+
+--round-time SEC (pcbench's option, given to each process): a warm
+entry runs at least R/P rounds, then more until its rounds took SEC, up
+to 8 times R/P.  A process's precision at a warm point is limited by its
+own rounds (84 of them, 9 per code layout, left thread/stack at depth
+128 spread 0.6% over six runs of 24 processes; 333 left it 0.1%), and a
+round of a single-threaded point costs a tenth of a two-threaded one's:
+a time budget gives the cheap points their rounds at no cost to the
+dear ones.
 
 --keep DIR keeps each process's own results file there (DIR/p<i>.json,
 DIR made if missing, never an existing file replaced): the evidence
@@ -68,6 +78,7 @@ from pcbtools import stats
 
 FILTER = "--benchmark_filter=^paired/"
 ALPHA = 0.05
+ROUND_TIME = 1.0
 
 
 def parse(argv):
@@ -82,6 +93,11 @@ def parse(argv):
     p.add_argument("--cold-rounds", type=pcblib.int_arg(20, 1000000),
                    default=2000, help="rounds of a cold entry, all processes "
                    "together (default 2000)")
+    p.add_argument("--round-time", type=pcblib.number_arg(0, 600),
+                   default=ROUND_TIME, metavar="SEC",
+                   help="a warm entry's rounds in each process go on past "
+                   "R/P until they took SEC, up to 8 times R/P (0..600; 0 "
+                   f"= exactly R/P; default {ROUND_TIME})")
     p.add_argument("--keep", metavar="DIR",
                    help="keep each process's results file in DIR")
     out = p.add_mutually_exclusive_group(required=True)
@@ -93,7 +109,8 @@ def parse(argv):
     pcblib.pcbench_passthrough(p, rest)
     for a in rest:
         if a.split("=")[0] in ("--paired", "--rounds", "--cold-rounds",
-                               "--seed", "--benchmark_filter"):
+                               "--round-time", "--seed",
+                               "--benchmark_filter"):
             p.error(f"'{a}': paired-runs sets it; allowed: other pcbench "
                     "options")
     return args, rest
@@ -133,9 +150,10 @@ def run_processes(args, rest, tmp):
     for i, seed in enumerate(seeds):
         out = os.path.join(tmp, f"p{i}.json")
         sys.stderr.write(f"paired-runs: process {i + 1} of {args.processes} "
-                         f"(seed {seed}, {warm} rounds, {cold} cold)\n")
+                         f"(seed {seed}, {warm} rounds or more, {cold} cold)\n")
         r = subprocess.run([args.bin, "--paired", FILTER, f"--rounds={warm}",
                             f"--cold-rounds={cold}", f"--seed={seed}",
+                            f"--round-time={args.round_time}",
                             "--out=" + out] + rest,
                            stdout=subprocess.DEVNULL)
         if r.returncode != 0:

@@ -81,30 +81,21 @@ def run(prog, main):
     return 2
 
 
-def rel_arg(text):
-    """argparse type for a relative change: '5%' or '0.05', at least 0."""
-    try:
-        v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        v = -1.0
-    if not math.isfinite(v) or v < 0:
-        raise argparse.ArgumentTypeError(
-            f"invalid relative change '{text}'; allowed: a percentage such "
-            "as 5% or a fraction such as 0.05, at least 0")
-    return v
-
-
-def _range_arg(cast, lo, hi, allowed):
-    """argparse type: cast(text) in lo..hi, else one line naming `allowed`."""
+def _range_arg(cast, lo, hi, allowed, what="value", open_ends=False,
+               keep_text=False):
+    """argparse type: cast(text) within lo..hi (strictly inside with
+    open_ends), else one line naming `allowed`.  Text cast cannot read, and
+    nan, are outside every range.  Returns the value, or the text itself
+    with keep_text (for an option passed on to pcbench as written)."""
     def parse(text):
         try:
             v = cast(text)
         except ValueError:
-            v = lo - 1
-        if not lo <= v <= hi:
+            v = math.nan
+        if not (lo < v < hi if open_ends else lo <= v <= hi):
             raise argparse.ArgumentTypeError(
-                f"invalid value '{text}'; allowed: {allowed}")
-        return v
+                f"invalid {what} '{text}'; allowed: {allowed}")
+        return text if keep_text else v
     return parse
 
 
@@ -118,16 +109,24 @@ def number_arg(lo, hi):
     return _range_arg(float, lo, hi, f"a number {lo:g}..{hi:g}")
 
 
-def alpha_arg(text):
-    """argparse type for a significance level, strictly between 0 and 1."""
-    try:
-        v = float(text)
-    except ValueError:
-        v = -1.0
-    if not 0 < v < 1:
-        raise argparse.ArgumentTypeError(
-            f"invalid alpha '{text}'; allowed: a number between 0 and 1")
-    return v
+def _fraction(text):
+    """'5%' -> 0.05, '0.05' -> 0.05."""
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+# argparse type for a relative change: '5%' or '0.05', at least 0, finite.
+rel_arg = _range_arg(
+    _fraction, 0, sys.float_info.max, "a percentage such as 5% or a "
+    "fraction such as 0.05, at least 0", what="relative change")
+
+# argparse type for a significance level, strictly between 0 and 1.
+alpha_arg = _range_arg(float, 0, 1, "a number between 0 and 1",
+                       what="alpha", open_ends=True)
+
+# argparse type for pcbench's --min-time: seconds 0.001..60, passed on as
+# written.
+min_time_arg = _range_arg(float, 0.001, 60, "seconds 0.001..60",
+                          keep_text=True)
 
 
 def figures_arg(text):
@@ -238,15 +237,3 @@ def check_pcbench_args(binary, args):
         lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
         raise BadInput(lines[-1] if lines else
                        f"pcbench refused {' '.join(args)}")
-
-
-def min_time_arg(text):
-    """argparse type for pcbench's --min-time: seconds 0.001..60."""
-    try:
-        v = float(text)
-    except ValueError:
-        v = -1.0
-    if not 0.001 <= v <= 60:
-        raise argparse.ArgumentTypeError(
-            f"invalid value '{text}'; allowed: seconds 0.001..60")
-    return text

@@ -126,12 +126,14 @@ class PairedRuns(unittest.TestCase):
         self.assertEqual(row["stack_ns"], 101.0)  # median of 100..102
         self.assertEqual(doc["context"]["paired_processes"], "3")
         self.assertEqual(len(doc["context"]["paired_seeds"].split(",")), 3)
-        # each process: 20 rounds, a seed of its own, the options passed
+        # each process: 20 rounds (or more: --round-time, default 1 s), a
+        # seed of its own, the options passed
         args = []
         for i in range(3):
             with open(os.path.join(self.tmp, f"args-{i}")) as f:
                 args.append(json.load(f))
         self.assertTrue(all("--rounds=20" in a and "--paired" in a
+                            and "--round-time=1.0" in a
                             and "--workloads=malloc" in a for a in args))
         seeds = {x for a in args for x in a if x.startswith("--seed=")}
         self.assertEqual(len(seeds), 3)
@@ -176,7 +178,9 @@ class PairedRuns(unittest.TestCase):
     def test_refused(self):
         out = os.path.join(self.tmp, "p.json")
         for bad in (["--rounds=5"], ["--processes", "1"],
-                    ["--", "--paired"], ["--seed=3"], ["--out=" + out, "x"]):
+                    ["--", "--paired"], ["--seed=3"], ["--out=" + out, "x"],
+                    ["--round-time=-1"], ["--round-time=nan"],
+                    ["--", "--round-time=2"]):
             args = list(bad) + (["--out", out] if "--out=" + out not in bad
                                 else [])
             code, _, err = self.run_script(*args)

@@ -695,8 +695,7 @@ class WarmCold(Base):
         self.assertIn(f"`thread` − `stack` {fmt(t[0])} \\[{fmt(t[1])}, "
                       f"{fmt(t[2])}\\]", text)
         self.assertIn("placement does not matter measurably once caches "
-                      "are cold (no interval lies beyond the A/A control's)",
-                      text)
+                      "are cold (every interval holds 0)", text)
         self.assertIn("D1 warm → cold: `off` 0 → 14 (LL 0 → 14), `stack` "
                       "0.001 → 87 (LL 0.001 → 87), `thread` 0 → 88", text)
 
@@ -708,6 +707,15 @@ class WarmCold(Base):
         self.assertIn("placement matters once caches are cold: `lazy` "
                       "differs from `stack`", text)
         self.assertNotIn("Simulated cache misses", text)
+        # inside the A/A control's spread but excluding 0, the control
+        # holding 0: decided (the old rule, beyond the control's
+        # interval, was not)
+        near = dict(F.COLD_OVER_STACK, lazy=(60.0, 10.0, 110.0))
+        code, md, _ = self.report(self.fixture("pc3.json",
+                                               F.paired_cold(near)))
+        self.assertIn("placement matters once caches are cold: `lazy` "
+                      "differs from `stack` (the interval excludes 0; the "
+                      "A/A control's holds it)", self.sentences(md))
 
     def test_counts_of_the_same_commit_beside_the_run(self):
         runs = os.path.join(self.tmp, "results", "runs")
@@ -749,9 +757,9 @@ class WarmCold(Base):
         self.assertIn("`stack` 0.001 → 87", text)
         self.assertNotIn("999", text)
         self.assertIn("placement matters once caches are cold: `lazy` "
-                      "differs from `stack` (the interval lies beyond the "
-                      "A/A control's); but `lazy`: beyond what the exact "
-                      "counts explain", text)
+                      "differs from `stack` (the interval excludes 0; the "
+                      "A/A control's holds it); but `lazy`: beyond what the "
+                      "exact counts explain", text)
 
 
 class Physics(Base):

@@ -8,7 +8,9 @@ column, and nothing else in the table may move.  A fixture whose
 separate entries put `lazy` 40% above `stack` while its paired ratio
 holds 1 must read "no difference" in the scorecard's paragraph and in
 the paired plot's title, and the separate entries' plots must be
-labelled unpaired.  In-process, no plots but the paired ones: seconds.
+labelled unpaired.  The decision rule: an interval that excludes 1 is
+decided where the group's code clone holds 1, however wide the clone's
+spread, and nothing is decided in a group whose clone differs.  In-process, no plots but the paired ones: seconds.
 Run by CTest (test "report_scorecard").
 """
 import os
@@ -147,10 +149,10 @@ class NoDifference(Base):
 
     def test_the_scorecard_says_no_difference(self):
         _, para = self.card(self.doc())
-        self.assertIn("no difference", para)
-        self.assertIn("At the points in the table no ratio is beyond it",
+        self.assertIn("No difference (the interval holds 1)", para)
+        self.assertIn("At the points in the table no ratio is decided",
                       para)
-        self.assertIn("none lies beyond the noise", para)
+        self.assertIn("none is decided", para)
         self.assertNotIn("Slower", para)
 
     def test_the_paired_plot_says_no_difference(self):
@@ -170,14 +172,50 @@ class NoDifference(Base):
         doc = F.add_paired(F.full(), over_stack={"lazy": (1.05, 1.04,
                                                           1.06)})
         _, para = self.card(doc)
-        self.assertIn(f"Slower beyond it at `malloc` warm, depth {D}, {FR} "
+        self.assertIn(f"Slower at `malloc` warm, depth {D}, {FR} "
                       "frames, `lazy` ×1.0500 [1.0400, 1.0600].", para)
-        self.assertNotIn("`lazy` ×1.0500", para.split("Within")[1])
+        self.assertNotIn("`lazy` ×1.0500", para.split("No difference")[1])
         # the other points, not in the table, are counted and named
         self.assertRegex(para, r"At the other paired points \(6 ratios, "
-                         r"the plots under Latency\), 3 lie beyond the "
-                         r"noise: `lazy` at `malloc` warm, depth 32, 16 "
-                         r"frames")
+                         r"the plots under Latency\), 3 are decided: "
+                         r"`lazy` at `malloc` warm, depth 32, 16 frames")
+
+
+class TheCloneCalibrates(Base):
+    """A difference is decided where its interval excludes 1 and the code
+    clone's intervals in the same group hold 1, whatever their width."""
+
+    def test_beyond_one_with_a_wide_clone_is_decided(self):
+        # the cold cost of heap buffers: +4% [+2.2%, +5.9%] against a
+        # clone of ±7.2% that holds 1 -- decided (the old rule, beyond
+        # the clone's spread, left it undecided)
+        doc = F.add_paired(F.full(), clone=(1.0, 0.928, 1.072),
+                           over_stack={"lazy": (1.04, 1.022, 1.059)})
+        _, para = self.card(doc)
+        self.assertIn(f"Slower at `malloc` warm, depth {D}, {FR} frames, "
+                      "`lazy` ×1.0400 [1.0220, 1.0590]", para)
+        self.assertIn("±7.20%", para)
+        from pcbtools.report import pairedplots as PP
+        img = PP.ratio_to_ref([self.load(doc)], ("malloc", ""))
+        self.assertIn("`lazy` slower at", img.title)
+
+    def test_a_clone_that_differs_voids_its_group(self):
+        # the clone's own interval excludes 1: the group's intervals are
+        # too narrow, so `lazy`'s ×1.05 is not decided (the old rule
+        # decided it: beyond the clone's ±1.5%)
+        doc = F.add_paired(F.full(), clone=(1.01, 1.005, 1.015),
+                           over_stack={"lazy": (1.05, 1.04, 1.06)})
+        _, para = self.card(doc)
+        self.assertNotIn("Slower", para)
+        void = para.split("Not decided, the code clone differing from "
+                          "its original in the group: ")[1]
+        self.assertTrue(void.startswith(f"at `malloc` warm, depth {D}, "
+                                        f"{FR} frames, "), void)
+        self.assertIn("`lazy` ×1.0500 [1.0400, 1.0600].", void)
+        self.assertIn("none is decided", para)
+        from pcbtools.report import pairedplots as PP
+        img = PP.ratio_to_ref([self.load(doc)], ("malloc", ""))
+        self.assertIn("`lazy` " + PP.NOT_DECIDED, img.title)
 
 
 if __name__ == "__main__":

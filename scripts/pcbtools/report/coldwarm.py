@@ -3,8 +3,9 @@
 The warm-vs-cold findings, each computed from the run's figures: the
 event alone (event_ns_mean) warm beside cold per strategy; the paired
 cold entries' cost over `off` and `thread`/`lazy` minus `stack` with
-their intervals (a verdict only where an interval lies beyond the A/A
-control's, the code clone's or twin's); and
+their intervals (a verdict only where an interval excludes 0 and the
+A/A control's -- the code clone's or twin's -- holds it: the control is
+the calibration, and where it differs nothing is decided); and
 callgrind's exact simulated misses per event, warm -> cold, from the
 results or from the bench-ci counts attached to them.
 """
@@ -126,17 +127,22 @@ def paired_cold(run):
                      and (k.endswith("_twin_minus_stack_ns")
                           or M.is_clone(k[:-len("_minus_stack_ns")]))),
                     None)
-        # calibrated: an interval decides only beyond the A/A control's
-        # own interval (its spread around 0), not merely beyond 0
-        band = max(abs(twin[1]), abs(twin[2])) if twin else 0.0
-        moved = [s for s, v in place if v[1] > band or v[2] < -band]
+        # calibrated as the scorecard is (report.scorecard.decided): an
+        # interval that excludes 0 decides where the A/A control's holds
+        # 0; where the control itself differs, nothing here is decided
+        calib = None if twin is None else twin[1] <= 0 <= twin[2]
+        moved = [] if calib is False else \
+            [s for s, v in place if v[1] > 0 or v[2] < 0]
         verdict = (f"placement matters once caches are cold: "
                    f"{listing(code(s) for s in moved)} "
                    f"{'differs' if len(moved) == 1 else 'differ'} from "
-                   "`stack` (the interval lies beyond the A/A control's)"
-                   if moved else "no difference: placement does not matter "
-                   "measurably once caches are cold (no interval lies "
-                   "beyond the A/A control's)")
+                   "`stack` (the interval excludes 0; the A/A control's "
+                   "holds it)" if moved else
+                   "not decided: the A/A control itself differs from "
+                   "`stack` here, so these intervals are too narrow"
+                   if calib is False else
+                   "no difference: placement does not matter measurably "
+                   "once caches are cold (every interval holds 0)")
         # held against the exact counts (make bench's counts.json): a gap
         # they cannot explain is placement, not the strategy's cost
         beyond = [f"{code(s)}: {why}" for s, v in place if s in moved

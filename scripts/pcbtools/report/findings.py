@@ -191,17 +191,17 @@ def _compared(run, g, d, f, med):
     if not pairs:
         return (spread + ": not a comparison (separate entries share the "
                 "machine's drift); `--paired` compares them.")
-    band = report_scorecard.noise(run, g)
-    # a ratio beyond the clone's spread; without a ratio, a difference
-    # whose interval excludes 0
+    calib = report_scorecard.calibrated(run, g)
+    # a ratio whose interval excludes 1 where the group's code clone
+    # holds 1 (report.scorecard.decided); without a ratio, a difference
+    # whose interval excludes 0, under the same calibration
     moved = [s for s, v, q in pairs
-             if (report_scorecard.decided(q, band) if q else
-                 v[1] > 0 or v[2] < 0)]
+             if (report_scorecard.decided(q, calib) if q else
+                 calib is not False and (v[1] > 0 or v[2] < 0))]
     verdict = (f"{listing(code(s) for s in moved)} "
                f"{'differs' if len(moved) == 1 else 'differ'} from `{ref}` "
-               "beyond the code clone's spread" if moved else
-               "no difference (no ratio's interval lies beyond the code "
-               "clone's spread" + (f", ±{band:.2%}" if band else "") + ")")
+               "(the interval excludes 1; the code clone's holds it)"
+               if moved else report_scorecard.undecided(calib))
     return (spread + "; paired, " + listing(
         f"{code(s)} − `{ref}` {report_coldwarm.fmt_diff(v)}"
         for s, v, _ in pairs) + f" per operation (95% interval): {verdict}.")
@@ -433,13 +433,12 @@ def answer(run):
     text += ")"
     pr = M.paired_ratio(run, g, d, f, small, big)
     if pr is not None:
-        # calibrated: an interval that excludes 1 but not the code clone's
-        # spread decides nothing (report.scorecard)
-        band = report_scorecard.noise(run, g)
+        # calibrated: where the group's code clone differs from its
+        # original, nothing in the group is decided (report.scorecard)
+        calib = report_scorecard.calibrated(run, g)
         why = M.physics_check(run, g, d, f, small, big, pr[3:])
-        if not report_scorecard.decided(pr[:3], band):
-            why = ("no difference: within the code clone's spread"
-                   + (f" (±{band:.2%})" if band else ""))
+        if not report_scorecard.decided(pr[:3], calib):
+            why = report_scorecard.undecided(calib)
         text += (f" for a time ratio {code(small)}/{code(big)} of "
                  f"{M.fmt_paired(pr, why)}")
     elif tb and ts:

@@ -14,7 +14,9 @@ Per paired group (workload, variant, warm or cold):
                   interval, and a grey band for the clone's spread around
                   1 in the same group: the noise.  The title says, per
                   strategy, whether any point is decided (report.scorecard
-                  .decided: beyond the band) or there is no difference.
+                  .decided: the interval excludes 1 and the group's clone
+                  holds 1), or there is no difference, or nothing is
+                  decided because the clone itself differs.
 
 Every number comes from the results file; no strategy or workload is
 named here.
@@ -26,6 +28,7 @@ from pcbtools.report import scorecard as S
 from pcbtools.report.render import Image, Missing
 
 NO_DIFFERENCE = "no difference"
+NOT_DECIDED = "not decided (the code clone differs)"
 
 
 def _groups(runs):
@@ -103,20 +106,21 @@ def verdicts(runs, g, ref, arms):
     """{s: 'no difference' | 'slower at d/f, ...' | 'faster at ...'} over
     every run and point of g, judged as the scorecard judges."""
     out = {}
+    calib = [S.calibrated(r, g) for r in runs]
     for s in arms:
         up, down = [], []
-        for r in runs:
-            band = S.noise(r, g)
+        for r, c in zip(runs, calib):
             for p, figs in sorted(r.paired.get(g, {}).items()):
                 v = S.ratio(figs, s, ref)
                 if v is None:
                     continue
-                k = S.decided(v, band)
+                k = S.decided(v, c)
                 (up if k > 0 else down if k < 0 else []).append(
                     f"{p[0]}/{p[1]}")
         out[s] = "; ".join(x for x in (
             up and "slower at " + ", ".join(up),
-            down and "faster at " + ", ".join(down)) if x) or NO_DIFFERENCE
+            down and "faster at " + ", ".join(down)) if x) or (
+            NOT_DECIDED if False in calib else NO_DIFFERENCE)
     return out
 
 

@@ -25,10 +25,15 @@ no workload, suite or strategy name, is written here: groups come from
 the file, the workload order from the context's workload_kinds, the
 reference from strategy_clones); a row whose figure no strategy has is
 left out, a cell the run did not measure shows "—".  Below the table one
-paragraph says what the paired intervals decide: a ratio is decided only
-where its 95% interval excludes 1 by more than the noise, the noise
-being the code clone's spread around 1 over the same paired entries
-(the A/A control: the same source at another address).
+paragraph says what the paired intervals decide.  The rule: a ratio is
+decided where its 95% interval excludes 1 AND, in the same group
+(workload, variant), every interval of the code clone (the A/A control:
+the same source at another address) holds 1.  The clone is the
+calibration: where it "differs" from the strategy it copies, that
+group's intervals are too narrow and nothing in it is decided.  A group
+with no clone is judged by its intervals alone, and the paragraph says
+so.  The clone's spread around 1 is still given, as the size of the
+noise.
 """
 from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import gorate as report_gorate
@@ -124,11 +129,35 @@ def noise(run, group=None):
     return max(ends) if ends else None
 
 
-def decided(v, band):
+def calibrated(run, group):
+    """True where every interval of the code clone's ratio to its
+    original in group holds 1, False where one excludes it (the group's
+    intervals are then too narrow to decide anything), None where the
+    group holds no clone."""
+    clone, ref = reference(run)
+    vs = [ratio(figs, clone, ref) for g, m in run.paired.items()
+          if g == group for figs in m.values()]
+    vs = [v for v in vs if v is not None]
+    if not vs:
+        return None
+    return all(v[1] <= 1 <= v[2] for v in vs)
+
+
+def decided(v, calib):
     """+1 / -1 where the interval (median, lo, hi) of a ratio lies above /
-    below 1 beyond band, else 0."""
-    b = band or 0.0
-    return 1 if v[1] > 1 + b else -1 if v[2] < 1 - b else 0
+    below 1 and its group's clone does not differ (calib is not False,
+    see calibrated), else 0."""
+    if calib is False:
+        return 0
+    return 1 if v[1] > 1 else -1 if v[2] < 1 else 0
+
+
+def undecided(calib):
+    """Why a ratio that decided() leaves at 0 is not a difference."""
+    if calib is False:
+        return ("not decided: the code clone differs from its original in "
+                "this group, so its intervals are too narrow")
+    return "no difference: the interval holds 1"
 
 
 def _row(label, cells):
@@ -345,43 +374,52 @@ def _storm_cell(run, s):
 
 def verdict(run, cols):
     """The paragraph under the table: per paired point, which ratios to
-    the reference lie beyond the clone's spread, and which do not."""
+    the reference are decided (calibrated(), decided()), which hold 1,
+    and in which groups the clone itself differs, so nothing is."""
     clone, ref = reference(run)
     points = _paired_points(run)
     if not points:
         return ("No paired entries in this run: no time difference between "
                 "strategies is decided (the separate entries' medians share "
                 "the machine's drift; `pcbench --paired` measures them).")
-    up, down, held, sizes = [], [], [], []
+    up, down, held, sizes, void = [], [], [], [], []
     for g, df, figs in points:
-        band = noise(run, g)
+        band, calib = noise(run, g), calibrated(run, g)
         if band is not None:
             sizes.append(f"±{band:.2%} at {point_title(g, None, run)}")
         out = ([], [], [])
         for s in cols:
             v = None if s == ref else ratio(figs, s, ref)
             if v is not None:
-                out[{1: 0, -1: 1, 0: 2}[decided(v, band)]].append(
+                out[{1: 0, -1: 1, 0: 2}[decided(v, calib)]].append(
                     f"{M.code(s)} {fmt_ratio(v)}")
-        for said, got in zip((up, down, held), out):
+        for said, got in zip((up, down, void if calib is False else held),
+                             out):
             if got:
                 said.append(f"at {point_title(g, df, run)}, "
                             + M.listing(got))
-    size = (f"the code clone `{clone}`'s spread around 1 over the same "
-            f"paired entries: {M.listing(sizes)}" if sizes else
-            "no code clone in the paired entries, so the noise is the "
-            "interval alone")
     text = (f"Decided: a time ratio to `{ref}` whose paired 95% interval "
-            f"excludes 1 by more than the noise ({size}). ")
+            "excludes 1, in a group where every interval of the code "
+            + (f"clone `{clone}` " if clone else "clone ")
+            + "(the same source at another address) holds 1: the clone is "
+            "the calibration, and where it differs, that group's intervals "
+            "are too narrow and nothing in it is decided. ")
+    text += (f"The clone's spread around 1, the size of the noise: "
+             f"{M.listing(sizes)}. " if sizes else
+             "These paired entries hold no code clone, so their intervals "
+             "are uncalibrated and judged alone. ")
+    if void:
+        text += ("Not decided, the code clone differing from its original "
+                 "in the group: " + "; ".join(void) + ". ")
     if up or down:
-        text += "; ".join(
-            [f"Slower beyond it {w}" for w in up] +
-            [f"Faster beyond it {w}" for w in down]) + ". "
+        said = "; ".join([f"slower {w}" for w in up] +
+                         [f"faster {w}" for w in down])
+        text += said[0].upper() + said[1:] + ". "
     else:
-        text += "At the points in the table no ratio is beyond it: no " \
+        text += "At the points in the table no ratio is decided: no " \
             "difference in time between the strategies is decided there. "
     if held:
-        text += ("Within the noise (no difference): " + "; ".join(held)
+        text += ("No difference (the interval holds 1): " + "; ".join(held)
                  + ". ")
     text += elsewhere(run, cols, ref, {(g, df) for g, df, _ in points})
     text += ("The stack, heap and correctness rows are exact counts; the "
@@ -392,10 +430,10 @@ def verdict(run, cols):
 
 def elsewhere(run, cols, ref, shown):
     """A sentence on the paired points the table does not show: how many
-    ratios there lie beyond the noise, and which."""
+    ratios there are decided, and which."""
     beyond, n = [], 0
     for g, m in run.paired.items():
-        band = noise(run, g)
+        calib = calibrated(run, g)
         for df, figs in sorted(m.items()):
             if (g, df) in shown:
                 continue
@@ -404,14 +442,14 @@ def elsewhere(run, cols, ref, shown):
                 if v is None:
                     continue
                 n += 1
-                if decided(v, band):
+                if decided(v, calib):
                     beyond.append(f"{M.code(s)} at {point_title(g, df, run)}"
                                   f" ({fmt_ratio(v)})")
     if not n:
         return ""
-    said = (f"{len(beyond)} {'lies' if len(beyond) == 1 else 'lie'} "
-            "beyond the noise: " + "; ".join(beyond) if beyond else
-            "none lies beyond the noise")
+    said = (f"{len(beyond)} {'is' if len(beyond) == 1 else 'are'} "
+            "decided: " + "; ".join(beyond) if beyond else
+            "none is decided")
     return (f"At the other paired points ({n} ratios, the plots under "
             f"Latency), {said} (of {n} 95% intervals, about {n / 20:.2g} "
             "would exclude the truth by chance alone). ")
