@@ -27,8 +27,6 @@
 #include "shipped/shipped.h"
 #include "suites/suite.h"
 
-enum { EXT_MAX = PCB_LIST_MAX * PCB_LIST_MAX * 2 };
-
 struct ext_entry {
   char name[96];
   const struct pcb_shipped *a;
@@ -40,8 +38,11 @@ struct ext_entry {
   bool ok;
 };
 
-static struct ext_entry entries[EXT_MAX];
-static int nentries;
+/* The run's entries, allocated by setup for exactly the rows it
+ * registers (allocators x frames x at most two rates) and freed by fini:
+ * nothing of them is static, and no allocation happens in a body. */
+static struct ext_entry *entries;
+static int nentries, maxentries;
 
 static double fig(const struct pcb_shipped_figs *f, const char *key)
 {
@@ -79,7 +80,7 @@ static int add(const struct pcb_config *c, const struct pcb_shipped *a,
   struct ext_entry *e;
   int err;
 
-  if (nentries >= EXT_MAX)
+  if (nentries >= maxentries)
     return PCB_EINVAL;
   e = &entries[nentries++];
   *e = (struct ext_entry){ .a = a, .frames = frames, .rate = rate,
@@ -116,12 +117,23 @@ static void external_settle(void)
   }
 }
 
+static void external_fini(void)
+{
+  free(entries);
+  entries = NULL;
+  nentries = maxentries = 0;
+}
+
 static int external_setup(const struct pcb_config *c)
 {
   int err = 0;
 
-  if (c->instructions > 0)
+  if (c->instructions > 0 || c->nexternals == 0)
     return 0;
+  maxentries = c->nexternals * c->nframes * 2;
+  entries = calloc((size_t)maxentries, sizeof(*entries));
+  if (!entries)
+    return PCB_ENOMEM;
   for (int i = 0; i < c->nexternals && !err; i++) {
     const struct pcb_shipped *a = c->externals[i];
 
@@ -142,4 +154,5 @@ const struct pcb_suite pcb_suite_external = {
   .prefixes = "external",
   .setup = external_setup,
   .settle = external_settle,
+  .fini = external_fini,
 };
