@@ -73,11 +73,19 @@ def check_one(name, row, ctx, errors):
 
 
 def report_check(path, ra):
-    """The report's scorecard shows each allocator's measured stack."""
-    from pcbtools.report import model, shipped
+    """The report's scorecard shows each allocator's measured stack, in
+    tables of their own: none is a column of the strategies' table."""
+    from pcbtools.report import model, scorecard, shipped
     run = model.load([path], ["a"])[0]
     text = repr(shipped.blocks(run))
     errors = []
+    card = repr(scorecard.section([run]))
+    if text.strip("[]") not in card:
+        errors.append("the scorecard section lacks the external tables")
+    for alloc in DEPTH:
+        if alloc in scorecard.columns(run):
+            errors.append("%s is a column of the strategies' scorecard"
+                          % alloc)
     for name, row in ra.items():
         if "/frames:200/rate:1/" not in name or "stack_bytes" not in row:
             continue

@@ -12,12 +12,14 @@ model's stack and time are another unwinder's, and the table says the
 model was not measured rather than compare the two.
 
 Invariants: every figure is read from the results file; an allocator,
-a design, an unwinder or a depth comes from the context, never from
-here; a figure a row lacks shows "—".
+a design, an unwinder or a depth comes from the context, and the
+workload from its kind (the one whose rate counts bytes, the reference
+first: the event an allocator samples), never from here; a figure a row
+lacks shows "—".
 """
 from pcbtools.report import model as M
 from pcbtools.report.render import Para, table
-from pcbtools.results import names
+from pcbtools.results import kinds, names
 
 
 def _context(run, alloc):
@@ -53,10 +55,12 @@ def _model(run, ctx, frames):
     if run.context.get("unwinder") != ctx.get("unwinder"):
         return None
     depth = int(ctx.get("depth", 0))
-    for (wl, variant), m in run.matrix.items():
-        if wl == "malloc" and not variant:
-            return m.get((ctx.get("design"), depth, frames))
-    return None
+    wls = kinds.workloads(run.context)
+    measured = [wl for wl, variant in run.matrix
+                if not variant and wl in wls and wls[wl].rate == "bytes"]
+    wl = kinds.reference(run.context, measured)
+    m = run.matrix.get((wl, "")) if wl else None
+    return m.get((ctx.get("design"), depth, frames)) if m else None
 
 
 def _ns(v):
@@ -86,8 +90,11 @@ def _cells(figs, model, model_heap):
     head = M.MISSING if _one(figs, "headroom_ok") is None else \
         ("does not fit" if not _one(figs, "headroom_ok") else
          M.fmt_bytes(_one(figs, "headroom_bytes")))
+    # the model's headroom is absent where its stack was painted but the
+    # event did not fit a 2 KiB fiber with no padding at all
     mhead = M.MISSING if model is None or \
-        _one(model, "headroom_bytes") is None else \
+        _one(model, "stack_bytes") is None else \
+        "does not fit" if _one(model, "headroom_bytes") is None else \
         M.fmt_bytes(_one(model, "headroom_bytes"))
     return [
         ("stack per sampled event", b(figs, "stack_bytes"),
