@@ -35,9 +35,14 @@ PAIRED_PROCESSES ?= 24
 # strategy.  BENCH_COUNT_ARGS: the points counted (the default matrix's).
 BENCH_COUNT_ARGS ?= --frames=16,100,200
 
+# EXTERNAL=jemalloc,gperftools adds the shipped heap profilers' rows
+# (docs/shipped.md; each in a process of its own, in the main run only).
+EXTERNAL ?=
+
 bench: build
 	scripts/bench-run --paired-processes=$(PAIRED_PROCESSES) \
-	  $(BUILD)/bench/pcbench $(BENCH_ARGS)
+	  $(BUILD)/bench/pcbench $(BENCH_ARGS) \
+	  $(if $(EXTERNAL),--external=$(EXTERNAL))
 	scripts/bench-ci --bin $(BUILD)/bench/pcbench --no-timed \
 	  --out results/latest/counts.json $(BENCH_COUNT_ARGS) || \
 	  echo "make bench: no exact counts; the report goes without them" >&2

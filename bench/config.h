@@ -45,6 +45,7 @@ static inline const char *pcb_cache_name(enum pcb_cache c)
 struct pcb_workload;
 struct pcb_strategy;
 struct pcb_unwinder;
+struct pcb_shipped;
 
 struct pcb_config {
   const struct pcb_workload *workloads[PCB_LIST_MAX];
@@ -57,6 +58,10 @@ struct pcb_config {
   int nplaces;
   enum pcb_cache caches[PCB_LIST_MAX];
   int ncaches;
+  /* --external: shipped heap profilers, each run in a process of its
+   * own (shipped/shipped.h); none by default */
+  const struct pcb_shipped *externals[PCB_LIST_MAX];
+  int nexternals;
   uint64_t working_set;  /* cold entries: bytes per thread; 0 until main
                           * sets twice the L2 that hwloc reports */
   const struct pcb_unwinder *unwinder;  /* for every event of the run */

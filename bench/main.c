@@ -24,6 +24,7 @@
 #include "layout/layouts.h"
 #include "run/counted.h"
 #include "run/runner.h"
+#include "shipped/shipped.h"
 #include "suites/suite.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
@@ -114,6 +115,8 @@ int main(int argc, char **argv)
   char err[512];
   int status = 0, failed_checks = 0;
 
+  if (pcb_shipped_is_child())  /* an --external allocator's process */
+    return pcb_shipped_child_main();
   if (pcb_registry_check(&bad) != 0) {
     fprintf(stderr, "pcbench: strategy '%s' refused: %s\n",
             bad && bad->name ? bad->name : "?",

@@ -19,6 +19,18 @@
  *   checked, wrong   over every matrix entry of the strategy: the sum of
  *             `checked`, and of checked x (1 - correct) rounded
  *
+ * External rows (counter `external` 1: a shipped heap profiler measured
+ * in a process of its own, <suite>/<allocator>/frames:F/rate:R) are no
+ * strategy: every figure above skips them by that counter, whatever
+ * their names, and each allocator gets one row of its own under the
+ * strategies, named `<allocator>*` from its entry's name: its rate-1 row
+ * (every allocation) at the strategies' frames where measured, else its
+ * deepest; stack@D and heap@D only where D is the profiler's own depth
+ * (its `depth` counter; "-" elsewhere); cost the profiler active over
+ * inactive (active_minus_inactive_ns [_lo, _hi], paired in the child);
+ * checked, wrong its rows whose capture was checked against the chain
+ * (`correct`), wrong where it was not found or not right.
+ *
  * Invariants: every figure is a row of the results file as written
  * (pcb_gb_rows: the first repetition of each entry), so a script can find
  * each one in the file; no strategy, workload or suite is named here: the
@@ -27,6 +39,7 @@
  * and entries are told apart by their name's parts (a workload, a
  * strategy, depth:, frames:, cache:, rate:) and their counters.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,6 +57,7 @@
 #define COST_W 27
 #define CHECKED_W 10
 #define WRONG_W 7
+#define EXT_MARK "*"
 
 /* The `n`th '/'-separated part of name into buf (empty if none). */
 static void part(const char *name, int n, char *buf, size_t len)
@@ -73,6 +87,12 @@ static long param(const char *name, const char *key, bool *present)
   if (present)
     *present = false;
   return -1;
+}
+
+/* An external row: a shipped profiler's, not a strategy's. */
+static bool is_external(size_t i)
+{
+  return pcb_gb_row_counter(i, "external") == 1;
 }
 
 static bool is_warm_rate1(const char *name)
@@ -125,8 +145,8 @@ static int depths_of(const char *wl, long *depths, long *frames)
     int j;
 
     part(name, 0, w, sizeof(w));
-    if (!is_matrix(name, NULL) || strcmp(w, wl) || !is_warm_rate1(name) ||
-        d < 0)
+    if (is_external(i) || !is_matrix(name, NULL) || strcmp(w, wl) ||
+        !is_warm_rate1(name) || d < 0)
       continue;
     if (f > *frames)
       *frames = f;
@@ -150,7 +170,8 @@ static double most(bool (*match)(const char *name, const void *arg),
   for (size_t i = 0; i < pcb_gb_rows(); i++) {
     double x = pcb_gb_row_counter(i, counter);
 
-    if (match(pcb_gb_row_name(i), arg) && isfinite(x) && !(x <= v))
+    if (!is_external(i) && match(pcb_gb_row_name(i), arg) &&
+        isfinite(x) && !(x <= v))
       v = x;
   }
   return v;
@@ -192,7 +213,8 @@ static long paired_row(const char *wl, const char *off, long *d, long *f)
     bool cost = false;
 
     part(name, 1, w, sizeof(w));
-    if (is_matrix(name, NULL) || strcmp(w, wl) || !is_warm_rate1(name))
+    if (is_external(i) || is_matrix(name, NULL) || strcmp(w, wl) ||
+        !is_warm_rate1(name))
       continue;
     for (size_t s = 0; s < pcb_strategy_count() && !cost; s++) {
       snprintf(key, sizeof(key), "%s_minus_%s_ns",
@@ -208,26 +230,39 @@ static long paired_row(const char *wl, const char *off, long *d, long *f)
   return best;
 }
 
+/* Row `row`'s counter `key` with its _lo and _hi as "median [lo, hi]",
+ * one decimal, else whole ns, else four figures, to fit COST_W; "-"
+ * where one is missing. */
+static void interval_cell(char *buf, size_t len, size_t row, const char *key)
+{
+  char k[104];
+  double v[3];
+  const char *sfx[] = {"", "_lo", "_hi"};
+
+  for (int i = 0; i < 3; i++) {
+    snprintf(k, sizeof(k), "%s%s", key, sfx[i]);
+    v[i] = pcb_gb_row_counter(row, k);
+  }
+  if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+    snprintf(buf, len, "-");
+  else if (snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", v[0], v[1], v[2]) >
+               COST_W &&  /* tens of microseconds: whole ns */
+           snprintf(buf, len, "%+.0f [%+.0f, %+.0f]", v[0], v[1], v[2]) >
+               COST_W)  /* longer still: four figures */
+    snprintf(buf, len, "%+.4g [%+.4g, %+.4g]", v[0], v[1], v[2]);
+}
+
 static void cost_cell(char *buf, size_t len, long row, const char *s,
                       const char *off)
 {
   char key[96];
-  double v[3];
-  const char *sfx[] = {"", "_lo", "_hi"};
 
   if (row < 0) {
     snprintf(buf, len, "%s", strcmp(s, off) ? "run --paired for cost" : "-");
     return;
   }
-  for (int i = 0; i < 3; i++) {
-    snprintf(key, sizeof(key), "%s_minus_%s_ns%s", s, off, sfx[i]);
-    v[i] = pcb_gb_row_counter((size_t)row, key);
-  }
-  if (!isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
-    snprintf(buf, len, "-");
-  else if (snprintf(buf, len, "%+.1f [%+.1f, %+.1f]", v[0], v[1], v[2]) >
-           COST_W)  /* microseconds and more: four figures */
-    snprintf(buf, len, "%+.4g [%+.4g, %+.4g]", v[0], v[1], v[2]);
+  snprintf(key, sizeof(key), "%s_minus_%s_ns", s, off);
+  interval_cell(buf, len, (size_t)row, key);
 }
 
 static void bytes_cell(char *buf, size_t len, double v)
@@ -249,7 +284,8 @@ static bool correctness(const char *s, double *checked, double *wrong)
     double c = pcb_gb_row_counter(i, "checked");
     double ok = pcb_gb_row_counter(i, "correct");
 
-    if (!is_matrix(pcb_gb_row_name(i), s) || !isfinite(c) || !isfinite(ok))
+    if (is_external(i) || !is_matrix(pcb_gb_row_name(i), s) ||
+        !isfinite(c) || !isfinite(ok))
       continue;
     any = true;
     *checked += c;
@@ -296,16 +332,76 @@ static void print_row(FILE *out, const struct pcb_strategy *st,
     fprintf(out, " %*s %*s\n", CHECKED_W, "-", WRONG_W, "-");
 }
 
-void pcb_scorecard_print(FILE *out)
+/* Whether external row i is the one shown for its allocator: rate 1, at
+ * `frames` if that allocator measured them, else its deepest, the first
+ * of equals. */
+static bool external_shown(size_t i, long frames)
 {
-  const struct pcb_workload *w = reference_workload();
-  const char *off = baseline();
-  long depths[MAX_DEPTHS], frames, pd, pf, prow;
-  int nd, all, name_w = NAME_W;
-  char head[32];
+  char a[64], b[64];
+  long fi, fj;
 
-  if (!w || (all = nd = depths_of(w->name, depths, &frames)) == 0)
-    return;
+  if (!is_external(i) || param(pcb_gb_row_name(i), "rate", NULL) != 1)
+    return false;
+  part(pcb_gb_row_name(i), 1, a, sizeof(a));
+  fi = param(pcb_gb_row_name(i), "frames", NULL);
+  fi = fi == frames ? LONG_MAX : fi;
+  for (size_t j = 0; j < pcb_gb_rows(); j++) {
+    if (j == i || !is_external(j) ||
+        param(pcb_gb_row_name(j), "rate", NULL) != 1)
+      continue;
+    part(pcb_gb_row_name(j), 1, b, sizeof(b));
+    fj = param(pcb_gb_row_name(j), "frames", NULL);
+    fj = fj == frames ? LONG_MAX : fj;
+    if (!strcmp(a, b) && (fj > fi || (fj == fi && j < i)))
+      return false;
+  }
+  return true;
+}
+
+/* The name column of external row i: its allocator, marked. */
+static void external_name(size_t i, char *buf, size_t len)
+{
+  char a[64];
+
+  part(pcb_gb_row_name(i), 1, a, sizeof(a));
+  snprintf(buf, len, "%.60s" EXT_MARK, a);
+}
+
+static void print_external(FILE *out, size_t i, const long *depths, int nd,
+                           int name_w)
+{
+  char cell[64];
+  double depth = pcb_gb_row_counter(i, "depth");
+  double ok = pcb_gb_row_counter(i, "correct");
+  double found = pcb_gb_row_counter(i, "check_found");
+
+  external_name(i, cell, sizeof(cell));
+  fprintf(out, "%-*s", name_w, cell);
+  for (int j = 0; j < nd; j++) {
+    bytes_cell(cell, sizeof(cell), depth == depths[j] ?
+               pcb_gb_row_counter(i, "stack_bytes") : NAN);
+    fprintf(out, " %*s", STACK_W, cell);
+  }
+  bytes_cell(cell, sizeof(cell), depth == depths[nd - 1] ?
+             pcb_gb_row_counter(i, "heap_bytes_per_thread") : NAN);
+  fprintf(out, " %*s", STACK_W, cell);
+  interval_cell(cell, sizeof(cell), i, "active_minus_inactive_ns");
+  fprintf(out, " %-*s", COST_W, cell);
+  if (isfinite(ok))
+    fprintf(out, " %*d %*d\n", CHECKED_W, 1, WRONG_W,
+            !(ok == 1 && found == 1));
+  else
+    fprintf(out, " %*s %*s\n", CHECKED_W, "-", WRONG_W, "-");
+}
+
+/* The name column's width: the strategies' and external rows' names up
+ * to 16 characters; whether any external row is shown. */
+static int name_width(long frames, bool *external)
+{
+  int name_w = NAME_W;
+  char name[80];
+
+  *external = false;
   for (size_t i = 0; i < pcb_strategy_count(); i++) {
     const struct pcb_strategy *st = pcb_strategy_at(i);
     int n = (int)strlen(st->name);
@@ -314,6 +410,31 @@ void pcb_scorecard_print(FILE *out)
     if (n > name_w && n <= 16 && correctness(st->name, &c, &x))
       name_w = n;
   }
+  for (size_t i = 0; i < pcb_gb_rows(); i++)
+    if (external_shown(i, frames)) {
+      int n;
+
+      external_name(i, name, sizeof(name));
+      n = (int)strlen(name);
+      *external = true;
+      if (n > name_w && n <= 16)
+        name_w = n;
+    }
+  return name_w;
+}
+
+void pcb_scorecard_print(FILE *out)
+{
+  const struct pcb_workload *w = reference_workload();
+  const char *off = baseline();
+  long depths[MAX_DEPTHS], frames, pd, pf, prow;
+  int nd, all, name_w;
+  bool ext;
+  char head[32];
+
+  if (!w || (all = nd = depths_of(w->name, depths, &frames)) == 0)
+    return;
+  name_w = name_width(frames, &ext);
   nd = shown_depths(depths, nd, name_w);
   prow = paired_row(w->name, off, &pd, &pf);
   fprintf(out, "\nscorecard (this run's results file; one row a strategy)\n"
@@ -329,6 +450,11 @@ void pcb_scorecard_print(FILE *out)
     fprintf(out, "cost over %s: no paired entries in this run\n", off);
   fprintf(out, "checked, wrong: events checked against the ground truth, "
           "and those that did not match\n");
+  if (ext)
+    fprintf(out, "name" EXT_MARK ": a shipped heap profiler in its own "
+            "process (docs/shipped.md), every allocation, at its own\n"
+            "depth (- at the others); cost over its profiler inactive; "
+            "one capture checked from its profile\n");
   fprintf(out, "%-*s", name_w, "strategy");
   for (int j = 0; j < nd; j++) {
     snprintf(head, sizeof(head), "stack@%ld", depths[j]);
@@ -346,4 +472,7 @@ void pcb_scorecard_print(FILE *out)
     if (!(st->flags & PCB_F_CLONE) && correctness(st->name, &c, &x))
       print_row(out, st, w->name, depths, nd, frames, prow, off, name_w);
   }
+  for (size_t i = 0; ext && i < pcb_gb_rows(); i++)
+    if (external_shown(i, frames))
+      print_external(out, i, depths, nd, name_w);
 }

@@ -192,7 +192,7 @@ __attribute__((noinline)) static int fiber_switch(struct fiber *f)
 }
 
 /* Runs fn on a fresh stack_size fiber below a `pad`-byte frame. */
-static int fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
+int pcb_fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
                             void *arg, bool *overflowed)
 {
   struct fiber f = { .fn = fn, .arg = arg, .pad = pad };
@@ -257,8 +257,10 @@ out_unmap_fiber:
 int pcb_fiber_run(size_t stack_size, pcb_stack_fn fn, void *arg,
                   bool *overflowed)
 {
-  return fiber_run_padded(stack_size, 0, fn, arg, overflowed);
+  return pcb_fiber_run_padded(stack_size, 0, fn, arg, overflowed);
 }
+
+pcb_fiber_trial_fn pcb_fiber_trial = pcb_fiber_run_padded;
 
 /* One run of fn on the largest fiber, its outcome ignored, before a
  * search: fn's first run on a fiber may take a deeper path than the ones
@@ -271,7 +273,7 @@ static int warm(pcb_stack_fn fn, void *arg)
 {
   bool over;
 
-  return fiber_run_padded(PCB_FIBER_STACK_MAX, 0, fn, arg, &over);
+  return pcb_fiber_run_padded(PCB_FIBER_STACK_MAX, 0, fn, arg, &over);
 }
 
 int pcb_min_fiber_stack(pcb_stack_fn fn, void *arg, size_t *min_size)
@@ -285,7 +287,7 @@ int pcb_min_fiber_stack(pcb_stack_fn fn, void *arg, size_t *min_size)
   for (size_t size = PCB_FIBER_STACK_MIN; size <= PCB_FIBER_STACK_MAX;
        size *= 2) {
     bool over;
-    int rc = pcb_fiber_run(size, fn, arg, &over);
+    int rc = pcb_fiber_trial(size, 0, fn, arg, &over);
 
     if (rc)
       return rc;
@@ -312,7 +314,7 @@ int pcb_fiber_headroom(size_t stack_size, pcb_stack_fn fn, void *arg,
     return PCB_EINVAL;
   if ((rc = warm(fn, arg)) != 0)
     return rc;
-  rc = fiber_run_padded(stack_size, 0, fn, arg, &over);
+  rc = pcb_fiber_trial(stack_size, 0, fn, arg, &over);
   if (rc)
     return rc;
   if (over)
@@ -320,7 +322,7 @@ int pcb_fiber_headroom(size_t stack_size, pcb_stack_fn fn, void *arg,
   while (fails - fits > 16) {
     size_t mid = fits + (fails - fits) / 32 * 16;
 
-    rc = fiber_run_padded(stack_size, mid, fn, arg, &over);
+    rc = pcb_fiber_trial(stack_size, mid, fn, arg, &over);
     if (rc)
       return rc;
     if (over)

@@ -15,7 +15,14 @@ Checks that
   matrix entries (the first repetition of each entry, as the file holds
   them);
 - without --paired, the cost cells say "run --paired for cost";
-- --counters=all prints no scorecard (documented in docs/usage.md).
+- --counters=all prints no scorecard (documented in docs/usage.md);
+- with --external (each shipped profiler installed), the strategies' rows
+  are the same as without, and each allocator has one row `<name>*`:
+  its rate-1 row's stack_bytes under stack@<its depth> and "-" under the
+  others, its heap under heap@D only at its depth, its cost
+  active_minus_inactive_ns [_lo, _hi], one capture checked, none wrong.
+  Where no allocator is installed, or a sanitizer build refuses
+  --external, that part is skipped and says so.
 
 usage: scorecard_check.py PCBENCH
 """
@@ -74,6 +81,56 @@ def card(stdout):
     return head, rows, body
 
 
+EXT_LIBS = {"jemalloc": "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+            "gperftools": "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"}
+
+
+def check_external(binary, folder, names):
+    """The external rows of the scorecard against the file; the strategy
+    rows checked by check() as in a run without them."""
+    args = [a for a in ARGS if not a.startswith("--benchmark_filter")]
+    args.append("--benchmark_filter=^(malloc|external)/")
+    path = os.path.join(folder, "x.json")
+    r = subprocess.run([binary] + args + ["--external=" + ",".join(names),
+                                          f"--out={path}"], cwd=folder,
+                       text=True, capture_output=True)
+    if r.returncode == 2 and "sanitizer" in r.stderr:
+        print("scorecard_check: external rows skipped: " + r.stderr.strip())
+        return []
+    if r.returncode != 0:
+        raise SystemExit(f"exit {r.returncode}: {r.stderr[-400:]}")
+    out = r.stdout
+    with open(path) as f:
+        doc = json.load(f)
+    head, rows, _ = card(out)
+    ext = {n[:-1]: rest for n, rest in rows.items() if n.endswith("*")}
+    problems = check(out, doc, False, set(ext))
+    depths = sorted({int(h.split("@")[1]) for h in head
+                     if h.startswith("stack@")})
+    ents = first_rows(doc)
+    if sorted(ext) != sorted(names):
+        problems.append(f"external rows {sorted(ext)} != {sorted(names)}")
+    for a, rest in ext.items():
+        e = ents[f"external/{a}/frames:16/rate:1"]
+        stack, heap, cost, checked, wrong = cells(rest, len(depths))
+        want = [e["stack_bytes"] if d == e["depth"] else None
+                for d in depths]
+        if stack != want:
+            problems.append(f"{a}* stack {stack} != {want}")
+        want = e["heap_bytes_per_thread"] if depths[-1] == e["depth"] \
+            else None
+        if heap != want:
+            problems.append(f"{a}* heap {heap} != {want}")
+        got = [float(x) for x in cost.replace("[", "").replace("]", "")
+               .replace(",", "").split()]
+        want = [e[f"active_minus_inactive_ns{x}"] for x in ("", "_lo", "_hi")]
+        if len(got) != 3 or not all(close(a, b) for a, b in zip(got, want)):
+            problems.append(f"{a}* cost {cost!r} != {want}")
+        if (checked, wrong) != (1, 0):
+            problems.append(f"{a}* checked/wrong {checked}/{wrong} != 1/0")
+    return problems
+
+
 def cells(rest, ndepths):
     """stack cells, heap cell, cost text, checked, wrong; a cell printed
     "-" (a figure the run could not measure: stack painting under ASan)
@@ -93,12 +150,12 @@ def cells(rest, ndepths):
 
 
 def close(a, b):
-    """a as printed (one decimal, or four figures for a cell too wide) is
-    b."""
+    """a as printed (one decimal, whole or four figures for a cell too
+    wide) is b."""
     return abs(a - b) <= max(0.05, 5e-4 * abs(b)) + 1e-9
 
 
-def check(stdout, doc, paired):
+def check(stdout, doc, paired, external=frozenset()):
     problems = []
     head, rows, lines = card(stdout)
     problems += [f"scorecard line of {len(ln)} columns: {ln!r}"
@@ -108,8 +165,9 @@ def check(stdout, doc, paired):
                      if h.startswith("stack@")})
     if depths != [32, 128]:
         problems.append(f"stack columns {head}")
-    if set(rows) != {"off", "stack", "thread"}:
+    if set(rows) != {"off", "stack", "thread"} | {a + "*" for a in external}:
         problems.append(f"rows {sorted(rows)}")
+    rows = {s: r for s, r in rows.items() if not s.endswith("*")}
     pt = [n for n in ents if n.startswith("paired/malloc/")]
     for s, rest in rows.items():
         stack, heap, cost, checked, wrong = cells(rest, len(depths))
@@ -156,6 +214,12 @@ def main(argv):
         out, _ = run(binary, folder, ["--counters=all"])
         if "scorecard (" in out:
             problems.append("--counters=all printed a scorecard")
+        names = [n for n, lib in EXT_LIBS.items() if os.access(lib, os.R_OK)]
+        if names:
+            problems += check_external(binary, folder, names)
+        else:
+            print("scorecard_check: external rows skipped: neither "
+                  "allocator is installed (scripts/install-deps)")
     for p in problems:
         print("scorecard_check:", p)
     print("scorecard_check:", "FAIL" if problems else "ok")

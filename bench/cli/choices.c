@@ -12,6 +12,7 @@
 #include "pcbench/clock.h"
 #include "pcbench/strategy.h"
 #include "pcbench/unwind.h"
+#include "shipped/shipped.h"
 #include "workloads/workload.h"
 
 static const char *workload_at(size_t i) { return pcb_workload_at(i)->name; }
@@ -59,6 +60,18 @@ static void store_place(void *slot, size_t i)
 static void store_cache(void *slot, size_t i)
 {
   *(enum pcb_cache *)slot = (enum pcb_cache)i;
+}
+
+static const char *external_at(size_t i) { return pcb_shipped_at(i)->name; }
+
+static void store_external(void *slot, size_t i)
+{
+  *(const struct pcb_shipped **)slot = pcb_shipped_at(i);
+}
+
+static const char *external_unusable(size_t i)
+{
+  return pcb_shipped_unusable(pcb_shipped_at(i));
 }
 
 static void store_index(void *slot, size_t i)
@@ -118,3 +131,8 @@ const struct pcb_choices pcb_choices_clock_paths = {
   .unusable = clock_unusable };
 const struct pcb_choices pcb_choices_counters =
   CHOICES("counter set", counters, counters_at, store_index, int);
+const struct pcb_choices pcb_choices_externals = {
+  .what = "external allocator", .count = pcb_shipped_count,
+  .name_at = external_at, .store = store_external,
+  .slot_size = sizeof(const struct pcb_shipped *),
+  .unusable = external_unusable };

@@ -13,5 +13,6 @@ extern const struct pcb_choices pcb_choices_placements;
 extern const struct pcb_choices pcb_choices_cache_states;
 extern const struct pcb_choices pcb_choices_clock_paths;
 extern const struct pcb_choices pcb_choices_counters;
+extern const struct pcb_choices pcb_choices_externals;
 
 #endif

@@ -100,6 +100,13 @@ const struct pcb_option pcb_options[] = {
             "go: malloc 524288 B (MemProfileRate), the others 10 us\n"
             "of waiting in cycles, always cold (names gain /rate:N,\n"
             "/rate:go)" },
+  { .name = "--external", .type = PCB_OPT_NAMES, .off = AT(externals),
+    .n_off = AT(nexternals), .choices = &pcb_choices_externals,
+    .arg = "LIST",
+    .help = "shipped heap profilers beside the strategies, each in a\n"
+            "process of its own with its allocator preloaded: the\n"
+            "malloc workload's event, profiler active against\n"
+            "inactive (external/ entries; docs/shipped.md)" },
   { .name = "--unwinder", .type = PCB_OPT_NAME, .off = AT(unwinder),
     .choices = &pcb_choices_unwinders, .def = "fp", .arg = "NAME",
     .help = "how every event captures" },

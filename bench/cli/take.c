@@ -163,6 +163,9 @@ static enum pcb_cli_action take_list(const struct pcb_option *o,
     if (ch && k < 0)
       return ERR("pcbench: %s: unknown %s '%s' (allowed: %s)", o->name,
                  ch->what, shown(it[i]), pcb__cli_choices_of(ch));
+    if (ch && ch->unusable && ch->unusable((size_t)k))
+      return ERR("pcbench: %s: %s '%s' cannot be used: %s", o->name,
+                 ch->what, shown(it[i]), ch->unusable((size_t)k));
     if (o->type == PCB_OPT_RATES) {
       if (!parse_rate(o, it[i], &r))
         return ERR("pcbench: %s: '%s' (allowed: %s)", o->name, shown(it[i]),

@@ -19,6 +19,7 @@
   X(churn)        \
   X(memory)       \
   X(cpu)          \
+  X(external)     \
   /* the rows: one line each, in the table's order */
 
 /* Each row names pcb_suite_<row>, defined in a file of its own. */

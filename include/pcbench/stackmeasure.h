@@ -83,6 +83,21 @@ int pcb_stack_used(pcb_stack_fn fn, void *arg, size_t *used);
 int pcb_fiber_run(size_t stack_size, pcb_stack_fn fn, void *arg,
                   bool *overflowed);
 
+/* pcb_fiber_run below a frame of `pad` bytes (the task's own frames, as
+ * pcb_fiber_headroom pads them; pad <= stack_size). */
+int pcb_fiber_run_padded(size_t stack_size, size_t pad, pcb_stack_fn fn,
+                         void *arg, bool *overflowed);
+
+/* The trial the two searches below run, each size or padding once:
+ * pcb_fiber_run_padded unless a caller replaces it -- bench/shipped/
+ * runs each trial in a forked process, since an allocator abandoned
+ * mid-call by an overflow keeps its locks and its re-entrancy state.
+ * Their warm-up run (the largest fiber) always runs in this process. */
+typedef int (*pcb_fiber_trial_fn)(size_t stack_size, size_t pad,
+                                  pcb_stack_fn fn, void *arg,
+                                  bool *overflowed);
+extern pcb_fiber_trial_fn pcb_fiber_trial;
+
 /* The smallest power of two from PCB_FIBER_STACK_MIN up to
  * PCB_FIBER_STACK_MAX on which fn completes; PCB_EOVERFLOW if none does.
  * fn runs once on the largest fiber first, unjudged, as it does before

@@ -38,6 +38,7 @@ noise.
 from pcbtools.report import coldwarm as report_coldwarm
 from pcbtools.report import gorate as report_gorate
 from pcbtools.report import model as M
+from pcbtools.report import shipped as report_shipped
 from pcbtools.report import storm as report_storm
 from pcbtools.report.render import Para, Section, table
 
@@ -470,5 +471,6 @@ def section(runs):
                             "the repetitions' of separate entries, no "
                             "interval, so no verdict."))
         blocks.append(Para(verdict(run, cols)))
+        blocks += report_shipped.blocks(run)  # external rows, if any
     return Section(ID, TITLE, blocks)
 

@@ -167,8 +167,9 @@ def parse_name(name):
             from None
 
 
-# Kinds whose entries name no strategy; storm names its workload first.
-NO_STRATEGY = ("floor", "unwind", "overhead", "paired")
+# Kinds whose entries name no strategy (external: an allocator); storm
+# names its workload first.
+NO_STRATEGY = ("floor", "unwind", "overhead", "paired", "external")
 
 
 def strategy_of(n):
