@@ -8,8 +8,9 @@ In a temporary folder:
    against that prefix alone (CMAKE_PREFIX_PATH, no package registry,
    no path into the tree) -- and once more with pkg-config alone;
 3. the installed pcbench lists it (`[module my_strategy]`), and a module
-   of another ABI version, a missing file and a file that is no module
-   each exit 2 with one line (the version's names both versions);
+   of another ABI version, one whose strategy is of another strategy
+   version, a missing file and a file that is no module each exit 2
+   with one line (the versions' name both versions);
 4. the conformance suite passes on it (TEST_CONFORMANCE --module=);
 5. the installed pcbench runs it beside off, stack and thread in a small
    matrix with checks, a storm, churn, heap and paired entries: its rows
@@ -86,7 +87,16 @@ def build_example(src, tmp, prefix):
     so_pc = os.path.join(tmp, "libmy_strategy_pc.so")
     sh(["cc", "-std=c11", "-O2", "-shared", "-fPIC", "-fvisibility=hidden",
         "-o", so_pc, os.path.join(ex, "my_strategy.c")] + flags)
-    return so, so_pc
+    # the same strategy of another strategy version
+    with open(os.path.join(ex, "my_strategy.c")) as f:
+        text = f.read().replace(".version = PCB_STRATEGY_VERSION,",
+                                ".version = PCB_STRATEGY_VERSION + 7,")
+    with open(os.path.join(tmp, "old.c"), "w") as f:
+        f.write(text)
+    so_old = os.path.join(tmp, "libold.so")
+    sh(["cc", "-std=c11", "-shared", "-fPIC", "-fvisibility=hidden",
+        "-o", so_old, os.path.join(tmp, "old.c")] + flags)
+    return so, so_pc, so_old
 
 
 def check_results(path):
@@ -131,7 +141,7 @@ def main():
         if installed is None:
             sh(["cmake", "--install", build, "--prefix", prefix])
         pcbench = os.path.join(prefix, "bin", "pcbench")
-        so, so_pc = build_example(src, tmp, prefix)
+        so, so_pc, so_old = build_example(src, tmp, prefix)
 
         for lib in (so, so_pc):
             out = sh([pcbench, "--module=" + lib, "--list"]).stdout
@@ -143,6 +153,7 @@ def main():
         sh(["cc", "-shared", "-fPIC", "-I" + os.path.join(prefix, "include"),
             "-o", bad, bad + ".c"])
         refused(pcbench, bad, ["version 99", "version 2"])
+        refused(pcbench, so_old, [f"strategy '{NAME}'", "strategy version"])
         refused(pcbench, os.path.join(tmp, "none.so"), ["none.so"])
         refused(pcbench, os.path.join(prefix, "lib", "pkgconfig",
                                       "pcbench.pc"), ["pcbench.pc"])

@@ -61,9 +61,10 @@ static int add_strategies(int k, char *err, size_t errlen)
       rc = pcb_strategy_add(s);
     if (rc != 0) {
       snprintf(err, errlen, "pcbench: --module=%s: strategy '%.40s' "
-               "refused: %s (allowed: a unique [a-z_]+ name, version %d, "
-               "every required hook, not a clone)", mods[k].path,
-               s->name ? s->name : "?", pcb_strerror(rc),
+               "(strategy version %d) refused: %s (allowed: a unique "
+               "[a-z_]+ name, this pcbench's strategy version %d, every "
+               "required hook, not a clone)", mods[k].path,
+               s->name ? s->name : "?", s->version, pcb_strerror(rc),
                PCB_STRATEGY_VERSION);
       return 2;
     }
