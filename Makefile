@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build test bench bench-ci baseline check-stability report \
-        compare clean
+        compare install clean
 
 all: build
 
@@ -79,6 +79,15 @@ COMPARE_ARGS ?= --allow-missing
 
 compare: deps
 	scripts/compare $(BASELINE) $(RESULTS) $(COMPARE_ARGS)
+
+# Install into PREFIX (default /usr/local): the program and its layout
+# modules, the scripts, and what a module bringing a strategy is built
+# from -- the strategy ABI headers, libpcbench.a (pcbench::core), the
+# CMake package and pcbench.pc (docs/extending.md).
+PREFIX ?= /usr/local
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,7 @@
 #include "base/topo.h"
 #include "context.h"
 #include "layout/layouts.h"
+#include "layout/modules.h"
 #include "machine.h"
 #include "pcbench/arch.h"
 #include "pcbench/clock.h"
@@ -78,7 +79,7 @@ static void describe_strategies(void)
     { PCB_F_GUARDED, "guarded" }, { PCB_F_CLONE, "clone" },
     { PCB_F_STACK_BUF, "stack_buffer" }, { PCB_F_SPILL, "spill" },
   };
-  struct kinds flags = { .at = 0 }, clones = { .at = 0 };
+  struct kinds flags = { .at = 0 }, clones = { .at = 0 }, mods = { .at = 0 };
 
   for (size_t i = 0; i < pcb_strategy_count(); i++) {
     const struct pcb_strategy *s = pcb_strategy_at(i);
@@ -87,6 +88,11 @@ static void describe_strategies(void)
     for (size_t r = 0; r < sizeof(roles) / sizeof(*roles); r++)
       if (s->flags & roles[r].flag)
         kinds_attr(&flags, roles[r].name);
+    if (pcb_modules_name(s) != NULL) {  /* brought by --module */
+      kinds_attr(&flags, "module");
+      kinds_row(&mods, s->name);
+      kinds_attr(&mods, pcb_modules_name(s));
+    }
     if (s->clone_of) {
       kinds_row(&clones, s->name);
       kinds_attr(&clones, s->clone_of);
@@ -94,6 +100,12 @@ static void describe_strategies(void)
   }
   pcb_gb_context("strategy_flags", flags.buf);
   pcb_gb_context("strategy_clones", clones.buf);
+  /* only with --module: the strategies each module brought, by the
+   * module's name ("my_strategy:my_strategy"), and each module's file */
+  if (mods.at > 0) {
+    pcb_gb_context("strategy_modules", mods.buf);
+    pcb_gb_context("modules", pcb_modules_describe());
+  }
 }
 
 /* Each workload's kind, so that scripts need no workload's name:

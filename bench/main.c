@@ -22,6 +22,7 @@
 #include "context.h"
 #include "scorecard.h"
 #include "layout/layouts.h"
+#include "layout/modules.h"
 #include "run/counted.h"
 #include "run/runner.h"
 #include "shipped/shipped.h"
@@ -123,6 +124,11 @@ int main(int argc, char **argv)
             pcb_strerror(pcb_registry_check(&bad)));
     return 2;
   }
+  /* --module first: its strategies are names the command line may use */
+  if (pcb_modules_load(argc, argv, err, sizeof(err)) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return 2;
+  }
   switch (a = pcb_cli_parse(argc, argv, &cfg, err, sizeof(err))) {
   case PCB_CLI_HELP:
   case PCB_CLI_LIST:
@@ -165,6 +171,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "pcbench: set-up failed: %s\n", pcb_strerror(status));
     return pcb_out_end(&cfg, 1);
   }
+  /* the clock pcb_runner_init chose */
+  if (pcb_modules_init(cfg.unwinder->name, pcb_clock_current(), err,
+                       sizeof(err)) != 0) {
+    fprintf(stderr, "pcbench: set-up failed: --module: %s\n", err);
+    return pcb_out_end(&cfg, 1);
+  }
   if (cfg.paired && pcb_layouts_init(NULL, cfg.layouts, cfg.unwinder->name,
                                      pcb_clock_current(), err,
                                      sizeof(err)) < 0) {
@@ -201,6 +213,7 @@ int main(int argc, char **argv)
   pcb_runner_fini();
   pcb_layouts_fini();
   pcb_gb_shutdown();
+  pcb_modules_fini();
   pcb_topo_fini();
   /* A failed correctness check is a finding: the results are written,
    * and the exit status says it. */

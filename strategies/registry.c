@@ -8,7 +8,6 @@
 
 #include "pcbench/error.h"
 #include "pcbench/strategy.h"
-#include "pcbench/table.h"
 
 #define STRATEGIES(X) \
   X(off)              \
@@ -28,12 +27,58 @@
 STRATEGIES(ROW_EXTERN)
 
 static const struct pcb_strategy *const registry[] = { STRATEGIES(ROW_REF) };
+#define NBUILTIN (sizeof(registry) / sizeof(registry[0]))
 
-PCB_TABLE(pcb_strategy, struct pcb_strategy, registry)
+/* Strategies added at run time (pcb_strategy_add: a module's), after the
+ * table's rows, in the order added. */
+enum { EXTRA_MAX = 32 };
+static const struct pcb_strategy *extra[EXTRA_MAX];
+static size_t nextra;
+
+size_t pcb_strategy_count(void)
+{
+  return NBUILTIN + nextra;
+}
+
+const struct pcb_strategy *pcb_strategy_at(size_t i)
+{
+  return i < NBUILTIN ? registry[i] : i < NBUILTIN + nextra
+                                          ? extra[i - NBUILTIN] : NULL;
+}
+
+const struct pcb_strategy *pcb_strategy_find(const char *name)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++)
+    if (strcmp(pcb_strategy_at(i)->name, name) == 0)
+      return pcb_strategy_at(i);
+  return NULL;
+}
+
+int pcb_strategy_add(const struct pcb_strategy *s)
+{
+  int err = pcb_strategy_check(s);
+
+  if (err != 0)
+    return err;
+  if (pcb_strategy_find(s->name) != NULL || (s->flags & PCB_F_CLONE))
+    return PCB_EINVAL;  /* a name taken; a clone of another's code */
+  for (const char *c = s->name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+      return PCB_EINVAL;  /* entry names take [a-z_]+ */
+  if (nextra == EXTRA_MAX)
+    return PCB_ENOMEM;
+  extra[nextra++] = s;
+  return 0;
+}
+
+void pcb_strategy_drop_added(void)
+{
+  nextra = 0;
+}
 
 const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s)
 {
-  for (size_t i = 0; i < pcb_strategy_count(); i++)
+  for (size_t i = 0; i < NBUILTIN; i++)
     if (registry[i]->clone_of && strcmp(registry[i]->clone_of, s->name) == 0)
       return registry[i];
   return NULL;
@@ -54,7 +99,7 @@ int pcb_strategy_check(const struct pcb_strategy *s)
 
 int pcb_registry_check(const struct pcb_strategy **bad)
 {
-  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+  for (size_t i = 0; i < NBUILTIN; i++) {
     int err = pcb_strategy_check(registry[i]);
 
     for (size_t j = 0; err == 0 && j < i; j++)

@@ -7,6 +7,12 @@
  * MAY_DROP may refuse an event but never corrupts one, SHARED holds one
  * set of buffers for all threads, SPILL no slice at shallow depths,
  * CONTROL (the negative control) must be caught corrupting a nested event.
+ *
+ * `test_conformance --module=PATH` runs the suite against the strategies
+ * a module brings instead (pcbench --module, include/pcbench/module.h):
+ * its events run on the module's code, whose allocator hooks are
+ * trampolines to this process's pcb_hooks, so every fake allocator below
+ * reaches it, and whose unwinder follows pcb_hooks' (sync_module).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -21,10 +27,39 @@
 #include <cmocka.h>
 #include <malloc.h>
 
+#include "layout/layouts.h"
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 #include "pcbench/oracle.h"
 #include "pcbench/strategy.h"
+
+/* --module: the module under test, NULL for pcbench's own strategies. */
+static const struct pcb_event_module *module;
+
+static void *tramp_alloc(size_t size)
+{
+  return pcb_hooks.alloc(size);
+}
+
+static void tramp_free(void *p)
+{
+  pcb_hooks.free(p);
+}
+
+/* The module's hooks after this process's: its allocator calls ours
+ * (whichever a test put there), its unwinder is ours by name. */
+static void sync_module(void)
+{
+  const struct pcb_module_env env = { tramp_alloc, tramp_free,
+                                      pcb_hooks.unwinder->name,
+                                      pcb_clock_current() };
+
+  if (module != NULL && module->init(&env) != 0) {
+    fprintf(stderr, "test_conformance: the module's init refused '%s'\n",
+            pcb_hooks.unwinder->name);
+    abort();
+  }
+}
 
 /* One event's expectations and what the consumer saw. */
 struct site_ctx {
@@ -267,6 +302,7 @@ static void heap_accounting_matches_allocator(void **state)
     long one;
 
     pcb_hooks.unwinder = pcb_unwinder_at(i / 4);
+    sync_module();
     want = private_heap(s, depths[d]);
 
     usable_bytes = 0;
@@ -529,10 +565,42 @@ static int reset_hooks(void **state)
 {
   (void)state;
   pcb_hooks_reset();
+  sync_module();
   return 0;
 }
 
-int main(void)
+/* --module=PATH: the strategies of the module this process lacks, in
+ * pcb_strategy_at's order after its own; returns the index of the first
+ * (pcb_strategy_count() if there are none: an error), or exits 2. */
+static size_t load_module(const char *path)
+{
+  size_t first = pcb_strategy_count();
+  void *handle;
+  char err[4352];
+
+  if (pcb__module_open(path, &handle, &module, err, sizeof(err)) != 0) {
+    fprintf(stderr, "test_conformance: %s\n", err);
+    exit(2);
+  }
+  for (size_t i = 0; module->strategy_at(i) != NULL; i++) {
+    const struct pcb_strategy *s = module->strategy_at(i);
+
+    if (pcb_strategy_find(s->name) == NULL && pcb_strategy_add(s) != 0) {
+      fprintf(stderr, "test_conformance: %s: strategy '%s' refused: %s\n",
+              path, s->name, pcb_strerror(pcb_strategy_add(s)));
+      exit(2);
+    }
+  }
+  if (first == pcb_strategy_count()) {
+    fprintf(stderr, "test_conformance: %s brings no strategy of its own\n",
+            path);
+    exit(2);
+  }
+  sync_module();
+  return first;
+}
+
+int main(int argc, char **argv)
 {
   static const struct {
     const char *name;
@@ -552,10 +620,17 @@ int main(void)
   };
   size_t ns = sizeof(suite) / sizeof(suite[0]);
   struct CMUnitTest *tests = calloc(ns * pcb_strategy_count(), sizeof(*tests));
-  size_t n = 0;
+  size_t n = 0, first = 0;
   int failed;
 
-  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+  if (argc == 2 && strncmp(argv[1], "--module=", 9) == 0)
+    first = load_module(argv[1] + 9);
+  else if (argc > 1) {
+    fprintf(stderr, "test_conformance: '%s' (allowed: nothing, or "
+            "--module=PATH)\n", argv[1]);
+    return 2;
+  }
+  for (size_t i = first; i < pcb_strategy_count(); i++) {
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
     for (size_t k = 0; k < ns; k++) {

@@ -61,6 +61,42 @@ static void bad_ops_refused(void **state)
   assert_int_equal(pcb_strategy_check(NULL), PCB_EINVAL);
 }
 
+/* A strategy added at run time (a module's): after the table's rows,
+ * found by name; a taken name, a name outside [a-z_]+, a clone or a bad
+ * ops struct refused; forgotten by pcb_strategy_drop_added. */
+static void added_strategies(void **state)
+{
+  size_t n = pcb_strategy_count();
+  struct pcb_strategy mine = *pcb_strategy_find("thread"), bad;
+
+  (void)state;
+  mine.name = "mine";
+  assert_int_equal(pcb_strategy_add(&mine), 0);
+  assert_int_equal(pcb_strategy_count(), n + 1);
+  assert_ptr_equal(pcb_strategy_at(n), &mine);
+  assert_ptr_equal(pcb_strategy_find("mine"), &mine);
+  assert_null(pcb_strategy_at(n + 1));
+  assert_int_equal(pcb_strategy_add(&mine), PCB_EINVAL);  /* taken */
+  bad = mine;
+  bad.name = "stack";
+  assert_int_equal(pcb_strategy_add(&bad), PCB_EINVAL);
+  bad.name = "Mine2";
+  assert_int_equal(pcb_strategy_add(&bad), PCB_EINVAL);
+  bad.name = "mine_clone";
+  bad.flags |= PCB_F_CLONE;
+  bad.clone_of = "mine";
+  assert_int_equal(pcb_strategy_add(&bad), PCB_EINVAL);
+  bad = mine;
+  bad.name = "other";
+  bad.version = PCB_STRATEGY_VERSION + 1;
+  assert_int_equal(pcb_strategy_add(&bad), PCB_EVERSION);
+  assert_int_equal(pcb_strategy_count(), n + 1);
+  assert_null(pcb_strategy_clone(&mine));
+  pcb_strategy_drop_added();
+  assert_int_equal(pcb_strategy_count(), n);
+  assert_null(pcb_strategy_find("mine"));
+}
+
 static void error_table(void **state)
 {
   (void)state;
@@ -76,6 +112,7 @@ int main(void)
     cmocka_unit_test(table_is_valid),
     cmocka_unit_test(required_strategies_present),
     cmocka_unit_test(bad_ops_refused),
+    cmocka_unit_test(added_strategies),
     cmocka_unit_test(error_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

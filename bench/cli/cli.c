@@ -46,7 +46,7 @@ static enum pcb_cli_action note_given(struct given *g,
                                       const struct pcb_option *o, bool preset,
                                       char *err, size_t errlen)
 {
-  for (int i = 0; i < g->n && !preset; i++)
+  for (int i = 0; i < g->n && !preset && !o->repeat; i++)
     if (!g->preset[i] && pcb__cli_same_setting(g->row[i], o))
       return g->row[i] == o
                  ? ERR("pcbench: %s: given twice (allowed: once%s)", o->name,

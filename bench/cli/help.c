@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "layout/modules.h"
 #include "pcbench/clock.h"
 #include "pcbench/sigprof.h"
 #include "pcbench/strategy.h"
@@ -133,11 +134,14 @@ static void print_list(void)
     const struct pcb_strategy *s = pcb_strategy_at(i);
 
     /* the roles a test may leave out (tests/every_strategy.py) */
-    printf("  %-18s %s%s%s%s\n", s->name, s->summary,
+    printf("  %-18s %s%s%s%s", s->name, s->summary,
            (s->flags & (PCB_F_CONTROL | PCB_F_OPT_IN | PCB_F_CLONE))
                ? " [not in defaults]" : "",
            s->flags & PCB_F_CONTROL ? " [control]" : "",
            s->flags & PCB_F_CLONE ? " [clone]" : "");
+    if (pcb_modules_name(s) != NULL)  /* --module brought it */
+      printf(" [module %s]", pcb_modules_name(s));
+    printf("\n");
   }
   printf("workloads:\n");
   for (size_t i = 0; i < pcb_workload_count(); i++)

@@ -37,6 +37,13 @@ static const char *printable(const char *v)
   return NULL;
 }
 
+/* --module: main loaded it before parsing (layout/modules.h); here
+ * only its form is checked again, for --module PATH as for =PATH. */
+static const char *module_path(const char *v)
+{
+  return printable(v);
+}
+
 /* --benchmark_filter: printable, and a regular expression as Google
  * Benchmark compiles it (a leading '-' keeps the names that do not
  * match); the shim asks the library's own engine. */
@@ -76,6 +83,12 @@ const struct pcb_option pcb_options[] = {
     .n_off = AT(nstrategies), .choices = &pcb_choices_strategies, .arg = "LIST",
     .help = "where the PC buffer lives (see --list; by default\n"
             "all but those marked [not in defaults] there)" },
+  { .name = "--module", .type = PCB_OPT_TEXT, .valid = module_path,
+    .repeat = true, .arg = "PATH",
+    .note = "a module's file, printable, no quote or backslash",
+    .help = "load an event-path module (repeatable): the strategies\n"
+            "it brings that pcbench lacks join --strategies and\n"
+            "--list, and run on the module's code (docs/extending.md)" },
   { .name = "--depths", .type = PCB_OPT_INTS, .off = AT(depths),
     .n_off = AT(ndepths), .lo = 1, .hi = PCB_DEPTH_MAX, .def = "32,128",
     .arg = "LIST", .unit = "integers", .help = "PCs per capture" },

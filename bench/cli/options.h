@@ -70,6 +70,8 @@ struct pcb_option {
    * environment variable (--benchmark_x: BENCHMARK_X) is read through
    * the same row (cli/env.c). */
   bool pass;
+  /* may be given more than once (--module): each value is taken */
+  bool repeat;
 };
 
 /* Rows of the table, at most (the parser keeps a list of those given). */

@@ -28,6 +28,7 @@ static const struct pcb_event_module own = {
   .shared_bytes = sizeof(struct pcb_wl_shared),
   .init = own_init,
   .strategy = pcb_strategy_find,
+  .strategy_at = pcb_strategy_at,
   .workload = pcb_workload_find,
   .oracle_run = pcb_oracle_run,
   .consume_timed = pcb_wl_consume_timed,
@@ -55,31 +56,56 @@ static int layouts_dir(char *dir, size_t len)
                                                                   : PCB_ESYS;
 }
 
-static int load_one(const char *path, const struct pcb_module_env *env,
-                    char *err, size_t errlen)
+int pcb__module_open(const char *path, void **handle,
+                     const struct pcb_event_module **out, char *err,
+                     size_t errlen)
 {
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   pcb_event_module_fn entry;
   const struct pcb_event_module *m;
-  int rc;
 
+  *handle = h;
   if (h == NULL) {
     snprintf(err, errlen, "%s", dlerror());
     return PCB_ESYS;
   }
-  handles[ncopies] = h;
   entry = (pcb_event_module_fn)dlsym(h, PCB_EVENT_MODULE_SYMBOL);
   m = entry ? entry() : NULL;
-  if (m == NULL || m->version != PCB_EVENT_MODULE_VERSION ||
-      m->thread_bytes != own.thread_bytes ||
-      m->shared_bytes != own.shared_bytes) {
-    snprintf(err, errlen, "%s: not a layout module of this pcbench (rebuild "
-             "it with pcbench)", path);
+  if (m == NULL) {
+    snprintf(err, errlen, "%s: no %s() returning a module: not a pcbench "
+             "event-path module", path, PCB_EVENT_MODULE_SYMBOL);
     return PCB_EVERSION;
+  }
+  if (m->version != own.version || m->thread_bytes != own.thread_bytes ||
+      m->shared_bytes != own.shared_bytes) {
+    snprintf(err, errlen, "%s: module ABI version %d (thread %zu B, shared "
+             "%zu B), this pcbench's is version %d (thread %zu B, shared %zu "
+             "B): rebuild it against this pcbench's package", path,
+             m->version, m->thread_bytes, m->shared_bytes, own.version,
+             own.thread_bytes, own.shared_bytes);
+    return PCB_EVERSION;
+  }
+  *out = m;
+  return 0;
+}
+
+static int load_one(const char *path, const struct pcb_module_env *env,
+                    char *err, size_t errlen)
+{
+  const struct pcb_event_module *m;
+  int rc = pcb__module_open(path, &handles[ncopies], &m, err, errlen);
+
+  if (rc != 0) {
+    if (handles[ncopies] != NULL)
+      dlclose(handles[ncopies]);
+    handles[ncopies] = NULL;
+    return rc;
   }
   rc = m->init(env);
   if (rc != 0) {
     snprintf(err, errlen, "%s: %s", path, pcb_strerror(rc));
+    dlclose(handles[ncopies]);
+    handles[ncopies] = NULL;
     return rc;
   }
   copies[ncopies++] = m;

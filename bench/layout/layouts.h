@@ -27,4 +27,13 @@ int pcb_layouts_count(void);
 /* Copy i, 0 <= i < pcb_layouts_count(); 0 is pcbench's own. */
 const struct pcb_event_module *pcb_layout_at(int i);
 
+/* Opens the module at `path` (dlopen, its entry point) and checks it
+ * against pcbench's own copy: its ABI version and struct sizes.  0 and
+ * *out, or PCB_ESYS (cannot load) / PCB_EVERSION (not a module, or one of
+ * another version: *err names both); *handle is dlopen's, NULL if none,
+ * for the caller to close either way.  Does not call init. */
+int pcb__module_open(const char *path, void **handle,
+                     const struct pcb_event_module **out, char *err,
+                     size_t errlen);
+
 #endif

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include "layout/layouts.h"
+#include "layout/modules.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
 #include "pcbench/unwind.h"
@@ -37,6 +38,15 @@ const struct pcb_event_module *pcb__arm_on_copy(struct pcb__arm *arm,
   const struct pcb_event_module *m = pcb_layout_at(copy);
   const struct pcb_strategy *s = arm->s;
 
+  if (pcb_modules_owner(arm->s) != NULL) {
+    /* a user's module's strategy: its module is its only copy */
+    m = pcb_modules_owner(arm->s);
+    for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
+      arm->ptr[i]->thread.strategy = arm->s;
+      arm->ptr[i]->consume = m->consume_timed;
+    }
+    return m;
+  }
   if (copy != 0 && !(arm->s->flags & PCB_F_SHARED))
     s = m->strategy(arm->s->name);
   if (s == NULL || s == arm->s)

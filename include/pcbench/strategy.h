@@ -108,7 +108,13 @@ const struct pcb_strategy *pcb_strategy_find(const char *name);
 const struct pcb_strategy *pcb_strategy_clone(const struct pcb_strategy *s);
 /* 0, or PCB_EVERSION / PCB_EINCOMPLETE / PCB_EINVAL for a bad ops struct. */
 int pcb_strategy_check(const struct pcb_strategy *s);
-/* Checks every registered strategy; on failure *bad names the culprit. */
+/* A strategy from elsewhere (a module, pcbench --module) after the
+ * table's rows: 0, or what pcb_strategy_check says, PCB_EINVAL for a
+ * name already taken, not [a-z_]+, or a clone, PCB_ENOMEM past 32.  Run
+ * before any thread registers; pcb_strategy_drop_added forgets them. */
+int pcb_strategy_add(const struct pcb_strategy *s);
+void pcb_strategy_drop_added(void);
+/* Checks every strategy of the table; on failure *bad names the culprit. */
 int pcb_registry_check(const struct pcb_strategy **bad);
 
 #endif

@@ -193,9 +193,13 @@ ROW_FIELDS = {"name", "run_name", "run_type", "family_index",
 # The string fields of a row (the schema gives every field's type).
 STRING_FIELDS = ("name", "run_name", "run_type", "time_unit",
                  "aggregate_name", "aggregate_unit", "error_message", "label")
-SCHEMA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.realpath(__file__))))), "docs",
-    "results.schema.json")
+# docs/ of the tree; installed (make install), beside the scripts
+_SCRIPTS = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(__file__))))
+SCHEMA = os.path.join(os.path.dirname(_SCRIPTS), "docs",
+                      "results.schema.json")
+if not os.path.exists(SCHEMA):
+    SCHEMA = os.path.join(_SCRIPTS, "results.schema.json")
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,44 @@
+/*
+ * Users' modules (pcbench --module=PATH, repeatable): event-path modules
+ * (pcbench/module.h) loaded by path, each bringing strategies pcbench
+ * does not have.  Those join the strategy table (pcb_strategy_add) under
+ * their own names, so --strategies, --list and every suite take them; a
+ * name pcbench has stays pcbench's (the module's copy of it is not used).
+ * An event of a module's strategy runs its record, capture, unwinder and
+ * consumer from that module; a paired batch runs there whole (loops,
+ * chain and all).  Google Benchmark's timed loops are pcbench's: a module
+ * never runs them (layout/build.c).
+ *
+ * Naming: a module is known by its file's name without "lib" and ".so"
+ * (libmy_strategy.so: my_strategy), in the results' context
+ * (`modules`, `strategy_modules`).  Arms of a strategy both sides know,
+ * old against new, are to be named `stack@<module>`: a second table row
+ * per (module, name), added here beside the plain names (docs/usage.md).
+ */
+#ifndef PCBENCH_LAYOUT_MODULES_H
+#define PCBENCH_LAYOUT_MODULES_H
+
+#include <stddef.h>
+
+#include "layout/module.h"
+
+/* Loads every --module=PATH (or --module PATH) of argv, in order, before
+ * the command line is parsed, and adds their new strategies to the
+ * table.  0, or 2 with *err one line: a file that cannot load, is no
+ * module, has another ABI version (both named), a strategy it brings is
+ * malformed, or more than 8 modules. */
+int pcb_modules_load(int argc, char **argv, char *err, size_t errlen);
+/* Each module's init, with the host's hooks, unwinder and clock: 0, or
+ * PCB_E* and *err naming the module. */
+int pcb_modules_init(const char *unwinder, enum pcb_clock_path clock,
+                     char *err, size_t errlen);
+void pcb_modules_fini(void);
+/* The module strategy s came from, NULL for pcbench's own. */
+const struct pcb_event_module *pcb_modules_owner(
+    const struct pcb_strategy *s);
+/* Its module's name (above), NULL for pcbench's own. */
+const char *pcb_modules_name(const struct pcb_strategy *s);
+/* "name=path;..." of the loaded modules, "" if none: context `modules`. */
+const char *pcb_modules_describe(void);
+
+#endif
