@@ -101,11 +101,13 @@ static void describe_strategies(void)
   pcb_gb_context("strategy_flags", flags.buf);
   pcb_gb_context("strategy_clones", clones.buf);
   /* only with --module: the strategies each module brought, by the
-   * module's name ("my_strategy:my_strategy"), and each module's file */
-  if (mods.at > 0) {
+   * module's label ("my_strategy:my_strategy"), and each module's label
+   * and file ("old=/x/layout-1.so;..."), also for modules that bring
+   * none (another build's, timed as `<strategy>@<label>` arms) */
+  if (mods.at > 0)
     pcb_gb_context("strategy_modules", mods.buf);
+  if (pcb_modules_count() > 0)
     pcb_gb_context("modules", pcb_modules_describe());
-  }
 }
 
 /* Each workload's kind, so that scripts need no workload's name:

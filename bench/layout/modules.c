@@ -16,7 +16,7 @@
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 
-enum { MAX_MODULES = 8, MAX_OWNED = 32 };
+enum { MAX_MODULES = 16, MAX_OWNED = 32 };
 
 static struct {
   void *handle;
@@ -33,7 +33,8 @@ static struct {
 } owned[MAX_OWNED];
 static int nowned;
 
-/* libmy_strategy.so -> my_strategy */
+/* libmy_strategy.so -> my_strategy; a character outside [a-z_] becomes
+ * '_' (layout-1.so -> layout__), so a name is always a label. */
 static void module_name(const char *path, char *name, size_t len)
 {
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -43,6 +44,20 @@ static void module_name(const char *path, char *name, size_t len)
     base += 3;
   n = strcspn(base, ".");
   snprintf(name, len, "%.*s", (int)n, base);
+  for (char *c = name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+      *c = '_';
+  if (name[0] == '\0')
+    snprintf(name, len, "module");
+}
+
+/* --module=LABEL=PATH: LABEL is [a-z_]{1,16} before the first '=' (so no
+ * '/' before it); its length, 0 when the argument is a path alone. */
+static size_t label_len(const char *arg)
+{
+  size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyz_");
+
+  return n > 0 && n <= 16 && arg[n] == '=' ? n : 0;
 }
 
 static int add_strategies(int k, char *err, size_t errlen)
@@ -74,10 +89,12 @@ static int add_strategies(int k, char *err, size_t errlen)
   return 0;
 }
 
-static int load(const char *path, char *err, size_t errlen)
+static int load(const char *arg, char *err, size_t errlen)
 {
   char why[PATH_MAX + 256];
   int k = nmods, rc;
+  size_t label = label_len(arg);
+  const char *path = arg + (label ? label + 1 : 0);
 
   if (nmods == MAX_MODULES) {
     snprintf(err, errlen, "pcbench: --module: more than %d modules (allowed: "
@@ -109,7 +126,10 @@ static int load(const char *path, char *err, size_t errlen)
         *c = ' ';
     return 2;
   }
-  module_name(mods[k].path, mods[k].name, sizeof(mods[k].name));
+  if (label)
+    snprintf(mods[k].name, sizeof(mods[k].name), "%.*s", (int)label, arg);
+  else
+    module_name(mods[k].path, mods[k].name, sizeof(mods[k].name));
   nmods++;
   return add_strategies(k, err, errlen);
 }
@@ -181,6 +201,21 @@ const char *pcb_modules_name(const struct pcb_strategy *s)
   int k = owner_of(s);
 
   return k < 0 ? NULL : mods[k].name;
+}
+
+int pcb_modules_count(void)
+{
+  return nmods;
+}
+
+const struct pcb_event_module *pcb_modules_at(int k)
+{
+  return k >= 0 && k < nmods ? mods[k].m : NULL;
+}
+
+const char *pcb_modules_label(int k)
+{
+  return k >= 0 && k < nmods ? mods[k].name : NULL;
 }
 
 const char *pcb_modules_describe(void)

@@ -9,11 +9,16 @@
  * chain and all).  Google Benchmark's timed loops are pcbench's: a module
  * never runs them (layout/build.c).
  *
- * Naming: a module is known by its file's name without "lib" and ".so"
- * (libmy_strategy.so: my_strategy), in the results' context
- * (`modules`, `strategy_modules`).  Arms of a strategy both sides know,
- * old against new, are to be named `stack@<module>`: a second table row
- * per (module, name), added here beside the plain names (docs/usage.md).
+ * Naming: a module is known by its label, --module=LABEL=PATH with LABEL
+ * [a-z_]+, or else by its file's name without "lib" and ".so", any
+ * character outside [a-z_] made '_' (libmy_strategy.so: my_strategy), in
+ * the results' context (`modules`, `strategy_modules`).  Modules may
+ * share a label: another build's layout modules, loaded as one "old".
+ *
+ * Old against new: a strategy the run times that a module also carries
+ * (every module carries pcbench's) is not added to the table; the paired
+ * entries time it a second time on the module's copy, as the arm
+ * `<strategy>@<label>` (suites/paired.c), the only place it appears.
  */
 #ifndef PCBENCH_LAYOUT_MODULES_H
 #define PCBENCH_LAYOUT_MODULES_H
@@ -26,7 +31,7 @@
  * the command line is parsed, and adds their new strategies to the
  * table.  0, or 2 with *err one line: a file that cannot load, is no
  * module, has another ABI version (both named), a strategy it brings is
- * malformed, or more than 8 modules. */
+ * malformed, or more than 16 modules. */
 int pcb_modules_load(int argc, char **argv, char *err, size_t errlen);
 /* Each module's init, with the host's hooks, unwinder and clock: 0, or
  * PCB_E* and *err naming the module. */
@@ -38,6 +43,10 @@ const struct pcb_event_module *pcb_modules_owner(
     const struct pcb_strategy *s);
 /* Its module's name (above), NULL for pcbench's own. */
 const char *pcb_modules_name(const struct pcb_strategy *s);
+/* The loaded modules, in --module order, and each one's label. */
+int pcb_modules_count(void);
+const struct pcb_event_module *pcb_modules_at(int k);
+const char *pcb_modules_label(int k);
 /* "name=path;..." of the loaded modules, "" if none: context `modules`. */
 const char *pcb_modules_describe(void);
 

@@ -52,6 +52,7 @@
 #include "base/progress.h"
 #include "base/outfile.h"
 #include "layout/layouts.h"
+#include "layout/modules.h"
 #include "pcbench/clock.h"
 #include "pcbench/error.h"
 #include "pcbench/layout.h"
@@ -64,7 +65,7 @@
 #include "suites/paired_report.h"
 #include "suites/suite.h"
 
-enum { MAX_ARMS = PCB_LIST_MAX + 2, MIN_COPY_ROUNDS = 5 };
+enum { MAX_ARMS = 3 * PCB_LIST_MAX + 2, MIN_COPY_ROUNDS = 5 };
 
 struct pentry {
   char name[160];
@@ -142,10 +143,40 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
 
 static int arm_find(const char *name);
 
+/* Old against new (layout/modules.h): each of the run's own strategies
+ * again, as `<name>@<label>`, on the copies of every module label that
+ * carries it (a label first seen at module k), before the A/A control,
+ * which stays the last arm. */
+static int labelled_arms(const struct pcb_point *p, int nhost)
+{
+  int err = 0;
+
+  for (int k = 0; k < pcb_modules_count() && err == 0; k++) {
+    const char *label = pcb_modules_label(k);
+    bool seen = false;
+
+    for (int j = 0; j < k; j++)
+      seen |= strcmp(pcb_modules_label(j), label) == 0;
+    for (int a = 0; a < nhost && !seen && err == 0; a++) {
+      const struct pcb_strategy *s = P.arms[a].s;
+
+      if (pcb_modules_owner(s) != NULL || P.narms + 1 >= MAX_ARMS)
+        continue;  /* a module's own strategy has no other build */
+      err = pcb__arm_add_labelled(&P.arms[P.narms], p, s->name, label,
+                                  P.cap, cfg->rate);
+      if (err == PCB_ENOENT)
+        err = 0;  /* that build lacks it: no arm */
+      else
+        P.narms++;  /* arms_free undoes it all */
+    }
+  }
+  return err;
+}
+
 static int arms_setup(const struct pcb_point *p)
 {
   const struct pcb_strategy *clone;
-  int err = 0;
+  int err = 0, nhost;
 
   P.narms = 0;
   P.twin_of = 0;
@@ -154,6 +185,9 @@ static int arms_setup(const struct pcb_point *p)
   for (int a = P.narms - 1; a >= 0; a--)
     if (!(P.arms[a].s->flags & (PCB_F_NO_CAPTURE | PCB_F_CLONE)))
       P.twin_of = a;
+  nhost = P.narms;
+  if (err == 0)
+    err = labelled_arms(p, nhost);
   clone = pcb_strategy_clone(P.arms[P.twin_of].s);
   if (err == 0 && clone != NULL && arm_find(clone->name) < 0)
     err = arm_add(p, clone, "");

@@ -38,6 +38,16 @@ const struct pcb_event_module *pcb__arm_on_copy(struct pcb__arm *arm,
   const struct pcb_event_module *m = pcb_layout_at(copy);
   const struct pcb_strategy *s = arm->s;
 
+  if (arm->nhomes > 0) {
+    /* another build's copy: the homes of its label, dealt as copies */
+    int h = (arm->s->flags & PCB_F_SHARED) ? 0 : copy % arm->nhomes;
+
+    for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
+      arm->ptr[i]->thread.strategy = arm->home_s[h];
+      arm->ptr[i]->consume = arm->home[h]->consume_timed;
+    }
+    return arm->home[h];
+  }
   if (pcb_modules_owner(arm->s) != NULL) {
     /* a user's module's strategy: its module is its only copy */
     m = pcb_modules_owner(arm->s);
@@ -148,5 +158,36 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
     err = pcb_runner_call_on(i, arm_register, &arm->w[i], &r);
     arm->registered += err == 0;
   }
+  return err;
+}
+
+int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
+                          const char *name, const char *label, int rounds,
+                          uint64_t rate)
+{
+  const struct pcb_event_module *home[PCB_ARM_HOMES];
+  const struct pcb_strategy *home_s[PCB_ARM_HOMES];
+  char suffix[72];
+  int n = 0, err;
+
+  for (int k = 0; k < pcb_modules_count(); k++) {
+    if (strcmp(pcb_modules_label(k), label) != 0)
+      continue;
+    if (n == PCB_ARM_HOMES)
+      break;
+    home[n] = pcb_modules_at(k);
+    home_s[n] = home[n]->strategy(name);
+    if (home_s[n] == NULL)
+      return PCB_ENOENT;
+    n++;
+  }
+  if (n == 0)
+    return PCB_ENOENT;
+  snprintf(suffix, sizeof(suffix), "@%s", label);
+  err = pcb__arm_add(arm, p, home_s[0], suffix, rounds, rate);
+  snprintf(arm->label, sizeof(arm->label), "%s@%s", name, label);
+  memcpy(arm->home, home, sizeof(home[0]) * (size_t)n);
+  memcpy(arm->home_s, home_s, sizeof(home_s[0]) * (size_t)n);
+  arm->nhomes = n;
   return err;
 }

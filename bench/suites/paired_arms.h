@@ -19,6 +19,7 @@
 
 #define PCB_ARM_PAGES 8  /* separately mapped regions an arm's state and
                           * buffer are drawn from, round by round */
+#define PCB_ARM_HOMES 16 /* modules one labelled arm runs on */
 
 struct pcb__arm {
   const struct pcb_strategy *s;
@@ -30,6 +31,13 @@ struct pcb__arm {
   void *own_buf;            /* the buffer thread_init allocated */
   int registered;           /* threads registered with its strategy */
   double *ns;               /* per round: ns per operation */
+  /* An arm `<strategy>@<label>` (old against new): its strategy's copy
+   * in each module of that label; round on copy c runs on home c mod
+   * nhomes (a shared-buffer strategy on home 0 alone).  nhomes 0: the
+   * arm runs on pcbench's copies, as any other. */
+  const struct pcb_event_module *home[PCB_ARM_HOMES];
+  const struct pcb_strategy *home_s[PCB_ARM_HOMES];
+  int nhomes;
 };
 
 /* Sets up `arm` for strategy s (label: s's name and suffix) on p's
@@ -38,6 +46,12 @@ struct pcb__arm {
 int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
                  const struct pcb_strategy *s, const char *suffix,
                  int rounds, uint64_t rate);
+/* Sets up `arm` as `<name>@<label>`: the strategy `name` of every module
+ * labelled `label` (modules.h); PCB_ENOENT if one of them lacks it (the
+ * arm is then untouched), else as pcb__arm_add. */
+int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
+                          const char *name, const char *label, int rounds,
+                          uint64_t rate);
 /* Unregisters the threads it registered and frees; the arm is zeroed. */
 void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p);
 /* A fresh data layout for the next round (see above). */

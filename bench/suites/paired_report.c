@@ -19,6 +19,10 @@
  * (the standard deviation of their medians less those medians' sampling
  * noise), for a summary over several processes (scripts/paired-runs),
  * where the noise is already in the spread between processes.  Differences in ns (`_minus_`) likewise.
+ *
+ * Old against new (--module=LABEL=PATH): an arm `<s>@<label>` runs s on
+ * another build's copies; `<s>_over_<s>@<label>` is new over old for s,
+ * paired round by round like any other ratio.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +150,16 @@ bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
         ratio(&R, a, stack);  /* Go's question */
       if (orig >= 0)
         ratio(&R, a, orig);  /* each code clone over its original */
+      if (strchr(label, '@') != NULL) {
+        /* new over old: the run's own arm over its other build's */
+        char own[40];
+        int host;
+
+        snprintf(own, sizeof(own), "%.*s", (int)strcspn(label, "@"), label);
+        host = arm_find(r, own);
+        if (host >= 0)
+          ratio(&R, host, a);
+      }
     }
     if (!r->arms[r->narms - 1].s->clone_of)  /* a twin: over its original */
       ratio(&R, r->narms - 1, r->twin_of);
