@@ -46,6 +46,10 @@ corrected for the number of entries): the gate for shared machines, where
 two results files taken at different times differ by drift.
 `compare --alternate --help` describes it; docs/ci.md says what it
 resolves on a busy 2-vCPU machine.
+
+compare --alternate OLD NEW --in-process times OLD's event path inside
+NEW's pcbench instead (--module), each strategy by its own paired new/old
+ratio: `compare --alternate OLD NEW --in-process --help`.
 """
 import argparse
 import math
@@ -268,6 +272,9 @@ def summary_line(counts):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if "--alternate" in argv and "--in-process" in argv:
+        from pcbtools.compare import inprocess
+        return inprocess.main(argv)
     if "--alternate" in argv:
         from pcbtools.compare import alternate as compare_alternate
         return compare_alternate.main(argv)

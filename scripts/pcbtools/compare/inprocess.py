@@ -1,0 +1,283 @@
+"""compare --alternate OLD NEW --in-process: old and new build in one
+process, each strategy judged by its own paired new/old ratio.
+
+    compare --alternate OLD NEW --in-process [--processes P]
+            [--paired-rounds N] [--alpha A] [--min-change REL] [--seed N]
+            [--json FILE] [--markdown FILE] [pcbench options]
+
+NEW's pcbench runs its paired entries (`--paired`) with OLD's event path
+loaded beside its own (`--module=old=PATH`, one per layout module of OLD:
+OLD/../pcbench-layouts/layout-<k>.so; or OLD itself when it is a module
+file).  Every strategy S of the run is then timed twice in the same
+rounds, in a fresh random order: S on NEW's copies and `S@old` on OLD's,
+and each paired entry carries S's new/old ratio `S_over_S@old` with its
+interval, per round paired like every other ratio pcbench reports
+(docs/design.md, "Paired timing").  A change to code every strategy runs
+(the unwinder, the bucket table, the loop) moves each S's ratio directly:
+it does not cancel, as it does from the ratios between strategies that
+`--alternate --paired` judges by.  `off`'s ratio is the harness and
+workload alone.
+
+P processes (default 3; each its own seed, --paired-rounds rounds), as
+scripts/paired-runs does: some layout stays fixed for a process, so one
+process is one draw of it.  Per row (paired entry, S) the processes'
+ratios are pooled as paired-runs pools them (pcbtools/pooling.py): a
+random-effects mean, its Student-t interval at 1 - alpha/rows
+(Bonferroni over rows), then the one rule of `--alternate`:
+  regression:  the interval above 1 and the ratio above 1 + --min-change;
+  improvement: the interval below 1 and the ratio below 1 - --min-change;
+  otherwise "same" ("same (below --min-change)" when the interval excludes
+  1 but the shift is smaller).
+An improvement here is S's own time, not S against the others, so it is
+never ambiguous in the sense of `--paired`.  Beside it, for information,
+"relative": S's ratio over that of the other capturing strategy whose
+ratio is nearest S's -- what `--alternate --paired` would decide by; a
+change to shared code reads near 1 there.
+
+Refused with one line on stderr and exit status 2 before anything runs:
+a missing binary, an OLD with no layout modules, a module NEW refuses
+(another ABI version: pcbench's line names both versions), options
+pcbench refuses.  Exit status: 0 no regression, 1 at least one, 2 bad
+input.
+"""
+import argparse
+import glob
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+from pcbtools import paired_runs, pcblib, pooling, tables
+from pcbtools.compare import paired as compare_paired
+
+LABEL = "old"
+PROCESS_ALPHA = 0.05  # the level of each process's own intervals
+RULE = ("per strategy S, its in-process paired ratio S_over_S@old pooled "
+        "over processes (random effects, Student-t) at 1 - alpha/rows; "
+        "regression: interval above 1 and ratio above 1 + min_change")
+COLUMNS = ("entry", "old ns", "new ns", "new/old", "interval", "relative",
+           "verdict")
+REFUSED = ("--paired", "--benchmark_filter", "--rounds", "--seed", "--out",
+           "--module", "--benchmark_out", "--benchmark_list_tests")
+
+
+def parse_args(argv):
+    p = pcblib.Parser(
+        prog="compare --alternate --in-process", allow_abbrev=False,
+        usage="compare --alternate OLD NEW --in-process [--processes P] "
+        "[--paired-rounds N] [--alpha A] [--min-change REL] [--seed N] "
+        "[--json FILE] [--markdown FILE] [pcbench options]",
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--alternate", nargs=2, required=True,
+                   metavar=("OLD", "NEW"), help="the reference build's "
+                   "pcbench (or one event-path module of it), then the "
+                   "pcbench under test")
+    p.add_argument("--in-process", action="store_true", required=True,
+                   help="time OLD's event path inside NEW's process")
+    p.add_argument("--processes", type=pcblib.int_arg(2, 1000), default=3,
+                   metavar="P", help="pcbench processes (default 3)")
+    p.add_argument("--paired-rounds", type=pcblib.int_arg(20, 100000),
+                   default=200, metavar="N",
+                   help="pcbench --rounds of each process (default 200)")
+    p.add_argument("--alpha", type=pcblib.alpha_arg, default=0.05,
+                   help="family-wise significance over all rows (default "
+                   "0.05)")
+    p.add_argument("--min-change", type=pcblib.rel_arg, default=0.0,
+                   metavar="REL", help="smallest change that counts, as 1%% "
+                   "or 0.01 (default 0: the interval alone decides)")
+    p.add_argument("--seed", type=pcblib.int_arg(0, 2**63 - 1),
+                   help="seed of the processes' seeds (default: drawn)")
+    p.add_argument("--json", metavar="FILE",
+                   help="also write the rows and each process's figures")
+    p.add_argument("--markdown", metavar="FILE",
+                   help="also write a Markdown summary to FILE")
+    if "-h" in argv or "--help" in argv:
+        p.print_help()
+        sys.exit(0)
+    args, rest = p.parse_known_args(argv)
+    pcblib.pcbench_passthrough(p, rest)
+    for a in rest:
+        if a.split("=")[0] in REFUSED:
+            p.error(f"'{a}': --in-process sets it; allowed: other pcbench "
+                    "options")
+    args.pcbench = rest
+    return args
+
+
+def old_modules(old):
+    """OLD's event-path modules: OLD itself if it is one (a .so), else the
+    layout modules beside the binary."""
+    if not os.path.isfile(old):
+        raise pcblib.BadInput(f"{old}: no such file; expected a pcbench "
+                              "binary or an event-path module")
+    if old.endswith(".so"):
+        return [old]
+    found = sorted(glob.glob(os.path.join(os.path.dirname(
+        os.path.abspath(old)), "pcbench-layouts", "layout-*.so")))
+    if not found:
+        raise pcblib.BadInput(f"{old}: no pcbench-layouts/layout-<k>.so "
+                              "beside it; expected a build with layout "
+                              "modules (PCB_LAYOUTS > 0) or a module file")
+    return found
+
+
+def base_args(args, mods):
+    return ["--paired", compare_paired.FILTER,
+            f"--rounds={args.paired_rounds}",
+            *[f"--module={LABEL}={m}" for m in mods], *args.pcbench]
+
+
+def listing(new, opts):
+    """NEW's paired entries with OLD loaded; BadInput with pcbench's own
+    line (a module of another ABI version names both) if it refuses."""
+    if not (os.path.isfile(new) and os.access(new, os.X_OK)):
+        raise pcblib.BadInput(f"{new}: no executable file; expected a "
+                              "pcbench binary")
+    r = subprocess.run([new, *opts, "--benchmark_list_tests=true"],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        raise pcblib.BadInput(lines[-1] if lines else
+                              f"{new}: exit status {r.returncode}")
+    names = [ln.strip() for ln in r.stdout.splitlines() if ln.strip()]
+    if not names:
+        raise pcblib.BadInput(f"{new}: no paired entries for these options")
+    return names
+
+
+def run_processes(args, new, opts, tmp):
+    rng = random.Random(args.seed)
+    docs = []
+    for i in range(args.processes):
+        seed = rng.randint(1, 999999999999999)  # pcbench --seed's range
+        out = os.path.join(tmp, f"p{i}.json")
+        sys.stderr.write(f"compare: process {i + 1} of {args.processes} "
+                         f"(seed {seed})\n")
+        r = subprocess.run([new, *opts, f"--seed={seed}", f"--out={out}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        if r.returncode != 0:
+            lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+            raise pcblib.BadInput(f"process {i + 1} of {new} failed: " +
+                                  (lines[-1] if lines else
+                                   f"exit status {r.returncode}"))
+        docs.append(pcblib.load_doc(out))
+    return docs
+
+
+def new_over_old(row):
+    """{S: key} of a paired row's new/old ratios, S_over_S@<LABEL>."""
+    pat = re.compile(rf"^([a-z][a-z0-9_]*)_over_\1@{LABEL}$")
+    return {m.group(1): k for k in row for m in [pat.match(k)] if m}
+
+
+def pooled(rows, key, alpha):
+    layouts = int(rows[0].get("layouts", 1))
+    xs = [r[key] for r in rows]
+    ses = [pooling.process_se(r[key + "_lo"], r[key + "_hi"], layouts,
+                              PROCESS_ALPHA) for r in rows]
+    m, lo, hi, _ = pooling.pool(xs, ses, [r[key + "_layout_sd"] for r in rows],
+                                layouts, alpha)
+    return m, lo, hi, xs
+
+
+def summarise(docs, min_change, alpha_family):
+    """The rows, (paired entry, S), in the entries' and arms' order."""
+    per = [paired_runs.entries(d) for d in docs]
+    flags = pcblib.strategy_flags(docs[0]["context"])
+    todo = [(e, s, k) for e in per[0] for s, k in new_over_old(per[0][e])
+            .items()]
+    if not todo:
+        raise pcblib.BadInput("the paired entries carry no <s>_over_<s>@"
+                              f"{LABEL} ratios; expected NEW to time OLD's "
+                              "strategies (a pcbench with --module=LABEL=)")
+    alpha = alpha_family / len(todo)
+    out = []
+    for e, s, k in todo:
+        rows = [p[e] for p in per]
+        m, lo, hi, xs = pooled(rows, k, alpha)
+        out.append(dict(
+            name=compare_paired.row_name(e, s), paired_entry=e, strategy=s,
+            capturing=not flags.get(s, set()) & {"no_capture"},
+            ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs,
+            old_ns=sorted(r[f"{s}@{LABEL}_ns"] for r in rows)[len(rows) // 2],
+            new_ns=sorted(r[f"{s}_ns"] for r in rows)[len(rows) // 2],
+            verdict=compare_paired.verdict([m], [lo], [hi], min_change)))
+    for r in out:  # what the relative rule would read
+        others = [o["ratio"] for o in out if o is not r and o["capturing"]
+                  and o["paired_entry"] == r["paired_entry"]]
+        if r["capturing"] and others:
+            r["relative"] = min((r["ratio"] / o for o in others),
+                                key=lambda q: abs(q - 1))
+    return out, alpha
+
+
+def cells(r):
+    rel = f"{r['relative']:.4f}" if "relative" in r else "-"
+    return (r["name"], f"{r['old_ns']:.5g}", f"{r['new_ns']:.5g}",
+            f"{r['ratio']:.4f}", f"[{r['ratio_lo']:.4f}, {r['ratio_hi']:.4f}]",
+            rel, r["verdict"])
+
+
+def summary_line(rows):
+    n = {v: sum(r["verdict"] == v for r in rows)
+         for v in ("regression", "improvement")}
+    return (f"compare --in-process: {n['regression']} regression(s), "
+            f"{n['improvement']} improvement(s), "
+            f"{len(rows) - sum(n.values())} other of {len(rows)} rows")
+
+
+def markdown(rows, head):
+    bad = [r for r in rows if r["verdict"] == "regression"]
+    out = ["## pcbench: new build vs old build, in one process", "", head,
+           "", "**" + summary_line(rows) + "**", ""]
+    if bad:
+        out += ["### Regressions", "",
+                tables.md(COLUMNS, [cells(r) for r in bad])]
+    out += ["<details><summary>All rows</summary>", "",
+            tables.md(COLUMNS, [cells(r) for r in rows]), "</details>", "",
+            "Per strategy: its own new/old ratio, paired round by round in "
+            "one process, pooled over processes; see `scripts/compare "
+            "--alternate --in-process --help`.", ""]
+    return "\n".join(out)
+
+
+def main(argv):
+    args = parse_args(argv)
+    for path in (args.json, args.markdown):
+        if path is not None:
+            pcblib.check_output(path)
+    old, new = args.alternate
+    mods = old_modules(old)
+    opts = base_args(args, mods)
+    listing(new, opts)
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(2 ** 63)
+    sys.stderr.write(f"compare: {args.processes} processes of {new} with "
+                     f"{len(mods)} module(s) of {old} (seed {args.seed})\n")
+    with tempfile.TemporaryDirectory(prefix="pcb-inprocess-") as tmp:
+        docs = run_processes(args, new, opts, tmp)
+    rows, alpha = summarise(docs, args.min_change, args.alpha)
+    print(tables.text(COLUMNS, [cells(r) for r in rows]))
+    print(f"intervals: Student-t over {args.processes} processes at "
+          f"{100 * (1 - alpha):.4g}% each (family-wise alpha {args.alpha:g} "
+          f"over {len(rows)} rows)")
+    print(summary_line(rows))
+    head = (f"OLD `{old}`, NEW `{new}`: {args.processes} processes of "
+            f"{args.paired_rounds} rounds, seed {args.seed}, pcbench "
+            f"options `{' '.join(args.pcbench) or '(none)'}`")
+    if args.json is not None:
+        doc = dict(old=old, new=new, modules=mods, seed=args.seed,
+                   processes=args.processes, rounds=args.paired_rounds,
+                   alpha=args.alpha, alpha_per_row=alpha,
+                   min_change=args.min_change, pcbench_options=args.pcbench,
+                   rule=RULE, rows=rows)
+        pcblib.write_atomic(args.json, json.dumps(doc, indent=1) + "\n")
+    if args.markdown is not None:
+        pcblib.write_atomic(args.markdown, markdown(rows, head) + "\n")
+    return 1 if any(r["verdict"] == "regression" for r in rows) else 0
