@@ -126,6 +126,11 @@ def check_results(path):
     paired = [b for b in res["benchmarks"] if b["name"].startswith("paired/")]
     if not paired or f"{NAME}_minus_off_ns" not in paired[0]:
         sys.exit(f"module_install: no paired {NAME}_minus_off_ns")
+    # a module that brings a strategy is no other build: no `S@label` arms
+    labelled = [k for b in paired for k in b if "@" in k]
+    if labelled:
+        sys.exit(f"module_install: a user's module gave old-against-new "
+                 f"arms: {labelled[:3]}")
 
 
 def main():
@@ -153,6 +158,14 @@ def main():
         sh(["cc", "-shared", "-fPIC", "-I" + os.path.join(prefix, "include"),
             "-o", bad, bad + ".c"])
         refused(pcbench, bad, ["version 99", "version 2"])
+        # old against new in one process: another ABI refused the same way
+        compare = os.path.join(prefix, "libexec", "pcbench", "compare")
+        p = subprocess.run([compare, "--alternate", bad, pcbench,
+                            "--in-process"], capture_output=True, text=True)
+        if p.returncode != 2 or len(p.stderr.strip().splitlines()) != 1 or \
+                "version 99" not in p.stderr or "version 2" not in p.stderr:
+            sys.exit(f"module_install: compare --in-process with {bad}: "
+                     f"exit {p.returncode}, stderr {p.stderr!r}")
         refused(pcbench, so_old, [f"strategy '{NAME}'", "strategy version"])
         refused(pcbench, os.path.join(tmp, "none.so"), ["none.so"])
         refused(pcbench, os.path.join(prefix, "lib", "pkgconfig",

@@ -23,6 +23,7 @@ static struct {
   const struct pcb_event_module *m;
   char name[64];
   char path[PATH_MAX];
+  int brought;              /* strategies it added to the table */
 } mods[MAX_MODULES];
 static int nmods;
 
@@ -85,6 +86,7 @@ static int add_strategies(int k, char *err, size_t errlen)
     }
     owned[nowned].s = s;
     owned[nowned++].mod = k;
+    mods[k].brought++;
   }
   return 0;
 }
@@ -216,6 +218,11 @@ const struct pcb_event_module *pcb_modules_at(int k)
 const char *pcb_modules_label(int k)
 {
   return k >= 0 && k < nmods ? mods[k].name : NULL;
+}
+
+int pcb_modules_brought(int k)
+{
+  return k >= 0 && k < nmods ? mods[k].brought : 0;
 }
 
 const char *pcb_modules_describe(void)

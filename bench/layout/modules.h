@@ -15,10 +15,13 @@
  * the results' context (`modules`, `strategy_modules`).  Modules may
  * share a label: another build's layout modules, loaded as one "old".
  *
- * Old against new: a strategy the run times that a module also carries
- * (every module carries pcbench's) is not added to the table; the paired
- * entries time it a second time on the module's copy, as the arm
- * `<strategy>@<label>` (suites/paired.c), the only place it appears.
+ * Old against new: a module that brings no strategy of its own is
+ * another build's event path (its layout-<k>.so).  A strategy the run
+ * times that such a module also carries is not added to the table; the
+ * paired entries time it a second time on the module's copies, as the
+ * arm `<strategy>@<label>` (suites/paired.c), the only place it appears.
+ * A module that brings a strategy (a user's) gets no such arms: the
+ * copies of pcbench's strategies it carries are pcbench's own code.
  */
 #ifndef PCBENCH_LAYOUT_MODULES_H
 #define PCBENCH_LAYOUT_MODULES_H
@@ -47,6 +50,8 @@ const char *pcb_modules_name(const struct pcb_strategy *s);
 int pcb_modules_count(void);
 const struct pcb_event_module *pcb_modules_at(int k);
 const char *pcb_modules_label(int k);
+/* How many strategies module k added to the table (0: another build). */
+int pcb_modules_brought(int k);
 /* "name=path;..." of the loaded modules, "" if none: context `modules`. */
 const char *pcb_modules_describe(void);
 

@@ -144,9 +144,9 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
 static int arm_find(const char *name);
 
 /* Old against new (layout/modules.h): each of the run's own strategies
- * again, as `<name>@<label>`, on the copies of every module label that
- * carries it (a label first seen at module k), before the A/A control,
- * which stays the last arm. */
+ * again, as `<name>@<label>`, on the copies of every module label whose
+ * modules bring no strategy of their own and carry it (a label first
+ * seen at module k), before the A/A control, which stays the last arm. */
 static int labelled_arms(const struct pcb_point *p, int nhost)
 {
   int err = 0;
@@ -155,8 +155,9 @@ static int labelled_arms(const struct pcb_point *p, int nhost)
     const char *label = pcb_modules_label(k);
     bool seen = false;
 
-    for (int j = 0; j < k; j++)
-      seen |= strcmp(pcb_modules_label(j), label) == 0;
+    for (int j = 0; j < pcb_modules_count(); j++)
+      if (strcmp(pcb_modules_label(j), label) == 0)
+        seen |= j < k || pcb_modules_brought(j) > 0;
     for (int a = 0; a < nhost && !seen && err == 0; a++) {
       const struct pcb_strategy *s = P.arms[a].s;
 
