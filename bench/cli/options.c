@@ -88,7 +88,10 @@ const struct pcb_option pcb_options[] = {
     .note = "a module's file, printable, no quote or backslash",
     .help = "load an event-path module (repeatable): the strategies\n"
             "it brings that pcbench lacks join --strategies and\n"
-            "--list, and run on the module's code (docs/extending.md)" },
+            "--list, and run on the module's code (docs/extending.md);\n"
+            "LABEL=PATH ([a-z_]+) names it: another build's layout\n"
+            "modules (which bring none) make paired arms S@LABEL,\n"
+            "each S's new/old S_over_S@LABEL (docs/ci.md)" },
   { .name = "--depths", .type = PCB_OPT_INTS, .off = AT(depths),
     .n_off = AT(ndepths), .lo = 1, .hi = PCB_DEPTH_MAX, .def = "32,128",
     .arg = "LIST", .unit = "integers", .help = "PCs per capture" },
