@@ -138,8 +138,11 @@ def listing(new, opts):
     if not (os.path.isfile(new) and os.access(new, os.X_OK)):
         raise pcblib.BadInput(f"{new}: no executable file; expected a "
                               "pcbench binary")
-    r = subprocess.run([new, *opts, "--benchmark_list_tests=true"],
-                       capture_output=True, text=True, timeout=120)
+    try:
+        r = subprocess.run([new, *opts, "--benchmark_list_tests=true"],
+                           capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise pcblib.BadInput(f"{new}: cannot list entries ({e})") from None
     if r.returncode != 0:
         lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
         raise pcblib.BadInput(lines[-1] if lines else
