@@ -98,13 +98,18 @@ static struct {
 /* The copies an entry runs on: all that are loaded, or as many as give
  * each at least MIN_COPY_ROUNDS rounds (a copy's median of fewer is one
  * preemption away from any value), drawn at random; a process of few
- * rounds samples a few layouts, and several processes sample others. */
-static void choose_copies(int rounds)
+ * rounds samples a few layouts, and several processes sample others.
+ * With old-against-new arms (modules_only) pcbench's own copy 0, linked
+ * into the executable, is left out: the old arms run on modules alone,
+ * so both sides draw their code from modules, neither from the
+ * executable's placement (paired_arms.h). */
+static void choose_copies(int rounds, bool modules_only)
 {
-  int n = pcb_layouts_count(), fit = rounds / MIN_COPY_ROUNDS;
+  int first = modules_only && pcb_layouts_count() > 1;
+  int n = pcb_layouts_count() - first, fit = rounds / MIN_COPY_ROUNDS;
 
   for (int i = 0; i < n; i++)
-    P.chosen[i] = (unsigned)i;
+    P.chosen[i] = (unsigned)(i + first);
   pcb_rng_shuffle(&P.rng, P.chosen, (size_t)n);
   P.ncopies = n < fit ? n : fit < 2 ? (n < 2 ? n : 2) : fit;
   P.dealt = 0;
@@ -172,6 +177,14 @@ static int labelled_arms(const struct pcb_point *p, int nhost)
     }
   }
   return err;
+}
+
+static bool has_old_arms(void)
+{
+  for (int a = 0; a < P.narms; a++)
+    if (P.arms[a].nhomes > 0)
+      return true;
+  return false;
 }
 
 static int arms_setup(const struct pcb_point *p)
@@ -290,8 +303,9 @@ static void paired_body(pcb_gb_state *st, void *arg)
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
   P.cap = e->max_rounds;
   P.copy = calloc((size_t)P.cap, sizeof(*P.copy));
-  choose_copies(e->rounds);
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
+  if (err == 0)
+    choose_copies(e->rounds, has_old_arms());
   if (err) {
     arms_free(&e->p);
     free(P.copy);

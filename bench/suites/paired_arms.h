@@ -33,8 +33,12 @@ struct pcb__arm {
   double *ns;               /* per round: ns per operation */
   /* An arm `<strategy>@<label>` (old against new): its strategy's copy
    * in each module of that label; round on copy c runs on home c mod
-   * nhomes (a shared-buffer strategy on home 0 alone).  nhomes 0: the
-   * arm runs on pcbench's copies, as any other. */
+   * nhomes (a shared-buffer strategy on home 0 alone).  Such an entry
+   * draws its copies from pcbench's modules alone (1..n, paired.c), so
+   * with both builds' n modules numbered alike a round pairs new layout
+   * c with old layout c + 1 (mod n): the two arms never share a shuffle,
+   * and each side runs every layout equally often.  nhomes 0: the arm
+   * runs on pcbench's copies, as any other. */
   const struct pcb_event_module *home[PCB_ARM_HOMES];
   const struct pcb_strategy *home_s[PCB_ARM_HOMES];
   int nhomes;
