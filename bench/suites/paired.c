@@ -154,11 +154,11 @@ static int arm_find(const char *name);
  * seen at module k), before the A/A control, which stays the last arm. */
 static int labelled_arms(const struct pcb_point *p, int nhost)
 {
-  int err = 0;
+  int err = 0, shift = 0;
 
   for (int k = 0; k < pcb_modules_count() && err == 0; k++) {
     const char *label = pcb_modules_label(k);
-    bool seen = false;
+    bool seen = false, added = false;
 
     for (int j = 0; j < pcb_modules_count(); j++)
       if (strcmp(pcb_modules_label(j), label) == 0)
@@ -169,12 +169,13 @@ static int labelled_arms(const struct pcb_point *p, int nhost)
       if (pcb_modules_owner(s) != NULL || P.narms + 1 >= MAX_ARMS)
         continue;  /* a module's own strategy has no other build */
       err = pcb__arm_add_labelled(&P.arms[P.narms], p, s->name, label,
-                                  P.cap, cfg->rate);
+                                  shift, P.cap, cfg->rate);
       if (err == PCB_ENOENT)
         err = 0;  /* that build lacks it: no arm */
       else
-        P.narms++;  /* arms_free undoes it all */
+        P.narms++, added = true;  /* arms_free undoes it all */
     }
+    shift += added;
   }
   return err;
 }

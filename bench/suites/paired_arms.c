@@ -40,7 +40,8 @@ const struct pcb_event_module *pcb__arm_on_copy(struct pcb__arm *arm,
 
   if (arm->nhomes > 0) {
     /* another build's copy: the homes of its label, dealt as copies */
-    int h = (arm->s->flags & PCB_F_SHARED) ? 0 : copy % arm->nhomes;
+    int h = (arm->s->flags & PCB_F_SHARED) ? 0
+                                            : (copy + arm->shift) % arm->nhomes;
 
     for (int i = 0; i < threads && arm->ptr[i] != NULL; i++) {
       arm->ptr[i]->thread.strategy = arm->home_s[h];
@@ -162,8 +163,8 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
 }
 
 int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
-                          const char *name, const char *label, int rounds,
-                          uint64_t rate)
+                          const char *name, const char *label, int shift,
+                          int rounds, uint64_t rate)
 {
   const struct pcb_event_module *home[PCB_ARM_HOMES];
   const struct pcb_strategy *home_s[PCB_ARM_HOMES];
@@ -189,5 +190,6 @@ int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
   memcpy(arm->home, home, sizeof(home[0]) * (size_t)n);
   memcpy(arm->home_s, home_s, sizeof(home_s[0]) * (size_t)n);
   arm->nhomes = n;
+  arm->shift = shift;
   return err;
 }

@@ -31,17 +31,17 @@ struct pcb__arm {
   void *own_buf;            /* the buffer thread_init allocated */
   int registered;           /* threads registered with its strategy */
   double *ns;               /* per round: ns per operation */
-  /* An arm `<strategy>@<label>` (old against new): its strategy's copy
-   * in each module of that label; round on copy c runs on home c mod
-   * nhomes (a shared-buffer strategy on home 0 alone).  Such an entry
-   * draws its copies from pcbench's modules alone (1..n, paired.c), so
-   * with both builds' n modules numbered alike a round pairs new layout
-   * c with old layout c + 1 (mod n): the two arms never share a shuffle,
-   * and each side runs every layout equally often.  nhomes 0: the arm
-   * runs on pcbench's copies, as any other. */
+  /* An arm `<strategy>@<label>` (another build): its strategy's copy
+   * in each module of that label; round on copy c runs on home
+   * (c + shift) mod nhomes (a shared-buffer strategy on home 0 alone),
+   * shift being the label's place among the labels (0, 1, ...).  Such
+   * an entry draws c from pcbench's modules alone (1..n, paired.c), so
+   * with two builds' n modules numbered alike each label runs every
+   * layout equally often and no two labels run the same shuffle in one
+   * round.  nhomes 0: the arm runs on pcbench's copies, as any other. */
   const struct pcb_event_module *home[PCB_ARM_HOMES];
   const struct pcb_strategy *home_s[PCB_ARM_HOMES];
-  int nhomes;
+  int nhomes, shift;
 };
 
 /* Sets up `arm` for strategy s (label: s's name and suffix) on p's
@@ -51,11 +51,12 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
                  const struct pcb_strategy *s, const char *suffix,
                  int rounds, uint64_t rate);
 /* Sets up `arm` as `<name>@<label>`: the strategy `name` of every module
- * labelled `label` (modules.h); PCB_ENOENT if one of them lacks it (the
- * arm is then untouched), else as pcb__arm_add. */
+ * labelled `label` (modules.h), the label's place among the labels
+ * `shift`; PCB_ENOENT if one of them lacks it (the arm is then
+ * untouched), else as pcb__arm_add. */
 int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
-                          const char *name, const char *label, int rounds,
-                          uint64_t rate);
+                          const char *name, const char *label, int shift,
+                          int rounds, uint64_t rate);
 /* Unregisters the threads it registered and frees; the arm is zeroed. */
 void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p);
 /* A fresh data layout for the next round (see above). */

@@ -21,8 +21,9 @@
  * where the noise is already in the spread between processes.  Differences in ns (`_minus_`) likewise.
  *
  * Old against new (--module=LABEL=PATH): an arm `<s>@<label>` runs s on
- * another build's copies; `<s>_over_<s>@<label>` is new over old for s,
- * paired round by round like any other ratio.
+ * another build's copies; `<s>_over_<s>@<label>` is the run's own s over it, and
+ * with several labels `<s>@<first>_over_<s>@<label>` (the first label
+ * loaded over each other), paired round by round like any other ratio.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,26 @@ static void arm_medians(struct report *R)
   }
 }
 
+/* An arm `<s>@<label>` (another build's copies): the run's own arm s
+ * over it, and the arm of s on the first label loaded over it, if that
+ * is another -- new over old with both on modules (docs/ci.md). */
+static void other_builds(struct report *R, int a)
+{
+  const char *label = R->r->arms[a].label;
+  int n = (int)strcspn(label, "@"), host, first = -1;
+  char own[40];
+
+  snprintf(own, sizeof(own), "%.*s", n, label);
+  host = arm_find(R->r, own);
+  if (host >= 0)
+    ratio(R, host, a);
+  for (int b = 0; b < R->r->narms && first < 0; b++)
+    if (strncmp(R->r->arms[b].label, label, (size_t)n + 1) == 0)
+      first = b;
+  if (first >= 0 && first != a)
+    ratio(R, first, a);
+}
+
 bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
                         char *why, size_t whylen)
 {
@@ -150,16 +171,8 @@ bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
         ratio(&R, a, stack);  /* Go's question */
       if (orig >= 0)
         ratio(&R, a, orig);  /* each code clone over its original */
-      if (strchr(label, '@') != NULL) {
-        /* new over old: the run's own arm over its other build's */
-        char own[40];
-        int host;
-
-        snprintf(own, sizeof(own), "%.*s", (int)strcspn(label, "@"), label);
-        host = arm_find(r, own);
-        if (host >= 0)
-          ratio(&R, host, a);
-      }
+      if (strchr(label, '@') != NULL)
+        other_builds(&R, a);
     }
     if (!r->arms[r->narms - 1].s->clone_of)  /* a twin: over its original */
       ratio(&R, r->narms - 1, r->twin_of);

@@ -5,13 +5,14 @@ The fake NEW "pcbench" is a small Python program: with
 `--benchmark_list_tests=true` it lists its paired entries (or, if a
 --module= path names "badabi", refuses as pcbench refuses a module of
 another ABI version); otherwise it writes one process's results: per
-paired entry and strategy S its times `S_ns` and `S@old_ns`, and the
-paired new/old ratio `S_over_S@old` with an interval and layout spread,
+paired entry and strategy S its times `S@new_ns` and `S@old_ns`, and the
+paired new/old ratio `S@new_over_S@old` with an interval and layout spread,
 the ratio drawn per process around PLANT[S] (1 for an unchanged S) with
 0.2% jitter; the host's state of each process (x1.65 on off, x1.35 on the
 rest) moves the times and never the ratios, as pairing in one process
-makes it.  OLD is a fake binary with a pcbench-layouts folder of empty
-"modules" beside it (the fake never opens them).  The planted changes
+makes it.  OLD and NEW each sit in a folder with a pcbench-layouts
+folder of empty "modules" beside them (the fake never opens them): NEW's
+are loaded as `new` before OLD's as `old`, which the fake asserts.  The planted changes
 (3%, 4%) are many standard errors from every threshold.  No real timing
 is asserted.  Run by CTest (test "scripts_inprocess").
 """
@@ -41,7 +42,9 @@ if "--benchmark_list_tests=true" in args:
         sys.exit(2)
     print("\n".join(POINTS))
     sys.exit(0)
-assert mods and all(m.startswith("--module=old=") for m in mods), args
+labels = [m.split("=")[1] for m in mods]
+assert labels == sorted(labels, key=("new", "old").index), args
+assert "new" in labels and "old" in labels, args
 counter = os.path.join(here, "calls")
 n = int(open(counter).read()) if os.path.exists(counter) else 0
 with open(counter, "w") as f:
@@ -58,8 +61,8 @@ for i, p in enumerate(POINTS):
         host = (1.65 if a == "off" else 1.35) if slow else 1.0
         q = PLANT.get(a, 1.0) * rng.gauss(1, 0.002)
         row[a + "@old_ns"] = v * host * (1 + i / 3)
-        row[a + "_ns"] = row[a + "@old_ns"] * q
-        k = a + "_over_" + a + "@old"
+        row[a + "@new_ns"] = row[a + "@old_ns"] * q
+        k = a + "@new_over_" + a + "@old"
         row.update({k: q, k + "_lo": q - 0.004, k + "_hi": q + 0.004,
                     k + "_layout_sd": 0.002})
     rows.append(row)
@@ -82,7 +85,7 @@ class InProcess(unittest.TestCase):
     def build(self, name, layouts=2):
         """A fake build folder: a pcbench and its layout modules."""
         d = os.path.join(self.tmp, name)
-        os.makedirs(os.path.join(d, "pcbench-layouts"))
+        os.makedirs(os.path.join(d, "pcbench-layouts"), exist_ok=True)
         for k in range(1, layouts + 1):
             open(os.path.join(d, "pcbench-layouts", f"layout-{k}.so"),
                  "w").close()
@@ -93,7 +96,7 @@ class InProcess(unittest.TestCase):
         return path
 
     def fake(self, plant=None):
-        path = os.path.join(self.tmp, "new")
+        path = self.build("newbuild")
         with open(path, "w") as f:
             f.write(FAKE % dict(points=POINTS, arms=ARMS, plant=plant or {}))
         os.chmod(path, 0o755)

@@ -5,20 +5,23 @@ process, each strategy judged by its own paired new/old ratio.
             [--paired-rounds N] [--alpha A] [--min-change REL] [--seed N]
             [--json FILE] [--markdown FILE] [pcbench options]
 
-NEW's pcbench runs its paired entries (`--paired`) with OLD's event path
-loaded beside its own (`--module=old=PATH`, one per layout module of OLD:
-OLD/../pcbench-layouts/layout-<k>.so; or OLD itself when it is a module
-file).  Every strategy S of the run is then timed twice in the same
-rounds, in a fresh random order: S on NEW's copies and `S@old` on OLD's,
-and each paired entry carries S's new/old ratio `S_over_S@old` with its
-interval, per round paired like every other ratio pcbench reports
-(docs/design.md, "Paired timing").  A change to code every strategy runs
-(the unwinder, the bucket table, the loop) moves each S's ratio directly:
-it does not cancel, as it does from the ratios between strategies that
-`--alternate --paired` judges by.  `off`'s ratio is the harness and
-workload alone.
+NEW's pcbench runs its paired entries (`--paired`) with both builds'
+event paths loaded as modules: NEW's layout modules as `new`, then OLD's
+as `old` (`--module=LABEL=PATH`, one per OLD/../pcbench-layouts/
+layout-<k>.so; or OLD itself when it is a module file).  Every strategy S
+of the run is then timed on both in the same rounds, in a fresh random
+order: `S@new` and `S@old`, and each paired entry carries S's new/old
+ratio `S@new_over_S@old` with its interval, per round paired like every
+other ratio pcbench reports (docs/design.md, "Paired timing").  Both arms
+run module code set up the same way: pcbench's own arm of a strategy
+(linked into the executable) is not the new side, since an arm of the
+executable and one of a module differ even with the same code
+(docs/ci.md).  A change to code every strategy runs (the unwinder, the
+bucket table, the loop) moves each S's ratio directly: it does not
+cancel, as it does from the ratios between strategies that `--alternate
+--paired` judges by.  `off`'s ratio is the harness and workload alone.
 
-P processes (default 3; each its own seed, --paired-rounds rounds), as
+P processes (default 10; each its own seed, --paired-rounds rounds), as
 scripts/paired-runs does: some layout stays fixed for a process, so one
 process is one draw of it.  Per row (paired entry, S) the processes'
 ratios are pooled as paired-runs pools them (pcbtools/pooling.py): a
@@ -54,8 +57,9 @@ from pcbtools import paired_runs, pcblib, pooling, tables
 from pcbtools.compare import paired as compare_paired
 
 LABEL = "old"
+NEW_LABEL = "new"
 PROCESS_ALPHA = 0.05  # the level of each process's own intervals
-RULE = ("per strategy S, its in-process paired ratio S_over_S@old pooled "
+RULE = ("per strategy S, its in-process paired ratio S@new_over_S@old pooled "
         "over processes (random effects, Student-t) at 1 - alpha/rows; "
         "regression: interval above 1 and ratio above 1 + min_change")
 COLUMNS = ("entry", "old ns", "new ns", "new/old", "interval", "relative",
@@ -79,8 +83,8 @@ def parse_args(argv):
                    "pcbench under test")
     p.add_argument("--in-process", action="store_true", required=True,
                    help="time OLD's event path inside NEW's process")
-    p.add_argument("--processes", type=pcblib.int_arg(2, 1000), default=3,
-                   metavar="P", help="pcbench processes (default 3)")
+    p.add_argument("--processes", type=pcblib.int_arg(2, 1000), default=10,
+                   metavar="P", help="pcbench processes (default 10)")
     p.add_argument("--paired-rounds", type=pcblib.int_arg(20, 100000),
                    default=200, metavar="N",
                    help="pcbench --rounds of each process (default 200)")
@@ -109,26 +113,29 @@ def parse_args(argv):
     return args
 
 
-def old_modules(old):
-    """OLD's event-path modules: OLD itself if it is one (a .so), else the
-    layout modules beside the binary."""
+def old_modules(old, module_ok=True):
+    """A build's event-path modules: OLD itself if it is one (a .so), else
+    the layout modules beside the binary."""
     if not os.path.isfile(old):
         raise pcblib.BadInput(f"{old}: no such file; expected a pcbench "
-                              "binary or an event-path module")
-    if old.endswith(".so"):
+                              "binary" + (" or an event-path module"
+                                          if module_ok else ""))
+    if old.endswith(".so") and module_ok:
         return [old]
     found = sorted(glob.glob(os.path.join(os.path.dirname(
         os.path.abspath(old)), "pcbench-layouts", "layout-*.so")))
     if not found:
         raise pcblib.BadInput(f"{old}: no pcbench-layouts/layout-<k>.so "
                               "beside it; expected a build with layout "
-                              "modules (PCB_LAYOUTS > 0) or a module file")
+                              "modules (PCB_LAYOUTS > 0)" +
+                              (" or a module file" if module_ok else ""))
     return found
 
 
-def base_args(args, mods):
+def base_args(args, new_mods, mods):
     return ["--paired", compare_paired.FILTER,
             f"--rounds={args.paired_rounds}",
+            *[f"--module={NEW_LABEL}={m}" for m in new_mods],
             *[f"--module={LABEL}={m}" for m in mods], *args.pcbench]
 
 
@@ -174,8 +181,8 @@ def run_processes(args, new, opts, tmp):
 
 
 def new_over_old(row):
-    """{S: key} of a paired row's new/old ratios, S_over_S@<LABEL>."""
-    pat = re.compile(rf"^([a-z][a-z0-9_]*)_over_\1@{LABEL}$")
+    """{S: key} of a paired row's new/old ratios, S@new_over_S@old."""
+    pat = re.compile(rf"^([a-z][a-z0-9_]*)@{NEW_LABEL}_over_\1@{LABEL}$")
     return {m.group(1): k for k in row for m in [pat.match(k)] if m}
 
 
@@ -196,9 +203,10 @@ def summarise(docs, min_change, alpha_family):
     todo = [(e, s, k) for e in per[0] for s, k in new_over_old(per[0][e])
             .items()]
     if not todo:
-        raise pcblib.BadInput("the paired entries carry no <s>_over_<s>@"
-                              f"{LABEL} ratios; expected NEW to time OLD's "
-                              "strategies (a pcbench with --module=LABEL=)")
+        raise pcblib.BadInput(f"the paired entries carry no <s>@{NEW_LABEL}"
+                              f"_over_<s>@{LABEL} ratios; expected NEW to "
+                              "time both builds' strategies (a pcbench with "
+                              "--module=LABEL=)")
     alpha = alpha_family / len(todo)
     out = []
     for e, s, k in todo:
@@ -209,7 +217,8 @@ def summarise(docs, min_change, alpha_family):
             capturing=not flags.get(s, set()) & {"no_capture"},
             ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs,
             old_ns=sorted(r[f"{s}@{LABEL}_ns"] for r in rows)[len(rows) // 2],
-            new_ns=sorted(r[f"{s}_ns"] for r in rows)[len(rows) // 2],
+            new_ns=sorted(r[f"{s}@{NEW_LABEL}_ns"]
+                          for r in rows)[len(rows) // 2],
             verdict=compare_paired.verdict([m], [lo], [hi], min_change)))
     for r in out:  # what the relative rule would read
         others = [o["ratio"] for o in out if o is not r and o["capturing"]
@@ -257,7 +266,8 @@ def main(argv):
             pcblib.check_output(path)
     old, new = args.alternate
     mods = old_modules(old)
-    opts = base_args(args, mods)
+    new_mods = old_modules(new, module_ok=False)
+    opts = base_args(args, new_mods, mods)
     listing(new, opts)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2 ** 63)
@@ -275,7 +285,8 @@ def main(argv):
             f"{args.paired_rounds} rounds, seed {args.seed}, pcbench "
             f"options `{' '.join(args.pcbench) or '(none)'}`")
     if args.json is not None:
-        doc = dict(old=old, new=new, modules=mods, seed=args.seed,
+        doc = dict(old=old, new=new, modules=mods, new_modules=new_mods,
+                   seed=args.seed,
                    processes=args.processes, rounds=args.paired_rounds,
                    alpha=args.alpha, alpha_per_row=alpha,
                    min_change=args.min_change, pcbench_options=args.pcbench,
