@@ -78,6 +78,7 @@ static void describe_strategies(void)
     { PCB_F_OPT_IN, "opt_in" }, { PCB_F_SHARED, "shared" },
     { PCB_F_GUARDED, "guarded" }, { PCB_F_CLONE, "clone" },
     { PCB_F_STACK_BUF, "stack_buffer" }, { PCB_F_SPILL, "spill" },
+    { PCB_F_CAPTURE_ONLY, "capture_only" },
   };
   struct kinds flags = { .at = 0 }, clones = { .at = 0 }, mods = { .at = 0 };
 

@@ -14,6 +14,9 @@
  * thread_unguarded, the negative control, is the same design with the
  * guard removed.  It lives here because it differs from `thread` by that
  * one check; it exists so the correctness check can be seen to fail.
+ * Its record is the shared capture path and nothing else (unwinder and
+ * consumer into its buffer), so old against new times it as the
+ * shared-path arm (PCB_F_CAPTURE_ONLY; suites/paired.c).
  */
 #include "guard.h"
 #include "pcbench/error.h"
@@ -49,7 +52,7 @@ const struct pcb_strategy pcb_strategy_thread_unguarded = {
   .version = PCB_STRATEGY_VERSION,
   .name = "thread_unguarded",
   .summary = "negative control: per-thread slice shared with nested events",
-  .flags = PCB_F_ALLOC_INIT | PCB_F_CONTROL,
+  .flags = PCB_F_ALLOC_INIT | PCB_F_CONTROL | PCB_F_CAPTURE_ONLY,
   .thread_init = pcb_slice_alloc,
   .thread_exit = pcb_slice_free,
   .record = thread_unguarded_record,

@@ -16,7 +16,7 @@
 #include "pcbench/error.h"
 #include "pcbench/hooks.h"
 
-enum { MAX_MODULES = 16, MAX_OWNED = 32 };
+enum { MAX_MODULES = 72, MAX_OWNED = 32 };  /* two builds of 32 layouts, 8 more */
 
 static struct {
   void *handle;

@@ -34,7 +34,7 @@
  * the command line is parsed, and adds their new strategies to the
  * table.  0, or 2 with *err one line: a file that cannot load, is no
  * module, has another ABI version (both named), a strategy it brings is
- * malformed, or more than 16 modules. */
+ * malformed, or more than 72 modules. */
 int pcb_modules_load(int argc, char **argv, char *err, size_t errlen);
 /* Each module's init, with the host's hooks, unwinder and clock: 0, or
  * PCB_E* and *err naming the module. */

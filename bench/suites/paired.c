@@ -65,7 +65,8 @@
 #include "suites/paired_report.h"
 #include "suites/suite.h"
 
-enum { MAX_ARMS = 3 * PCB_LIST_MAX + 2, MIN_COPY_ROUNDS = 5 };
+enum { MAX_ARMS = 3 * PCB_LIST_MAX + 4, MIN_COPY_ROUNDS = 5 };  /* the run's,
+                                * two builds' and their shared paths, a control */
 
 struct pentry {
   char name[160];
@@ -148,12 +149,32 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
 
 static int arm_find(const char *name);
 
+/* The shared-path arm of old against new: the first capture-only
+ * strategy (its record the capture path alone, strategy.h), unless the
+ * run times it already; NULL if none. */
+static const struct pcb_strategy *shared_path(int nhost)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+
+    if (s->flags & PCB_F_CAPTURE_ONLY) {
+      for (int a = 0; a < nhost; a++)
+        if (P.arms[a].s == s)
+          return NULL;
+      return s;
+    }
+  }
+  return NULL;
+}
+
 /* Old against new (layout/modules.h): each of the run's own strategies
- * again, as `<name>@<label>`, on the copies of every module label whose
- * modules bring no strategy of their own and carry it (a label first
- * seen at module k), before the A/A control, which stays the last arm. */
+ * again, as `<name>@<label>`, and the shared-path arm (shared_path), on
+ * the copies of every module label whose modules bring no strategy of
+ * their own and carry it (a label first seen at module k), before the
+ * A/A control, which stays the last arm. */
 static int labelled_arms(const struct pcb_point *p, int nhost)
 {
+  const struct pcb_strategy *extra = shared_path(nhost);
   int err = 0, shift = 0;
 
   for (int k = 0; k < pcb_modules_count() && err == 0; k++) {
@@ -163,9 +184,11 @@ static int labelled_arms(const struct pcb_point *p, int nhost)
     for (int j = 0; j < pcb_modules_count(); j++)
       if (strcmp(pcb_modules_label(j), label) == 0)
         seen |= j < k || pcb_modules_brought(j) > 0;
-    for (int a = 0; a < nhost && !seen && err == 0; a++) {
-      const struct pcb_strategy *s = P.arms[a].s;
+    for (int a = 0; a <= nhost && !seen && err == 0; a++) {
+      const struct pcb_strategy *s = a < nhost ? P.arms[a].s : extra;
 
+      if (s == NULL)
+        break;
       if (pcb_modules_owner(s) != NULL || P.narms + 1 >= MAX_ARMS)
         continue;  /* a module's own strategy has no other build */
       err = pcb__arm_add_labelled(&P.arms[P.narms], p, s->name, label,

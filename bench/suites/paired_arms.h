@@ -19,7 +19,7 @@
 
 #define PCB_ARM_PAGES 8  /* separately mapped regions an arm's state and
                           * buffer are drawn from, round by round */
-#define PCB_ARM_HOMES 16 /* modules one labelled arm runs on */
+#define PCB_ARM_HOMES 32 /* modules one labelled arm runs on */
 
 struct pcb__arm {
   const struct pcb_strategy *s;

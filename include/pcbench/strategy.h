@@ -50,6 +50,10 @@ enum pcb_strategy_flags {
   PCB_F_STACK_BUF  = 1u << 11, /* the whole buffer is an array on the
                                   capturing frame: the stack an event takes
                                   grows by 8 bytes per PC of depth */
+  PCB_F_CAPTURE_ONLY = 1u << 12, /* record is the shared capture path alone
+                                  (unwinder and consumer into a buffer of
+                                  its own, nothing of a design's): old
+                                  against new, the shared-path arm */
 };
 
 /* PCs a PCB_F_SPILL strategy keeps on the capturing frame. */

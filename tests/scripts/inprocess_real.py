@@ -6,7 +6,8 @@ this build's pcbench as NEW and, through its own layout modules, as OLD
 one figure per process, the relative figure on capturing strategies
 alone, the exit status 0 or 1, and A/A-shaped ratios (within a factor of
 two of 1: a wrong arm pairing, such as stack over off, is far outside).
-Each process's results carry the `S@old` arms and the modules loaded.
+Each process's results carry the `S@old` arms and the modules loaded,
+and each entry one shared-path row (the capture alone, by its flag).
 
     inprocess_real.py PCBENCH
 """
@@ -36,17 +37,22 @@ def main(pcbench):
             doc = json.load(f)
     rows = doc["rows"]
     assert len(doc["modules"]) >= 1, doc["modules"]
-    got = sorted((r["paired_entry"], r["strategy"]) for r in rows)
+    got = sorted((r["paired_entry"], r["strategy"]) for r in rows
+                 if not r["shared_path"])
     want = sorted((f"paired/malloc/depth:32/frames:{f}", s)
                   for f in (8, 200) for s in STRATEGIES)
     assert [(e.split("/iterations")[0], s) for e, s in got] == want, got
+    # and one shared-path row per entry (the capture alone), by its flag
+    shared = sorted(r["paired_entry"] for r in rows if r["shared_path"])
+    assert shared == sorted({e for e, _ in got}), shared
     for r in rows:
         assert r["ratio_lo"] <= r["ratio"] <= r["ratio_hi"], r
         assert 0.5 < r["ratio"] < 2, r
         assert len(r["per_process"]) == 2, r
         assert all(x > 0 for x in r["per_process"]), r
         assert r["old_ns"] > 0 and r["new_ns"] > 0, r
-        assert ("relative" in r) == (r["strategy"] != "off"), r
+        assert ("relative" in r) == (r["capturing"] and
+                                     not r["shared_path"]), r
     print(p.stdout)
     print(f"inprocess_real: {len(rows)} rows, structure as expected")
     return 0

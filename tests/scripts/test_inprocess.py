@@ -27,7 +27,8 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 COMPARE = os.path.join(HERE, "..", "..", "scripts", "compare")
 POINTS = [f"paired/malloc/depth:{d}/frames:{f}" for d in (32, 128)
           for f in (16, 200)]
-ARMS = {"off": 12.6, "stack": 94.0, "thread": 94.5, "lazy": 95.0}
+ARMS = {"off": 12.6, "stack": 94.0, "thread": 94.5, "lazy": 95.0,
+        "capture": 90.0}  # the shared-path arm, known by its flag alone
 
 FAKE = r'''#!/usr/bin/python3
 import json, os, random, sys
@@ -67,7 +68,8 @@ for i, p in enumerate(POINTS):
                     k + "_layout_sd": 0.002})
     rows.append(row)
 ctx = dict(date="2026-01-01T00:00:00+00:00",
-           strategy_flags="off:no_capture;stack:;thread:guarded;lazy:guarded",
+           strategy_flags="off:no_capture;stack:;thread:guarded;"
+                          "lazy:guarded;capture:control,capture_only",
            modules=";".join(m[len("--module="):] for m in mods))
 with open(out, "w") as f:
     json.dump(dict(context=ctx, benchmarks=rows), f)
@@ -136,17 +138,22 @@ class InProcess(unittest.TestCase):
         """A change every strategy runs (the unwinder: all capturing ones
         3% slower) is flagged on each of them; the relative figure, what
         the per-strategy rule of --paired reads, stays near 1."""
-        plant = {"stack": 1.03, "thread": 1.03, "lazy": 1.03}
+        plant = {"stack": 1.03, "thread": 1.03, "lazy": 1.03,
+                 "capture": 1.03}
         p = self.compare(self.old, self.fake(plant))
         rows = self.verdicts(p, 1)
         for name, r in rows.items():
             if r["strategy"] == "off":
                 self.assertTrue(r["verdict"].startswith("same"), name)
                 self.assertNotIn("relative", r)
+            elif r["shared_path"]:  # flagged, and no strategy to relate
+                self.assertEqual(r["verdict"], "regression", name)
+                self.assertNotIn("relative", r)
             else:
                 self.assertEqual(r["verdict"], "regression", name)
                 self.assertAlmostEqual(r["relative"], 1, delta=0.01)
         self.assertIn("regression", p.stdout)
+        self.assertIn("(shared path)", p.stdout)
 
     def test_one_strategy(self):
         rows = self.verdicts(self.compare(self.old,

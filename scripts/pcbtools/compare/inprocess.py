@@ -215,6 +215,7 @@ def summarise(docs, min_change, alpha_family):
         out.append(dict(
             name=compare_paired.row_name(e, s), paired_entry=e, strategy=s,
             capturing=not flags.get(s, set()) & {"no_capture"},
+            shared_path="capture_only" in flags.get(s, set()),
             ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs,
             old_ns=sorted(r[f"{s}@{LABEL}_ns"] for r in rows)[len(rows) // 2],
             new_ns=sorted(r[f"{s}@{NEW_LABEL}_ns"]
@@ -222,8 +223,9 @@ def summarise(docs, min_change, alpha_family):
             verdict=compare_paired.verdict([m], [lo], [hi], min_change)))
     for r in out:  # what the relative rule would read
         others = [o["ratio"] for o in out if o is not r and o["capturing"]
+                  and not o["shared_path"]
                   and o["paired_entry"] == r["paired_entry"]]
-        if r["capturing"] and others:
+        if r["capturing"] and not r["shared_path"] and others:
             r["relative"] = min((r["ratio"] / o for o in others),
                                 key=lambda q: abs(q - 1))
     return out, alpha
@@ -231,7 +233,8 @@ def summarise(docs, min_change, alpha_family):
 
 def cells(r):
     rel = f"{r['relative']:.4f}" if "relative" in r else "-"
-    return (r["name"], f"{r['old_ns']:.5g}", f"{r['new_ns']:.5g}",
+    name = r["name"] + (" (shared path)" if r.get("shared_path") else "")
+    return (name, f"{r['old_ns']:.5g}", f"{r['new_ns']:.5g}",
             f"{r['ratio']:.4f}", f"[{r['ratio_lo']:.4f}, {r['ratio_hi']:.4f}]",
             rel, r["verdict"])
 
