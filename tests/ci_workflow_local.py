@@ -28,8 +28,9 @@ stubbed, and nothing else:
   be stubbed here on purpose.
 
 The timing gate's step therefore takes its "no base commit" path: its
-alternating comparison is a timing run of two builds (minutes), tested
-against fake binaries by tests/scripts/test_alternate.py.
+in-process comparison is a timing run of two builds (minutes), tested
+against fakes by tests/scripts/test_inprocess.py and for real by
+tests/scripts/inprocess_real.py.
 
 Then it fails once on purpose, every time: one exact figure of the
 baseline is planted (one entry's instructions lowered by 1), the steps

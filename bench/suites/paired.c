@@ -149,72 +149,10 @@ static int arm_add(const struct pcb_point *p, const struct pcb_strategy *s,
 
 static int arm_find(const char *name);
 
-/* The shared-path arm of old against new: the first capture-only
- * strategy (its record the capture path alone, strategy.h), unless the
- * run times it already; NULL if none. */
-static const struct pcb_strategy *shared_path(int nhost)
-{
-  for (size_t i = 0; i < pcb_strategy_count(); i++) {
-    const struct pcb_strategy *s = pcb_strategy_at(i);
-
-    if (s->flags & PCB_F_CAPTURE_ONLY) {
-      for (int a = 0; a < nhost; a++)
-        if (P.arms[a].s == s)
-          return NULL;
-      return s;
-    }
-  }
-  return NULL;
-}
-
-/* Old against new (layout/modules.h): each of the run's own strategies
- * again, as `<name>@<label>`, and the shared-path arm (shared_path), on
- * the copies of every module label whose modules bring no strategy of
- * their own and carry it (a label first seen at module k), before the
- * A/A control, which stays the last arm. */
-static int labelled_arms(const struct pcb_point *p, int nhost)
-{
-  const struct pcb_strategy *extra = shared_path(nhost);
-  int err = 0, shift = 0;
-
-  for (int k = 0; k < pcb_modules_count() && err == 0; k++) {
-    const char *label = pcb_modules_label(k);
-    bool seen = false, added = false;
-
-    for (int j = 0; j < pcb_modules_count(); j++)
-      if (strcmp(pcb_modules_label(j), label) == 0)
-        seen |= j < k || pcb_modules_brought(j) > 0;
-    for (int a = 0; a <= nhost && !seen && err == 0; a++) {
-      const struct pcb_strategy *s = a < nhost ? P.arms[a].s : extra;
-
-      if (s == NULL)
-        break;
-      if (pcb_modules_owner(s) != NULL || P.narms + 1 >= MAX_ARMS)
-        continue;  /* a module's own strategy has no other build */
-      err = pcb__arm_add_labelled(&P.arms[P.narms], p, s->name, label,
-                                  shift, P.cap, cfg->rate);
-      if (err == PCB_ENOENT)
-        err = 0;  /* that build lacks it: no arm */
-      else
-        P.narms++, added = true;  /* arms_free undoes it all */
-    }
-    shift += added;
-  }
-  return err;
-}
-
-static bool has_old_arms(void)
-{
-  for (int a = 0; a < P.narms; a++)
-    if (P.arms[a].nhomes > 0)
-      return true;
-  return false;
-}
-
 static int arms_setup(const struct pcb_point *p)
 {
   const struct pcb_strategy *clone;
-  int err = 0, nhost;
+  int err = 0;
 
   P.narms = 0;
   P.twin_of = 0;
@@ -223,9 +161,9 @@ static int arms_setup(const struct pcb_point *p)
   for (int a = P.narms - 1; a >= 0; a--)
     if (!(P.arms[a].s->flags & (PCB_F_NO_CAPTURE | PCB_F_CLONE)))
       P.twin_of = a;
-  nhost = P.narms;
   if (err == 0)
-    err = labelled_arms(p, nhost);
+    err = pcb__arms_add_other_builds(P.arms, &P.narms, MAX_ARMS, p, P.cap,
+                                     cfg->rate);
   clone = pcb_strategy_clone(P.arms[P.twin_of].s);
   if (err == 0 && clone != NULL && arm_find(clone->name) < 0)
     err = arm_add(p, clone, "");
@@ -329,7 +267,7 @@ static void paired_body(pcb_gb_state *st, void *arg)
   P.copy = calloc((size_t)P.cap, sizeof(*P.copy));
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
   if (err == 0)
-    choose_copies(e->rounds, has_old_arms());
+    choose_copies(e->rounds, pcb__arms_other_builds(P.arms, P.narms));
   if (err) {
     arms_free(&e->p);
     free(P.copy);

@@ -193,3 +193,64 @@ int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
   arm->shift = shift;
   return err;
 }
+
+/* The shared-path arm of old against new: the first capture-only
+ * strategy (its record the capture path alone, strategy.h), unless one
+ * of the run's arms[0..nhost) times it already; NULL if none. */
+static const struct pcb_strategy *shared_path(const struct pcb__arm *arms,
+                                              int nhost)
+{
+  for (size_t i = 0; i < pcb_strategy_count(); i++) {
+    const struct pcb_strategy *s = pcb_strategy_at(i);
+
+    if (s->flags & PCB_F_CAPTURE_ONLY) {
+      for (int a = 0; a < nhost; a++)
+        if (arms[a].s == s)
+          return NULL;
+      return s;
+    }
+  }
+  return NULL;
+}
+
+int pcb__arms_add_other_builds(struct pcb__arm *arms, int *narms, int max,
+                               const struct pcb_point *p, int rounds,
+                               uint64_t rate)
+{
+  const int nhost = *narms;
+  const struct pcb_strategy *extra = shared_path(arms, nhost);
+  int err = 0, shift = 0;
+
+  for (int k = 0; k < pcb_modules_count() && err == 0; k++) {
+    const char *label = pcb_modules_label(k);
+    bool seen = false, added = false;
+
+    for (int j = 0; j < pcb_modules_count(); j++)
+      if (strcmp(pcb_modules_label(j), label) == 0)
+        seen |= j < k || pcb_modules_brought(j) > 0;
+    for (int a = 0; a <= nhost && !seen && err == 0; a++) {
+      const struct pcb_strategy *s = a < nhost ? arms[a].s : extra;
+
+      if (s == NULL)
+        break;
+      if (pcb_modules_owner(s) != NULL || *narms + 1 >= max)
+        continue;  /* a module's own strategy has no other build */
+      err = pcb__arm_add_labelled(&arms[*narms], p, s->name, label, shift,
+                                  rounds, rate);
+      if (err == PCB_ENOENT)
+        err = 0;  /* that build lacks it: no arm */
+      else
+        ++*narms, added = true;  /* pcb__arm_free undoes it all */
+    }
+    shift += added;
+  }
+  return err;
+}
+
+bool pcb__arms_other_builds(const struct pcb__arm *arms, int narms)
+{
+  for (int a = 0; a < narms; a++)
+    if (arms[a].nhomes > 0)
+      return true;
+  return false;
+}

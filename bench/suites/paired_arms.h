@@ -13,6 +13,8 @@
 #ifndef PCBENCH_PAIRED_ARMS_H
 #define PCBENCH_PAIRED_ARMS_H
 
+#include <stdbool.h>
+
 #include "layout/module.h"
 #include "pcbench/rng.h"
 #include "run/runner.h"
@@ -57,6 +59,19 @@ int pcb__arm_add(struct pcb__arm *arm, const struct pcb_point *p,
 int pcb__arm_add_labelled(struct pcb__arm *arm, const struct pcb_point *p,
                           const char *name, const char *label, int shift,
                           int rounds, uint64_t rate);
+/* Old against new (layout/modules.h): after the run's own arms
+ * arms[0..*narms), each of their strategies again as `<name>@<label>`,
+ * and the shared-path arm (the first strategy flagged PCB_F_CAPTURE_ONLY,
+ * unless the run times it), for every module label whose modules bring
+ * no strategy of their own and carry it (the label's place among such
+ * labels its shift), *narms counting them, up to max - 1 arms in all
+ * (the last slot stays the A/A control's).  0 or PCB_E*; the arms added
+ * are freed by pcb__arm_free like any other. */
+int pcb__arms_add_other_builds(struct pcb__arm *arms, int *narms, int max,
+                               const struct pcb_point *p, int rounds,
+                               uint64_t rate);
+/* Whether any of arms[0..narms) runs on another build's modules. */
+bool pcb__arms_other_builds(const struct pcb__arm *arms, int narms);
 /* Unregisters the threads it registered and frees; the arm is zeroed. */
 void pcb__arm_free(struct pcb__arm *arm, const struct pcb_point *p);
 /* A fresh data layout for the next round (see above). */

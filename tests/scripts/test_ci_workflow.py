@@ -5,8 +5,8 @@ with `runs-on` and a Debian 12 container or scripts/install-deps, runs
 `make bench-ci`, then scripts/export, then github-action-benchmark with
 tool customSmallerIsBetter reading what export wrote, keeps its history in
 a cache whose key changes every run (with restore-keys), uploads its
-artifacts with `if: always()`, and marks the place of the alternating
-timing gate.  The scripts and export formats it names exist.
+artifacts with `if: always()`, and runs the in-process timing gate
+(both builds with 32 layouts).  The scripts and export formats it names exist.
 Run by CTest (scripts_ci_workflow).
 """
 import os
@@ -93,12 +93,15 @@ class Workflow(unittest.TestCase):
         self.assertIn("ci-out/", up["with"]["path"])
 
     def test_timing_gate(self):
-        self.assertRegex(self.text, r"TIMING GATE: alternating comparison")
+        self.assertRegex(self.text, r"TIMING GATE: old and new in one process")
         gate = self.steps()[self.index(
             lambda s: "compare --alternate" in s.get("run", ""),
-            "running the alternating comparison")]
+            "running the in-process comparison")]
         self.assertNotIn("if", gate)  # live, not a placeholder
-        self.assertIn("--paired", gate["run"])
+        self.assertIn("--in-process", gate["run"])
+        # both sides with the layouts the intervals need (docs/ci.md)
+        self.assertEqual(gate["run"].count("-DPCB_LAYOUTS=32"), 1)
+        self.assertIn("for side in base gate", gate["run"])
         self.assertIn("BASE", gate.get("env", {}))
         checkout = self.steps()[self.index(
             lambda s: s.get("uses", "").startswith("actions/checkout@"),

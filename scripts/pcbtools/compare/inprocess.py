@@ -21,9 +21,11 @@ bucket table, the loop) moves each S's ratio directly: it does not
 cancel, as it does from the ratios between strategies that `--alternate
 --paired` judges by.  `off`'s ratio is the harness and workload alone.
 
-P processes (default 10; each its own seed, --paired-rounds rounds), as
-scripts/paired-runs does: some layout stays fixed for a process, so one
-process is one draw of it.  Per row (paired entry, S) the processes'
+P processes (default 10; each its own seed, --paired-rounds rounds,
+default 400), as scripts/paired-runs does: some layout stays fixed for
+a process, so one process is one draw of it.  Build both with
+-DPCB_LAYOUTS=32: a change's cost varies with the layout, and with 8
+the layouts' spread makes the interval several times wider (docs/ci.md).  Per row (paired entry, S) the processes'
 ratios are pooled as paired-runs pools them (pcbtools/pooling.py): a
 random-effects mean, its Student-t interval at 1 - alpha/rows
 (Bonferroni over rows), then the one rule of `--alternate`:
@@ -82,12 +84,13 @@ def parse_args(argv):
                    "pcbench (or one event-path module of it), then the "
                    "pcbench under test")
     p.add_argument("--in-process", action="store_true", required=True,
-                   help="time OLD's event path inside NEW's process")
+                   help="time both builds' event paths in NEW's process")
     p.add_argument("--processes", type=pcblib.int_arg(2, 1000), default=10,
                    metavar="P", help="pcbench processes (default 10)")
     p.add_argument("--paired-rounds", type=pcblib.int_arg(20, 100000),
-                   default=200, metavar="N",
-                   help="pcbench --rounds of each process (default 200)")
+                   default=400, metavar="N",
+                   help="pcbench --rounds of each process (default 400: "
+                   "a dozen per layout of a 32-layout build)")
     p.add_argument("--alpha", type=pcblib.alpha_arg, default=0.05,
                    help="family-wise significance over all rows (default "
                    "0.05)")
