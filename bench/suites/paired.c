@@ -101,7 +101,7 @@ static struct {
   unsigned deck[64 + 1];    /* places in chosen[], in the order dealt */
   int ncopies, dealt;
   const struct pcb__paired_kind *kind;  /* the entry's (pentry) */
-  int failed;               /* its contexts that failed (paired_start.h) */
+  int err;                  /* a kind's first failure (paired_start.h) */
 } P;
 
 /* The copies an entry runs on: all that are loaded, or as many as give
@@ -252,7 +252,7 @@ static int64_t calibrate(const struct pcb_point *p)
     P.kind->batch_ns(&P.arms[a], p,
                      pcb__arm_on_copy(&P.arms[a], p->threads,
                                       (int)P.chosen[0]),
-                     &P.rng, &P.failed);
+                     &P.rng, &P.err);
   if (P.kind != NULL)
     return PCB_START_BATCH;
   for (int a = 0; a < P.narms; a++)
@@ -280,7 +280,7 @@ static double round_run(const struct pcb_point *p, int r)
         pcb__arm_on_copy(arm, p->threads, (int)P.chosen[P.copy[r]]);
 
     arm->ns[r] = P.kind != NULL
-                     ? P.kind->batch_ns(arm, p, m, &P.rng, &P.failed)
+                     ? P.kind->batch_ns(arm, p, m, &P.rng, &P.err)
                      : pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
   }
@@ -345,7 +345,7 @@ static void paired_body(pcb_gb_state *st, void *arg)
    * entry: a process replays its orders and layouts from its seed */
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
   P.kind = e->kind;
-  P.failed = 0;
+  P.err = 0;
   P.cap = e->max_rounds;
   P.copy = calloc((size_t)P.cap, sizeof(*P.copy));
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
@@ -364,9 +364,11 @@ static void paired_body(pcb_gb_state *st, void *arg)
     rounds = rounds_run(&e->p, e, &round_s);
     pcb_gb_set_iteration_time(st, round_s);
   }
-  if (P.failed > 0)
-    pcb_gb_skip_with_error(st, "a fresh context's thread_init or first "
-                           "event failed");
+  if (P.err == PCB_ENOMEM)  /* the run ends (base/outfile.h) */
+    pcb_out_of_memory("a fresh context's buffer (thread start, first "
+                      "event)");
+  if (P.err != 0)
+    pcb_gb_skip_with_error(st, pcb_strerror(P.err));
   else
     report(st, e, rounds);
   arms_free(&e->p);

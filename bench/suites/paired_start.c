@@ -25,7 +25,9 @@
  * buffer, lazy's on its first event).
  *
  * Invariants: a context whose thread_init failed is never exited
- * (strategy.h); a first_event batch with any failed init runs no event.
+ * (strategy.h); a first_event batch with any failed init runs no event;
+ * a batch's first failure (PCB_E*: an init's, or an event's, which
+ * pcb_wl_bare_event returns as record did) is the entry's, and ends it.
  * Not thread safe: the contexts are static, and paired entries run one
  * at a time on the measuring thread.
  */
@@ -34,23 +36,33 @@
 #include "suites/paired_start.h"
 
 static struct pcb_thread ctx[PCB_START_BATCH];
-static int init_rc[PCB_START_BATCH];
+static int init_rc[PCB_START_BATCH], event_rc[PCB_START_BATCH];
 static struct pcb_oracle oracle;
 
 struct batch {
   const struct pcb_strategy *s;
   struct pcb_wl_thread *w;             /* the consumer's argument */
   const struct pcb_event_module *m;
-  int depth, failed;
+  int depth, err;                      /* err: the first failure's */
   uint64_t ticks;
 };
 
-/* thread_exit of every context whose thread_init succeeded. */
-static void exit_all(const struct pcb_strategy *s)
+/* The batch's first failure, if it has none yet: 0 or PCB_E*. */
+static void note_failure(struct batch *b, int rc)
+{
+  if (b->err == 0)
+    b->err = rc;
+}
+
+/* thread_exit of every context whose thread_init succeeded; the first
+ * failure of those that did not into b->err. */
+static void exit_all(struct batch *b)
 {
   for (int i = 0; i < PCB_START_BATCH; i++)
     if (init_rc[i] == 0)
-      s->thread_exit(&ctx[i]);
+      b->s->thread_exit(&ctx[i]);
+    else
+      note_failure(b, init_rc[i]);
 }
 
 static void start_run(void *arg)
@@ -64,9 +76,7 @@ static void start_run(void *arg)
     init_rc[i] = s->thread_init(&ctx[i]);
   }
   b->ticks = pcb_clock_read() - t0;
-  for (int i = 0; i < PCB_START_BATCH; i++)
-    b->failed += init_rc[i] != 0;
-  exit_all(s);
+  exit_all(b);
 }
 
 /* At the bottom of the chain: the first event of every context. */
@@ -75,13 +85,13 @@ __attribute__((noinline)) static int first_site(void *arg)
   struct batch *b = arg;
   pcb_consume_fn consume = b->w->consume;
   void *to = b->w;
-  int failed = 0;
   uint64_t t0 = pcb_clock_read();
 
   for (int i = 0; i < PCB_START_BATCH; i++)
-    failed += pcb_wl_bare_event(&ctx[i], consume, to, false) != 0;
+    event_rc[i] = pcb_wl_bare_event(&ctx[i], consume, to, false);
   b->ticks = pcb_clock_read() - t0;
-  b->failed += failed;
+  for (int i = 0; i < PCB_START_BATCH; i++)
+    note_failure(b, event_rc[i]);
   return 0;
 }
 
@@ -89,28 +99,28 @@ static void first_run(void *arg)
 {
   struct batch *b = arg;
   const struct pcb_strategy *s = b->s;
-  int failed = 0;
+  bool all = true;
 
   for (int i = 0; i < PCB_START_BATCH; i++) {
     pcb_thread_prepare(&ctx[i], s, b->depth);
     ctx[i].stack = b->w->thread.stack;  /* the measuring thread's */
     init_rc[i] = s->thread_init(&ctx[i]);
-    failed += init_rc[i] != 0;
+    all &= init_rc[i] == 0;
   }
   b->ticks = 0;
-  if (failed == 0 && b->m != NULL)
-    b->m->oracle_run(&oracle, PCB_START_FRAMES, first_site, b);
-  else if (failed == 0)
-    pcb_oracle_run(&oracle, PCB_START_FRAMES, first_site, b);
-  b->failed += failed;
-  exit_all(s);
+  if (all)
+    note_failure(b, b->m != NULL ? b->m->oracle_run(&oracle, PCB_START_FRAMES,
+                                                    first_site, b)
+                                 : pcb_oracle_run(&oracle, PCB_START_FRAMES,
+                                                  first_site, b));
+  exit_all(b);
 }
 
 /* One batch of run(), below a fresh stack offset: ns per operation. */
 static double batch_ns(void (*run)(void *), struct pcb__arm *arm,
                        const struct pcb_point *p,
                        const struct pcb_event_module *m, struct pcb_rng *rng,
-                       int *failed)
+                       int *err)
 {
   struct batch b = { arm->ptr[0]->thread.strategy, arm->ptr[0], m, p->depth,
                      0, 0 };
@@ -118,22 +128,23 @@ static double batch_ns(void (*run)(void *), struct pcb__arm *arm,
 
   pcb_layout_draw(rng, &lay);
   pcb_layout_call(lay.stack_offset, run, &b);
-  *failed += b.failed;
+  if (*err == 0)
+    *err = b.err;
   return (double)b.ticks * pcb_runner_ns_per_tick() / PCB_START_BATCH;
 }
 
 static double thread_start_ns(struct pcb__arm *arm, const struct pcb_point *p,
                               const struct pcb_event_module *m,
-                              struct pcb_rng *rng, int *failed)
+                              struct pcb_rng *rng, int *err)
 {
-  return batch_ns(start_run, arm, p, m, rng, failed);
+  return batch_ns(start_run, arm, p, m, rng, err);
 }
 
 static double first_event_ns(struct pcb__arm *arm, const struct pcb_point *p,
                              const struct pcb_event_module *m,
-                             struct pcb_rng *rng, int *failed)
+                             struct pcb_rng *rng, int *err)
 {
-  return batch_ns(first_run, arm, p, m, rng, failed);
+  return batch_ns(first_run, arm, p, m, rng, err);
 }
 
 static const struct pcb__paired_kind thread_start = {

@@ -30,11 +30,12 @@ struct pcb__paired_kind {
   /* One batch of PCB_START_BATCH operations of `arm` with the strategy
    * and consumer pcb__arm_on_copy set for the round's copy m (NULL:
    * pcbench's own), at p's depth, below a stack offset drawn from rng:
-   * ns per operation.  A context that failed adds 1 to *failed (its
-   * batch is then no figure: the entry reports an error). */
+   * ns per operation.  The batch's first failure (PCB_E*: a
+   * thread_init's or an event's) into *err if that is still 0; a batch
+   * that failed is no figure. */
   double (*batch_ns)(struct pcb__arm *arm, const struct pcb_point *p,
                      const struct pcb_event_module *m, struct pcb_rng *rng,
-                     int *failed);
+                     int *err);
 };
 
 /* The kinds, NULL-terminated, in the order their entries are added. */
