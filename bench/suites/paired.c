@@ -1,7 +1,9 @@
 /*
  * paired/<workload>/depth:D/frames:F[/threads:T][/place:P][/cache:cold]
  * -- the run's strategies timed side by side (--paired), the figures to
- * compare them by.
+ * compare them by; and per depth paired/thread_start/depth:D and
+ * paired/first_event/depth:D, a thread's start and its first event in
+ * the same arms and rounds, their batches paired_start.c's.
  *
  * Model (docs/design.md, "Paired timing"): separate entries are timed
  * seconds or minutes apart, and on a shared machine the drift between
@@ -49,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/name.h"
 #include "base/progress.h"
 #include "base/outfile.h"
 #include "layout/layouts.h"
@@ -63,6 +66,7 @@
 #include "suites/paired_arms.h"
 #include "suites/paired_batch.h"
 #include "suites/paired_report.h"
+#include "suites/paired_start.h"
 #include "suites/suite.h"
 
 enum { MAX_ARMS = 3 * PCB_LIST_MAX + 4, MIN_COPY_ROUNDS = 5 };  /* the run's,
@@ -76,6 +80,8 @@ struct pentry {
   int max_rounds;           /* ... and at most (--round-time) */
   bool faster_than_off;     /* a physics check failed (verdicts) */
   char why[160];
+  const struct pcb__paired_kind *kind;  /* paired_start.h; NULL: p's
+                                         * workload, paired_batch.c */
 };
 
 static const struct pcb_config *cfg;
@@ -94,6 +100,8 @@ static struct {
   unsigned chosen[64 + 1];  /* the copies of the event path this entry runs */
   unsigned deck[64 + 1];    /* places in chosen[], in the order dealt */
   int ncopies, dealt;
+  const struct pcb__paired_kind *kind;  /* the entry's (pentry) */
+  int err;                  /* a kind's first failure (paired_start.h) */
 } P;
 
 /* The copies an entry runs on: all that are loaded, or as many as give
@@ -172,11 +180,19 @@ static int arms_setup(const struct pcb_point *p)
   return err;
 }
 
-/* Operations per batch (paired_batch.c), every arm warmed up. */
+/* Operations per batch (paired_batch.c), every arm warmed up; a kind's
+ * batch is fixed, each arm warmed up by one on its first copy. */
 static int64_t calibrate(const struct pcb_point *p)
 {
   struct pcb_wl_thread *const *arms[MAX_ARMS];
 
+  for (int a = 0; a < P.narms && P.kind != NULL; a++)
+    P.kind->batch_ns(&P.arms[a], p,
+                     pcb__arm_on_copy(&P.arms[a], p->threads,
+                                      (int)P.chosen[0]),
+                     &P.rng, &P.err);
+  if (P.kind != NULL)
+    return PCB_START_BATCH;
   for (int a = 0; a < P.narms; a++)
     arms[a] = P.arms[a].ptr;
   return pcb__paired_batch_iters(p, arms, P.narms, &P.rng);
@@ -201,7 +217,9 @@ static double round_run(const struct pcb_point *p, int r)
     const struct pcb_event_module *m =
         pcb__arm_on_copy(arm, p->threads, (int)P.chosen[P.copy[r]]);
 
-    arm->ns[r] = pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
+    arm->ns[r] = P.kind != NULL
+                     ? P.kind->batch_ns(arm, p, m, &P.rng, &P.err)
+                     : pcb__paired_batch_ns(p, arm->ptr, P.iters, &P.rng, m);
     total += arm->ns[r] * (double)P.iters;
   }
   return total * 1e-9;
@@ -226,7 +244,8 @@ static void report(pcb_gb_state *st, struct pentry *e, int rounds)
   for (int a = 0; a < P.narms; a++)
     arms[a] = (struct pcb__paired_arm){ P.arms[a].label, P.arms[a].s,
                                         P.arms[a].ns };
-  e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why));
+  e->faster_than_off = !pcb__paired_report(st, &r, e->why, sizeof(e->why)) &&
+                       (e->kind == NULL || e->kind->over_off_physical);
 }
 
 /* The entry's rounds: at least e->rounds, then (--round-time) more until
@@ -263,6 +282,8 @@ static void paired_body(pcb_gb_state *st, void *arg)
   /* the run's seed (--seed, or drawn per process), another stream per
    * entry: a process replays its orders and layouts from its seed */
   pcb_rng_seed(&P.rng, cfg->seed * 0x9e3779b97f4a7c15u + (uint64_t)e->index);
+  P.kind = e->kind;
+  P.err = 0;
   P.cap = e->max_rounds;
   P.copy = calloc((size_t)P.cap, sizeof(*P.copy));
   err = P.copy == NULL ? PCB_ENOMEM : arms_setup(&e->p);
@@ -281,7 +302,13 @@ static void paired_body(pcb_gb_state *st, void *arg)
     rounds = rounds_run(&e->p, e, &round_s);
     pcb_gb_set_iteration_time(st, round_s);
   }
-  report(st, e, rounds);
+  if (P.err == PCB_ENOMEM)  /* the run ends (base/outfile.h) */
+    pcb_out_of_memory("a fresh context's buffer (thread start, first "
+                      "event)");
+  if (P.err != 0)
+    pcb_gb_skip_with_error(st, pcb_strerror(P.err));
+  else
+    report(st, e, rounds);
   arms_free(&e->p);
   free(P.copy);
   P.copy = NULL;
@@ -308,17 +335,52 @@ static int add_entry(const struct pcb_point *p, void *arg)
   return pcb_point_name(e->name, sizeof(e->name), "paired", p, false);
 }
 
+/* paired/<kind>/depth:D (paired_start.h): per kind and depth, one entry
+ * on a point of the run's first workload -- one thread, warm, rate 1,
+ * the first event's frames -- that the runner prepares like any other;
+ * its batches take the depth alone from it. */
+static int add_start_entries(const struct pcb_config *c)
+{
+  int err = 0;
+
+  for (int k = 0; pcb__paired_kinds[k] != NULL && c->nworkloads > 0; k++)
+    for (int d = 0; d < c->ndepths && err == 0; d++) {
+      struct pentry *e = &entries[nentries];
+
+      *e = (struct pentry){
+        .p = { .wl = c->workloads[0], .s = c->strategies[0],
+               .depth = c->depths[d], .frames = PCB_START_FRAMES,
+               .threads = 1, .place = c->places[0],
+               .cache = PCB_CACHE_WARM, .rate = 1 },
+        .index = nentries++, .rounds = c->rounds,
+        .max_rounds = c->round_time > 0 ? c->rounds * PCB_ROUNDS_GROWTH
+                                        : c->rounds,
+        .kind = pcb__paired_kinds[k] };
+      err = PCB_ENTRY_NAME(e->name, PCB_NAME_WORD("paired"),
+                           PCB_NAME_WORD(e->kind->word),
+                           PCB_NAME_INT("depth", e->p.depth));
+    }
+  return err;
+}
+
 static int paired_setup(const struct pcb_config *c)
 {
+  size_t nkinds = 0;
   int err;
 
   cfg = c;
   if (!c->paired)
     return 0;
-  entries = calloc((size_t)pcb_points_count(c) + 1, sizeof(*entries));
+  while (pcb__paired_kinds[nkinds] != NULL)
+    nkinds++;
+  entries = calloc((size_t)pcb_points_count(c) + 1 +
+                        nkinds * (size_t)c->ndepths,
+                    sizeof(*entries));
   if (entries == NULL)
     return PCB_ENOMEM;
   err = pcb_points_each(c, add_entry, NULL);
+  if (err == 0)
+    err = add_start_entries(c);
   if (err)
     return err;
   for (int i = 0; i < nentries; i++) {

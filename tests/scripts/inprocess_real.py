@@ -2,7 +2,8 @@
 """One real end-to-end run of `compare --alternate OLD NEW --in-process`:
 this build's pcbench as NEW and, through its own layout modules, as OLD
 (an A/A comparison).  Checks structure only, never a time: a row per
-(paired entry, strategy), each with a positive ratio inside its interval,
+(paired entry, strategy) -- the warm points' and the thread-start and
+first-event entries' -- each with a positive ratio inside its interval,
 one figure per process, the relative figure on capturing strategies
 alone, the exit status 0 or 1, and A/A-shaped ratios (within a factor of
 two of 1: a wrong arm pairing, such as stack over off, is far outside).
@@ -39,8 +40,10 @@ def main(pcbench):
     assert len(doc["modules"]) >= 1, doc["modules"]
     got = sorted((r["paired_entry"], r["strategy"]) for r in rows
                  if not r["shared_path"])
-    want = sorted((f"paired/malloc/depth:32/frames:{f}", s)
-                  for f in (8, 200) for s in STRATEGIES)
+    entries = [f"paired/malloc/depth:32/frames:{f}" for f in (8, 200)]
+    entries += [f"paired/{k}/depth:32" for k in ("thread_start",
+                                                 "first_event")]
+    want = sorted((e, s) for e in entries for s in STRATEGIES)
     assert [(e.split("/iterations")[0], s) for e, s in got] == want, got
     # and one shared-path row per entry (the capture alone), by its flag
     shared = sorted(r["paired_entry"] for r in rows if r["shared_path"])
