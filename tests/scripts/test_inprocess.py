@@ -3,7 +3,7 @@
 
 The fake NEW "pcbench" is a small Python program: with
 `--benchmark_list_tests=true` it lists its paired entries (or, if a
---module= path names "badabi", refuses as pcbench refuses a module of
+--module= file holds "badabi", refuses as pcbench refuses a module of
 another ABI version); otherwise it writes one process's results: per
 paired entry and strategy S its times `S@new_ns` and `S@old_ns`, and the
 paired new/old ratio `S@new_over_S@old` with an interval and layout spread,
@@ -11,8 +11,11 @@ the ratio drawn per process around PLANT[S] (1 for an unchanged S) with
 0.2% jitter; the host's state of each process (x1.65 on off, x1.35 on the
 rest) moves the times and never the ratios, as pairing in one process
 makes it.  OLD and NEW each sit in a folder with a pcbench-layouts
-folder of empty "modules" beside them (the fake never opens them): NEW's
-are loaded as `new` before OLD's as `old`, which the fake asserts.  The planted changes
+folder of empty "modules" beside them (the fake never opens them).  The
+fake asserts that each module is a copy (no path inside the builds'
+folders, none twice) and that one label's modules all come before the
+other's; whichever label is first is the one its ratios divide by, as
+in pcbench.  The planted changes
 (3%, 4%) are many standard errors from every threshold.  No real timing
 is asserted.  Run by CTest (test "scripts_inprocess").
 """
@@ -20,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -37,15 +41,19 @@ here = os.path.dirname(os.path.realpath(__file__))
 args = sys.argv[1:]
 mods = [a for a in args if a.startswith("--module=")]
 if "--benchmark_list_tests=true" in args:
-    if any("badabi" in m for m in mods):
+    if any("badabi" in open(m.split("=", 2)[2]).read() for m in mods):
         sys.stderr.write("pcbench: --module: /x/badabi/layout-1.so: event-"
                          "path module version 1, this pcbench's 2\n")
         sys.exit(2)
     print("\n".join(POINTS))
     sys.exit(0)
 labels = [m.split("=")[1] for m in mods]
-assert labels == sorted(labels, key=("new", "old").index), args
+first = labels[0]
+assert labels == sorted(labels, key=(first, "new", "old").index), args
 assert "new" in labels and "old" in labels, args
+paths = [m.split("=", 2)[2] for m in mods]
+assert len(set(paths)) == len(paths), args
+assert not any(p.startswith(os.path.dirname(here)) for p in paths), args
 counter = os.path.join(here, "calls")
 n = int(open(counter).read()) if os.path.exists(counter) else 0
 with open(counter, "w") as f:
@@ -64,6 +72,8 @@ for i, p in enumerate(POINTS):
         row[a + "@old_ns"] = v * host * (1 + i / 3)
         row[a + "@new_ns"] = row[a + "@old_ns"] * q
         k = a + "@new_over_" + a + "@old"
+        if first == "old":  # pcbench divides by the first label
+            k, q = a + "@old_over_" + a + "@new", 1 / q
         row.update({k: q, k + "_lo": q - 0.004, k + "_hi": q + 0.004,
                     k + "_layout_sd": 0.002})
     rows.append(row)
@@ -85,12 +95,14 @@ class InProcess(unittest.TestCase):
         self.old = self.build("old")
 
     def build(self, name, layouts=2):
-        """A fake build folder: a pcbench and its layout modules."""
+        """A fake build folder: a pcbench and its layout modules (each
+        holding its build's name, which the fake reads from the copy)."""
         d = os.path.join(self.tmp, name)
         os.makedirs(os.path.join(d, "pcbench-layouts"), exist_ok=True)
         for k in range(1, layouts + 1):
-            open(os.path.join(d, "pcbench-layouts", f"layout-{k}.so"),
-                 "w").close()
+            with open(os.path.join(d, "pcbench-layouts", f"layout-{k}.so"),
+                      "w") as f:
+                f.write(name)
         path = os.path.join(d, "pcbench")
         with open(path, "w") as f:
             f.write("#!/bin/sh\nexit 3\n")  # never run: only its modules
@@ -125,6 +137,12 @@ class InProcess(unittest.TestCase):
         self.assertIn(words, p.stderr)
         self.assertEqual(os.listdir(self.out), [])
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "calls")))
+
+    def test_load_order_alternates(self):
+        self.verdicts(self.compare(self.old, self.fake()), 0)
+        with open(os.path.join(self.out, "r.json")) as f:
+            firsts = json.load(f)["first_loaded"]
+        self.assertEqual(sorted(firsts), ["new"] * 2 + ["old"] * 2)
 
     def test_aa_flags_nothing(self):
         rows = self.verdicts(self.compare(self.old, self.fake()), 0)
@@ -213,6 +231,26 @@ class InProcess(unittest.TestCase):
         self.verdicts(self.compare(mod, self.fake()), 0)
         with open(os.path.join(self.out, "r.json")) as f:
             self.assertEqual(json.load(f)["modules"], [mod])
+
+
+class OldFirst(unittest.TestCase):
+    def test_turned_into_new_over_old(self):
+        """A process that loaded OLD first: its S@old_over_S@new (0.8 in
+        [0.7, 0.9], layout sd 0.016) read as S@new_over_S@old."""
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+        from pcbtools.compare import inprocess
+        k = "stack@old_over_stack@new"
+        row = dict(name=POINTS[0], run_name=POINTS[0], run_type="iteration",
+                   **{k: 0.8, k + "_lo": 0.7, k + "_hi": 0.9,
+                      k + "_layout_sd": 0.016, k + "_rounds": 0.5})
+        inprocess.as_new_over_old(dict(benchmarks=[row]))
+        t = "stack@new_over_stack@old"
+        self.assertFalse([x for x in row if x.startswith(k)], row)
+        self.assertAlmostEqual(row[t], 1.25)
+        self.assertAlmostEqual(row[t + "_lo"], 1 / 0.9)
+        self.assertAlmostEqual(row[t + "_hi"], 1 / 0.7)
+        self.assertAlmostEqual(row[t + "_layout_sd"], 0.025)
+        self.assertAlmostEqual(row[t + "_rounds"], 2.0)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ process, each strategy judged by its own paired new/old ratio.
             [--json FILE] [--markdown FILE] [pcbench options]
 
 NEW's pcbench runs its paired entries (`--paired`) with both builds'
-event paths loaded as modules: NEW's layout modules as `new`, then OLD's
-as `old` (`--module=LABEL=PATH`, one per OLD/../pcbench-layouts/
-layout-<k>.so; or OLD itself when it is a module file).  Every strategy S
+event paths loaded as modules: NEW's layout modules as `new` and OLD's
+as `old` (`--module=LABEL=PATH`, one per <build>/pcbench-layouts/
+layout-<k>.so; or OLD itself when it is a module file), each side from
+copies in a temporary folder, so that neither is the object pcbench
+already loaded as its own layouts (TMPDIR must allow loading code), and
+half the processes loading `new` first, half `old`.  Every strategy S
 of the run is then timed on both in the same rounds, in a fresh random
 order: `S@new` and `S@old`, and each paired entry carries S's new/old
 ratio `S@new_over_S@old` with its interval, per round paired like every
@@ -51,6 +54,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,11 +139,66 @@ def old_modules(old, module_ok=True):
     return found
 
 
-def base_args(args, new_mods, mods):
+def base_args(args, new_mods, mods, new_first=True):
+    sides = [[f"--module={NEW_LABEL}={m}" for m in new_mods],
+             [f"--module={LABEL}={m}" for m in mods]]
     return ["--paired", compare_paired.FILTER,
             f"--rounds={args.paired_rounds}",
-            *[f"--module={NEW_LABEL}={m}" for m in new_mods],
-            *[f"--module={LABEL}={m}" for m in mods], *args.pcbench]
+            *sides[not new_first], *sides[new_first], *args.pcbench]
+
+
+def copies(paths, dest):
+    """Each module copied into dest: an object of its own once loaded.
+    dlopen hands back the object already in memory for a file it has
+    loaded (the same path, or the same inode), so NEW's own layout
+    modules, named again with --module, would be the very code and data
+    pcbench's own arms run; and OLD given as NEW would be one object
+    under two labels.  Measured: `off`, 1.03 new/old in an A/A at 100 and
+    200 frames, 1.00 with copies (docs/ci.md)."""
+    os.makedirs(dest)
+    out = []
+    for k, m in enumerate(paths):
+        to = os.path.join(dest, f"{k:03d}-{os.path.basename(m)}")
+        try:
+            shutil.copyfile(m, to)
+        except OSError as e:
+            raise pcblib.BadInput(f"{m}: cannot copy it to {dest} ({e}); "
+                                  "expected a readable module and a "
+                                  "writable TMPDIR") from None
+        out.append(to)
+    return out
+
+
+def orders(n, rng):
+    """Which side loads first, per process: half new first, half old
+    first, shuffled.  The first-loaded label sits at other addresses;
+    alternating turns that into spread between processes, which the
+    pooled interval covers, instead of a bias it does not."""
+    firsts = [k % 2 == 0 for k in range(n)]
+    rng.shuffle(firsts)
+    return firsts
+
+
+def as_new_over_old(doc):
+    """A process that loaded OLD first reports S@old_over_S@new (pcbench
+    divides by the first label); turned into S@new_over_S@old: the
+    ratio and its bounds inverted, its layout spread by the delta
+    method (sd / x^2)."""
+    pat = re.compile(rf"^([a-z][a-z0-9_]*)@{LABEL}_over_\1@{NEW_LABEL}"
+                     r"(_rounds)?$")
+    for row in paired_runs.entries(doc).values():
+        for k in [k for k in row if pat.match(k)]:
+            m = pat.match(k)
+            s, tail = m.group(1), m.group(2) or ""
+            to = f"{s}@{NEW_LABEL}_over_{s}@{LABEL}{tail}"
+            x = row.pop(k)
+            row[to] = 1 / x
+            if k + "_lo" in row and k + "_hi" in row:
+                lo, hi = row.pop(k + "_lo"), row.pop(k + "_hi")
+                row[to + "_lo"], row[to + "_hi"] = 1 / hi, 1 / lo
+            if k + "_layout_sd" in row:
+                row[to + "_layout_sd"] = row.pop(k + "_layout_sd") / x ** 2
+    return doc
 
 
 def listing(new, opts):
@@ -163,14 +222,17 @@ def listing(new, opts):
     return names
 
 
-def run_processes(args, new, opts, tmp):
+def run_processes(args, new, new_mods, mods, tmp):
     rng = random.Random(args.seed)
     docs = []
+    firsts = orders(args.processes, random.Random(args.seed + 1))
     for i in range(args.processes):
         seed = rng.randint(1, 999999999999999)  # pcbench --seed's range
         out = os.path.join(tmp, f"p{i}.json")
+        first = NEW_LABEL if firsts[i] else LABEL
         sys.stderr.write(f"compare: process {i + 1} of {args.processes} "
-                         f"(seed {seed})\n")
+                         f"(seed {seed}, {first} loaded first)\n")
+        opts = base_args(args, new_mods, mods, firsts[i])
         r = subprocess.run([new, *opts, f"--seed={seed}", f"--out={out}"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True)
@@ -179,8 +241,8 @@ def run_processes(args, new, opts, tmp):
             raise pcblib.BadInput(f"process {i + 1} of {new} failed: " +
                                   (lines[-1] if lines else
                                    f"exit status {r.returncode}"))
-        docs.append(pcblib.load_doc(out))
-    return docs
+        docs.append(as_new_over_old(pcblib.load_doc(out)))
+    return docs, firsts
 
 
 def new_over_old(row):
@@ -273,14 +335,16 @@ def main(argv):
     old, new = args.alternate
     mods = old_modules(old)
     new_mods = old_modules(new, module_ok=False)
-    opts = base_args(args, new_mods, mods)
-    listing(new, opts)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2 ** 63)
-    sys.stderr.write(f"compare: {args.processes} processes of {new} with "
-                     f"{len(mods)} module(s) of {old} (seed {args.seed})\n")
     with tempfile.TemporaryDirectory(prefix="pcb-inprocess-") as tmp:
-        docs = run_processes(args, new, opts, tmp)
+        new_copies = copies(new_mods, os.path.join(tmp, NEW_LABEL))
+        old_copies = copies(mods, os.path.join(tmp, LABEL))
+        listing(new, base_args(args, new_copies, old_copies))
+        sys.stderr.write(f"compare: {args.processes} processes of {new} "
+                         f"with {len(mods)} module(s) of {old} (seed "
+                         f"{args.seed})\n")
+        docs, firsts = run_processes(args, new, new_copies, old_copies, tmp)
     rows, alpha = summarise(docs, args.min_change, args.alpha)
     print(tables.text(COLUMNS, [cells(r) for r in rows]))
     print(f"intervals: Student-t over {args.processes} processes at "
@@ -292,7 +356,8 @@ def main(argv):
             f"options `{' '.join(args.pcbench) or '(none)'}`")
     if args.json is not None:
         doc = dict(old=old, new=new, modules=mods, new_modules=new_mods,
-                   seed=args.seed,
+                   seed=args.seed, first_loaded=[
+                       NEW_LABEL if f else LABEL for f in firsts],
                    processes=args.processes, rounds=args.paired_rounds,
                    alpha=args.alpha, alpha_per_row=alpha,
                    min_change=args.min_change, pcbench_options=args.pcbench,
