@@ -22,6 +22,7 @@
 
 #include "layout/layouts.h"
 #include "pcbench/error.h"
+#include "pcbench/hooks.h"
 #include "pcbench/thread.h"
 
 enum { EVENTS = 200 };
@@ -117,11 +118,35 @@ static void copies_are_distinct(void **state)
           (void *)pcb_layout_at(d)->strategy("stack")->record);
 }
 
+/* A file loaded once more (a --module naming one of pcbench's own
+ * layouts) is an object of its own: its code, data and module struct
+ * are not those already loaded, and it captures correctly. */
+static void a_file_loaded_twice_is_two_objects(void **state)
+{
+  char path[4200], err[512] = "";
+  const struct pcb_event_module *m = NULL;
+  void *h = NULL;
+
+  (void)state;
+  snprintf(path, sizeof(path), "%s/layout-1.so", dir);
+  assert_int_equal(pcb__module_open(path, &h, &m, err, sizeof(err)), 0);
+  assert_non_null(m);
+  assert_ptr_not_equal(m, pcb_layout_at(1));
+  assert_ptr_not_equal((void *)m->strategy("stack")->record,
+                       (void *)pcb_layout_at(1)->strategy("stack")->record);
+  assert_int_equal(m->init(&(struct pcb_module_env){
+                       pcb_hooks.alloc, pcb_hooks.free, "fp",
+                       PCB_CLOCK_MONOTONIC }), 0);
+  run_copy(m, -1, m->strategy("stack"), 16);
+  dlclose(h);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_copy_captures_correctly),
     cmocka_unit_test(copies_are_distinct),
+    cmocka_unit_test(a_file_loaded_twice_is_two_objects),
   };
 
   if (argc != 2) {

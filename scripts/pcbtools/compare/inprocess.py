@@ -8,10 +8,11 @@ process, each strategy judged by its own paired new/old ratio.
 NEW's pcbench runs its paired entries (`--paired`) with both builds'
 event paths loaded as modules: NEW's layout modules as `new` and OLD's
 as `old` (`--module=LABEL=PATH`, one per <build>/pcbench-layouts/
-layout-<k>.so; or OLD itself when it is a module file), each side from
-copies in a temporary folder, so that neither is the object pcbench
-already loaded as its own layouts (TMPDIR must allow loading code), and
-half the processes loading `new` first, half `old`.  Every strategy S
+layout-<k>.so; or OLD itself when it is a module file), half the
+processes loading `new` first, half `old`.  (NEW's modules are the files
+pcbench loads as its own layouts too: pcbench loads a file it has
+already loaded as a private copy, so each label is an object of its
+own.)  Every strategy S
 of the run is then timed on both in the same rounds, in a fresh random
 order: `S@new` and `S@old`, and each paired entry carries S's new/old
 ratio `S@new_over_S@old` with its interval, per round paired like every
@@ -54,7 +55,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -145,28 +145,6 @@ def base_args(args, new_mods, mods, new_first=True):
     return ["--paired", compare_paired.FILTER,
             f"--rounds={args.paired_rounds}",
             *sides[not new_first], *sides[new_first], *args.pcbench]
-
-
-def copies(paths, dest):
-    """Each module copied into dest: an object of its own once loaded.
-    dlopen hands back the object already in memory for a file it has
-    loaded (the same path, or the same inode), so NEW's own layout
-    modules, named again with --module, would be the very code and data
-    pcbench's own arms run; and OLD given as NEW would be one object
-    under two labels.  Measured: `off`, 1.03 new/old in an A/A at 100 and
-    200 frames, 1.00 with copies (docs/ci.md)."""
-    os.makedirs(dest)
-    out = []
-    for k, m in enumerate(paths):
-        to = os.path.join(dest, f"{k:03d}-{os.path.basename(m)}")
-        try:
-            shutil.copyfile(m, to)
-        except OSError as e:
-            raise pcblib.BadInput(f"{m}: cannot copy it to {dest} ({e}); "
-                                  "expected a readable module and a "
-                                  "writable TMPDIR") from None
-        out.append(to)
-    return out
 
 
 def orders(n, rng):
@@ -337,14 +315,11 @@ def main(argv):
     new_mods = old_modules(new, module_ok=False)
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(2 ** 63)
+    listing(new, base_args(args, new_mods, mods))
+    sys.stderr.write(f"compare: {args.processes} processes of {new} with "
+                     f"{len(mods)} module(s) of {old} (seed {args.seed})\n")
     with tempfile.TemporaryDirectory(prefix="pcb-inprocess-") as tmp:
-        new_copies = copies(new_mods, os.path.join(tmp, NEW_LABEL))
-        old_copies = copies(mods, os.path.join(tmp, LABEL))
-        listing(new, base_args(args, new_copies, old_copies))
-        sys.stderr.write(f"compare: {args.processes} processes of {new} "
-                         f"with {len(mods)} module(s) of {old} (seed "
-                         f"{args.seed})\n")
-        docs, firsts = run_processes(args, new, new_copies, old_copies, tmp)
+        docs, firsts = run_processes(args, new, new_mods, mods, tmp)
     rows, alpha = summarise(docs, args.min_change, args.alpha)
     print(tables.text(COLUMNS, [cells(r) for r in rows]))
     print(f"intervals: Student-t over {args.processes} processes at "
