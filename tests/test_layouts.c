@@ -121,15 +121,17 @@ static void copies_are_distinct(void **state)
 /* A file loaded once more (a --module naming one of pcbench's own
  * layouts) is an object of its own: its code, data and module struct
  * are not those already loaded, and it captures correctly. */
-static void a_file_loaded_twice_is_two_objects(void **state)
+static void loaded_again(int (*open)(const char *, void **,
+                                     const struct pcb_event_module **,
+                                     char *, size_t))
 {
   char path[4200], err[512] = "";
   const struct pcb_event_module *m = NULL;
   void *h = NULL;
 
-  (void)state;
   snprintf(path, sizeof(path), "%s/layout-1.so", dir);
-  assert_int_equal(pcb__module_open(path, &h, &m, err, sizeof(err)), 0);
+  if (open(path, &h, &m, err, sizeof(err)) != 0)
+    fail_msg("%s", err);
   assert_non_null(m);
   assert_ptr_not_equal(m, pcb_layout_at(1));
   assert_ptr_not_equal((void *)m->strategy("stack")->record,
@@ -139,6 +141,13 @@ static void a_file_loaded_twice_is_two_objects(void **state)
                        PCB_CLOCK_MONOTONIC }), 0);
   run_copy(m, -1, m->strategy("stack"), 16);
   dlclose(h);
+}
+
+static void a_file_loaded_twice_is_two_objects(void **state)
+{
+  (void)state;
+  loaded_again(pcb__module_open);
+  loaded_again(pcb__module_open_private);  /* a label's: always a copy */
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -59,69 +60,73 @@ static int layouts_dir(char *dir, size_t len)
                                                                   : PCB_ESYS;
 }
 
-/* A private copy of an object file already loaded: its bytes in a
- * memfd, loaded through /proc/self/fd/N, a file dlopen has not seen.
- * The memfd stays open for the process's life: a later copy on a
- * reused descriptor number would have the same name, and dlopen would
- * hand back this one. */
-static void *open_private(const char *path)
+/* A private copy of an object file: its bytes in a memfd, loaded
+ * through /proc/self/fd/N, a file dlopen has not seen, on pages of this
+ * process's own (a file's own pages sit in the page cache, at the same
+ * physical addresses in every process).  The memfd stays open for the
+ * process's life: a later copy on a reused descriptor number would have
+ * the same name, and dlopen would hand back this one. */
+static void *open_private(const char *path, char *err, size_t errlen)
 {
   char buf[1 << 16], proc[48];
   int in = open(path, O_RDONLY | O_CLOEXEC);
-  int fd = memfd_create("pcbench-module", MFD_CLOEXEC);
-  ssize_t n = 0;
+  int fd = in < 0 ? -1 : memfd_create("pcbench-module", MFD_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : 0;
+  const char *why;
   void *h = NULL;
 
-  while (in >= 0 && fd >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-    if (write(fd, buf, (size_t)n) != n) {
-      n = -1;
-      break;
-    }
-  if (n == 0) {
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    h = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
-  }
+  while (n == 0 && (n = read(in, buf, sizeof(buf))) > 0)
+    n = write(fd, buf, (size_t)n) == n ? 0 : -1;
+  if (n < 0)
+    snprintf(err, errlen, "%s: cannot %s (%s)", path,
+             in < 0 ? "open it" : "copy it for a private load",
+             strerror(errno));
   if (in >= 0)
     close(in);
-  if (h == NULL && fd >= 0)
+  if (n < 0) {
+    if (fd >= 0)
+      close(fd);
+    return NULL;
+  }
+  snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+  h = dlopen(proc, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL) {
+    why = dlerror();
+    snprintf(err, errlen, "%s (its private copy): %s", path,
+             why ? why : "dlopen failed");
     close(fd);
+  }
   return h;
 }
 
 /* Every load is an object of its own.  dlopen hands back the object
  * already in memory for a file it has loaded (the same name, or the
  * same device and inode): a --module naming one of pcbench's own layout
- * modules, or one file under two labels, would otherwise be the very
- * code and data of the other, and its arms would not time apart (an
- * A/A read `off` 3% slower on the shared side, docs/ci.md). */
-static void *open_object(const char *path, char *err, size_t errlen)
+ * modules, or one file given twice, would otherwise be the very code and
+ * data of the other, and its arms would not time apart (an A/A read
+ * `off` 3% slower on the shared side, docs/ci.md).  Such a file, and
+ * any when private_copy asks, loads from a private copy. */
+static void *open_object(const char *path, bool private_copy, char *err,
+                         size_t errlen)
 {
   void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
 
-  if (h == NULL) {
+  if (h == NULL && !private_copy) {
     h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL)
       snprintf(err, errlen, "%s", dlerror());
     return h;
   }
-  dlclose(h);  /* the reference RTLD_NOLOAD took */
-  errno = 0;
-  h = open_private(path);
-  if (h == NULL) {
-    const char *why = dlerror();
-
-    snprintf(err, errlen, "%s: loaded already, and a private copy of it "
-             "would not load (%s); allowed: a copy of the file at another "
-             "path", path, why ? why : strerror(errno));
-  }
-  return h;
+  if (h != NULL)
+    dlclose(h);  /* the reference RTLD_NOLOAD took */
+  return open_private(path, err, errlen);
 }
 
-int pcb__module_open(const char *path, void **handle,
-                     const struct pcb_event_module **out, char *err,
-                     size_t errlen)
+static int module_open(const char *path, bool private_copy, void **handle,
+                       const struct pcb_event_module **out, char *err,
+                       size_t errlen)
 {
-  void *h = open_object(path, err, errlen);
+  void *h = open_object(path, private_copy, err, errlen);
   pcb_event_module_fn entry;
   const struct pcb_event_module *m;
 
@@ -146,6 +151,20 @@ int pcb__module_open(const char *path, void **handle,
   }
   *out = m;
   return 0;
+}
+
+int pcb__module_open(const char *path, void **handle,
+                     const struct pcb_event_module **out, char *err,
+                     size_t errlen)
+{
+  return module_open(path, false, handle, out, err, errlen);
+}
+
+int pcb__module_open_private(const char *path, void **handle,
+                             const struct pcb_event_module **out, char *err,
+                             size_t errlen)
+{
+  return module_open(path, true, handle, out, err, errlen);
 }
 
 static int load_one(const char *path, const struct pcb_module_env *env,

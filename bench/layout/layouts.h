@@ -35,5 +35,14 @@ const struct pcb_event_module *pcb_layout_at(int i);
 int pcb__module_open(const char *path, void **handle,
                      const struct pcb_event_module **out, char *err,
                      size_t errlen);
+/* The same from a private copy of the file (a memfd): an object and
+ * pages of this process's own, placed afresh in each process, never
+ * shared with another load of the file.  For another build's event
+ * path timed against this one: a file's own pages sit at the same
+ * physical addresses in every process, a placement no draw of processes
+ * varies (docs/ci.md). */
+int pcb__module_open_private(const char *path, void **handle,
+                             const struct pcb_event_module **out, char *err,
+                             size_t errlen);
 
 #endif

@@ -119,8 +119,9 @@ static int load(const char *arg, char *err, size_t errlen)
     strcpy(mods[k].path, strchr(path, '/') ? "" : "./");
     strcat(mods[k].path, path);  /* fits: checked above */
   }
-  rc = pcb__module_open(mods[k].path, &mods[k].handle, &mods[k].m, why,
-                        sizeof(why));
+  /* a label is another build's event path, timed against this one */
+  rc = (label ? pcb__module_open_private : pcb__module_open)(
+      mods[k].path, &mods[k].handle, &mods[k].m, why, sizeof(why));
   if (rc != 0) {
     snprintf(err, errlen, "pcbench: --module: %s", why);
     for (char *c = err; *c; c++)
