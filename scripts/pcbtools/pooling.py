@@ -58,6 +58,16 @@ def weights(xs, ses):
 def pool(xs, ses, layout_sds, layouts, alpha):
     """(point, lo, hi, layout sd) of one quantity over P >= 2 processes."""
     from scipy import stats
+    m, se, df, sl = pool_se(xs, ses, layout_sds, layouts)
+    if se == 0:
+        return m, m, m, sl
+    t = float(stats.t.ppf(1 - alpha / 2, df))
+    return m, m - t * se, m + t * se, sl
+
+
+def pool_se(xs, ses, layout_sds, layouts):
+    """(point, standard error, degrees of freedom, layout sd): what
+    pool's interval is made of."""
     n = len(xs)
     w, _ = weights(xs, ses)
     sw = sum(w)
@@ -66,9 +76,6 @@ def pool(xs, ses, layout_sds, layouts, alpha):
     sl = math.sqrt(sum(wi * s * s for wi, s in zip(w, layout_sds)) / sw)
     b = sl * sl / layouts if layouts > 1 else 0.0
     se = math.sqrt(a + b)
-    if se == 0:
-        return m, m, m, sl
     parts = a * a / (n - 1) + (b * b / (layouts - 1) if layouts > 1 else 0)
     df = (a + b) ** 2 / parts if parts > 0 else n - 1
-    t = float(stats.t.ppf(1 - alpha / 2, df))
-    return m, m - t * se, m + t * se, sl
+    return m, se, df, sl

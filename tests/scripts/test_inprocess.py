@@ -121,7 +121,8 @@ class InProcess(unittest.TestCase):
             capture_output=True, text=True, timeout=600)
 
     def verdicts(self, p, status):
-        self.assertEqual(p.returncode, status, p.stdout + p.stderr)
+        if status is not None:
+            self.assertEqual(p.returncode, status, p.stdout + p.stderr)
         with open(os.path.join(self.out, "r.json")) as f:
             doc = json.load(f)
         return {r["name"]: r for r in doc["rows"]}
@@ -139,6 +140,19 @@ class InProcess(unittest.TestCase):
         with open(os.path.join(self.out, "r.json")) as f:
             firsts = json.load(f)["first_loaded"]
         self.assertEqual(sorted(firsts), ["new"] * 2 + ["old"] * 2)
+
+    def test_mdc_is_what_it_flags(self):
+        """A change 1.5 times a row's stated MDC is flagged at most
+        points; one a third of it at few."""
+        rows = self.verdicts(self.compare(self.old, self.fake()), 0)
+        d = sorted(r["mdc"] for r in rows.values())[len(rows) // 2]
+        self.assertTrue(0 < d < 0.03, d)
+        for k, most in ((1.5, True), (0.33, False)):
+            got = self.verdicts(self.compare(self.old, self.fake(
+                {"thread": 1 + k * d})), 1 if most else None)
+            n = sum(r["verdict"] == "regression" for r in got.values()
+                    if r["strategy"] == "thread")
+            self.assertTrue(n >= 3 if most else n <= 1, (k, d, n))
 
     def test_aa_flags_nothing(self):
         rows = self.verdicts(self.compare(self.old, self.fake()), 0)

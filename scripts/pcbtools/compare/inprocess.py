@@ -37,6 +37,10 @@ random-effects mean, its Student-t interval at 1 - alpha/rows
   improvement: the interval below 1 and the ratio below 1 - --min-change;
   otherwise "same" ("same (below --min-change)" when the interval excludes
   1 but the shift is smaller).
+Each row also gets its minimum detectable change (`mdc` in --json): the
+change its own standard error would flag 80% of the time under this rule
+(the t approximation to the power); a line per workload gives the median
+and largest over capturing rows and over off's.
 An improvement here is S's own time, not S against the others, so it is
 never ambiguous in the sense of `--paired`.  Beside it, for information,
 "relative": S's ratio over that of the other capturing strategy whose
@@ -65,6 +69,7 @@ from pcbtools.compare import paired as compare_paired
 LABEL = "old"
 NEW_LABEL = "new"
 PROCESS_ALPHA = 0.05  # the level of each process's own intervals
+POWER = 0.8  # of the minimum detectable change
 RULE = ("per strategy S, its in-process paired ratio S@new_over_S@old pooled "
         "over processes (random effects, Student-t) at 1 - alpha/rows; "
         "regression: interval above 1 and ratio above 1 + min_change")
@@ -229,14 +234,27 @@ def new_over_old(row):
     return {m.group(1): k for k in row for m in [pat.match(k)] if m}
 
 
-def pooled(rows, key, alpha):
+def pooled(rows, key, alpha, min_change):
+    """(ratio, lo, hi, per-process ratios, MDC) of one row."""
     layouts = int(rows[0].get("layouts", 1))
     xs = [r[key] for r in rows]
     ses = [pooling.process_se(r[key + "_lo"], r[key + "_hi"], layouts,
                               PROCESS_ALPHA) for r in rows]
-    m, lo, hi, _ = pooling.pool(xs, ses, [r[key + "_layout_sd"] for r in rows],
-                                layouts, alpha)
-    return m, lo, hi, xs
+    sds = [r[key + "_layout_sd"] for r in rows]
+    m, lo, hi, _ = pooling.pool(xs, ses, sds, layouts, alpha)
+    _, se, df, _ = pooling.pool_se(xs, ses, sds, layouts)
+    return m, lo, hi, xs, mdc(se, df, alpha, min_change)
+
+
+def mdc(se, df, alpha, min_change):
+    """The minimum detectable change at POWER: the relative change d whose
+    ratio 1 + d, measured with this row's standard error, clears the rule
+    (low end above 1, ratio above 1 + min_change) in a fraction POWER of
+    runs like this one (the t approximation to the power)."""
+    from scipy import stats
+    tp = float(stats.t.ppf(POWER, df))
+    tc = float(stats.t.ppf(1 - alpha / 2, df))
+    return max((tc + tp) * se, min_change + tp * se)
 
 
 def summarise(docs, min_change, alpha_family):
@@ -254,12 +272,12 @@ def summarise(docs, min_change, alpha_family):
     out = []
     for e, s, k in todo:
         rows = [p[e] for p in per]
-        m, lo, hi, xs = pooled(rows, k, alpha)
+        m, lo, hi, xs, d = pooled(rows, k, alpha, min_change)
         out.append(dict(
             name=compare_paired.row_name(e, s), paired_entry=e, strategy=s,
             capturing=not flags.get(s, set()) & {"no_capture"},
             shared_path="capture_only" in flags.get(s, set()),
-            ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs,
+            ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs, mdc=d,
             old_ns=sorted(r[f"{s}@{LABEL}_ns"] for r in rows)[len(rows) // 2],
             new_ns=sorted(r[f"{s}@{NEW_LABEL}_ns"]
                           for r in rows)[len(rows) // 2],
@@ -282,6 +300,23 @@ def cells(r):
             rel, r["verdict"])
 
 
+def mdc_lines(rows):
+    """Per workload (a row name's first part), the median and largest MDC
+    of its capturing rows and of off's."""
+    out = []
+    for w in dict.fromkeys(r["name"].split("/")[0] for r in rows):
+        parts = []
+        for what, pick in (("capturing", True), ("off", False)):
+            ds = sorted(r["mdc"] for r in rows if r["name"].split("/")[0]
+                        == w and r["capturing"] == pick)
+            if ds:
+                parts.append(f"{what} {100 * ds[len(ds) // 2]:.2g}% "
+                             f"(largest {100 * ds[-1]:.2g}%)")
+        out.append(f"smallest change flagged 80% of the time, {w}: "
+                   + ", ".join(parts))
+    return out
+
+
 def summary_line(rows):
     n = {v: sum(r["verdict"] == v for r in rows)
          for v in ("regression", "improvement")}
@@ -293,7 +328,8 @@ def summary_line(rows):
 def markdown(rows, head):
     bad = [r for r in rows if r["verdict"] == "regression"]
     out = ["## pcbench: new build vs old build, in one process", "", head,
-           "", "**" + summary_line(rows) + "**", ""]
+           "", "**" + summary_line(rows) + "**", "",
+           *[f"- {ln}" for ln in mdc_lines(rows)], ""]
     if bad:
         out += ["### Regressions", "",
                 tables.md(COLUMNS, [cells(r) for r in bad])]
@@ -325,6 +361,7 @@ def main(argv):
     print(f"intervals: Student-t over {args.processes} processes at "
           f"{100 * (1 - alpha):.4g}% each (family-wise alpha {args.alpha:g} "
           f"over {len(rows)} rows)")
+    print("\n".join(mdc_lines(rows)))
     print(summary_line(rows))
     head = (f"OLD `{old}`, NEW `{new}`: {args.processes} processes of "
             f"{args.paired_rounds} rounds, seed {args.seed}, pcbench "
