@@ -57,12 +57,17 @@ def weights(xs, ses):
 
 def pool(xs, ses, layout_sds, layouts, alpha):
     """(point, lo, hi, layout sd) of one quantity over P >= 2 processes."""
-    from scipy import stats
     m, se, df, sl = pool_se(xs, ses, layout_sds, layouts)
+    return (m, *interval(m, se, df, alpha), sl)
+
+
+def interval(m, se, df, alpha):
+    """(lo, hi): the Student-t interval about m at 1 - alpha."""
+    from scipy import stats
     if se == 0:
-        return m, m, m, sl
+        return m, m
     t = float(stats.t.ppf(1 - alpha / 2, df))
-    return m, m - t * se, m + t * se, sl
+    return m - t * se, m + t * se
 
 
 def pool_se(xs, ses, layout_sds, layouts):

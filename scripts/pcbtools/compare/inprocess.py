@@ -241,8 +241,8 @@ def pooled(rows, key, alpha, min_change):
     ses = [pooling.process_se(r[key + "_lo"], r[key + "_hi"], layouts,
                               PROCESS_ALPHA) for r in rows]
     sds = [r[key + "_layout_sd"] for r in rows]
-    m, lo, hi, _ = pooling.pool(xs, ses, sds, layouts, alpha)
-    _, se, df, _ = pooling.pool_se(xs, ses, sds, layouts)
+    m, se, df, _ = pooling.pool_se(xs, ses, sds, layouts)
+    lo, hi = pooling.interval(m, se, df, alpha)
     return m, lo, hi, xs, mdc(se, df, alpha, min_change)
 
 
