@@ -154,3 +154,19 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
   out->hi = out->mean + t * out->sd / sqrt((double)g_n);
   return 0;
 }
+
+int pcb_groups_medians(const double *v, const unsigned *group, size_t n,
+                       unsigned ngroups, double *scratch, double *med)
+{
+  double var;
+
+  if (ngroups > PCB_GROUPS_MAX)
+    return PCB_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (group[i] >= ngroups || !isfinite(v[i]))
+      return PCB_EINVAL;
+  for (unsigned g = 0; g < ngroups; g++)
+    if (!group_median(v, group, n, g, scratch, &med[g], &var))
+      med[g] = NAN;
+  return 0;
+}

@@ -82,6 +82,22 @@ static void between_groups_without_their_noise(void **state)
   assert_true(fabs(ci.between_sd - want) < 1e-12);
 }
 
+/* Each group's own median, in group order, NaN for the empty one: the
+ * same medians the summary above averages. */
+static void each_groups_median(void **state)
+{
+  const double v[] = { 0.5, 1, 7, 2, 2.5, 3.5, -10, 30 };
+  const unsigned g[] = { 0, 0, 0, 2, 3, 3, 3, 3 };
+  const unsigned out[] = { 0, 9 };
+  double scratch[8], med[4];
+
+  (void)state;
+  assert_int_equal(pcb_groups_medians(v, g, 8, 4, scratch, med), 0);
+  assert_true(med[0] == 1 && isnan(med[1]) && med[2] == 2 && med[3] == 3);
+  assert_int_equal(pcb_groups_medians(v, out, 2, 4, scratch, med),
+                   PCB_EINVAL);
+}
+
 static void refusals(void **state)
 {
   const double v[] = { 1, 2, 3 }, bad[] = { 1, NAN, 3 };
@@ -108,6 +124,7 @@ int main(void)
     cmocka_unit_test(t_quantiles_match_scipy),
     cmocka_unit_test(groups_summarised_by_their_medians),
     cmocka_unit_test(between_groups_without_their_noise),
+    cmocka_unit_test(each_groups_median),
     cmocka_unit_test(refusals),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,9 @@
  * another build's copies; `<s>_over_<s>@<label>` is the run's own s over it, and
  * with several labels `<s>@<first>_over_<s>@<label>` (the first label
  * loaded over each other), paired round by round like any other ratio.
+ * Those ratios also give each copy's median, `_copy<k>` (copy_medians).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,7 @@ struct report {
   const struct pcb__paired_rounds *r;
   double *scratch, *v;
   bool physical;
+  bool copies;  /* each copy's median too (another build's ratios) */
   char *why;
   size_t whylen;
 };
@@ -89,6 +92,29 @@ static void quantity(struct report *R, const char *fmt, int a, int ref,
   counter(R, fmt, a, ref, "_layout_sd", x->between_sd);
 }
 
+/* Each copy's median of v[], `<q>_copy<k>` for the copies that ran:
+ * several processes ran the same copies, so a summary over them
+ * (scripts/compare --in-process) can average each copy over the
+ * processes and take the copies' spread from those averages, where
+ * each process's own noise is divided by the processes -- rather than
+ * from `_layout_sd`, which is each process's spread of about a dozen
+ * rounds per copy less an estimate of their noise, clipped at 0. */
+static void copy_medians(struct report *R, const char *fmt, int a, int ref)
+{
+  double med[PCB_GROUPS_MAX];
+  char suffix[24];
+
+  if (R->r->ncopies < 2 ||
+      pcb_groups_medians(R->v, R->r->copy, (size_t)R->r->rounds,
+                         (unsigned)R->r->ncopies, R->scratch, med) != 0)
+    return;
+  for (int k = 0; k < R->r->ncopies; k++)
+    if (!isnan(med[k])) {
+      snprintf(suffix, sizeof(suffix), "_copy%d", k);
+      counter(R, fmt, a, ref, suffix, med[k]);
+    }
+}
+
 static void ratio(struct report *R, int a, int ref)
 {
   const double *an = R->r->arms[a].ns, *rn = R->r->arms[ref].ns;
@@ -101,6 +127,8 @@ static void ratio(struct report *R, int a, int ref)
   for (size_t i = 0; i < n; i++)
     R->v[i] = an[i] / rn[i];
   quantity(R, "%s_over_%s%s", a, ref, &s.ratio, &x);
+  if (R->copies)
+    copy_medians(R, "%s_over_%s%s", a, ref);
   /* physics: a capture is never cheaper than no capture at all */
   if (strcmp(R->r->arms[ref].label, "off") == 0 && x.hi < 1.0 &&
       !(R->r->arms[a].s->flags & PCB_F_NO_CAPTURE) && R->physical) {
@@ -138,6 +166,7 @@ static void other_builds(struct report *R, int a)
   char own[40];
 
   snprintf(own, sizeof(own), "%.*s", n, label);
+  R->copies = true;
   host = arm_find(R->r, own);
   if (host >= 0)
     ratio(R, host, a);
@@ -146,14 +175,15 @@ static void other_builds(struct report *R, int a)
       first = b;
   if (first >= 0 && first != a)
     ratio(R, first, a);
+  R->copies = false;
 }
 
 bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
                         char *why, size_t whylen)
 {
   struct report R = { st, r, malloc(sizeof(double) * (size_t)r->rounds),
-                      malloc(sizeof(double) * (size_t)r->rounds), true, why,
-                      whylen };
+                      malloc(sizeof(double) * (size_t)r->rounds), true, false,
+                      why, whylen };
   int off = arm_find(r, "off"), stack = arm_find(r, "stack");
 
   if (R.scratch == NULL || R.v == NULL)  /* the run ends (base/outfile.h) */

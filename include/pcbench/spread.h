@@ -43,4 +43,12 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
                   unsigned ngroups, double alpha, double *scratch,
                   struct pcb_groups_ci *out);
 
+/* The same groups' medians, med[g] for g < ngroups, NaN for a group with
+ * no sample: what a summary over several processes that ran the same
+ * groups needs to tell the groups' own spread from each process's noise
+ * (the per-layout columns of scripts/pcbtools/pooling.py).  Same
+ * arguments and errors as pcb_groups_ci, less alpha. */
+int pcb_groups_medians(const double *v, const unsigned *group, size_t n,
+                       unsigned ngroups, double *scratch, double *med);
+
 #endif

@@ -30,6 +30,20 @@ shared the core for a while) and say so by a wide interval of their own.
 With equal s_i this is the plain mean with the Student-t interval of
 the processes plus the layouts' term; where an s_i is 0 (a process
 that could not say its precision) the weights are equal.
+
+Where the processes also give each layout's own figure (columns: a
+process's median on each copy, `_copy<k>`), s_L^2 comes from those
+instead.  Each layout's figure is averaged over the processes that ran
+the same copies (same weights), so each process's noise in it is
+divided by their number, and s_L^2 is the spread of those averages
+over the layouts (pooled within groups of processes that paired the
+copies alike), K - 1 degrees of freedom per group.  Nothing is
+subtracted and nothing clipped: what noise is left in it counts as
+layout, which errs wide.  Each process's `_layout_sd` is its spread of
+about a dozen rounds per copy less an estimate of their noise, clipped
+at 0; on rows of a few timer ticks (thread start) that estimate read 0
+in one process and 0.02 in the next, and an interval built on it missed
+a placement offset that every process showed (docs/ci.md).
 """
 import math
 
@@ -70,17 +84,43 @@ def interval(m, se, df, alpha):
     return m - t * se, m + t * se
 
 
-def pool_se(xs, ses, layout_sds, layouts):
+def pool_se(xs, ses, layout_sds, layouts, columns=None):
     """(point, standard error, degrees of freedom, layout sd): what
-    pool's interval is made of."""
+    pool's interval is made of.  columns: per process (group, {copy:
+    figure}), or None: the layouts' term from layout_sds."""
     n = len(xs)
     w, _ = weights(xs, ses)
     sw = sum(w)
     m = sum(wi * x for wi, x in zip(w, xs)) / sw
     a = sum(wi * (x - m) ** 2 for wi, x in zip(w, xs)) / ((n - 1) * sw)
-    sl = math.sqrt(sum(wi * s * s for wi, s in zip(w, layout_sds)) / sw)
+    var_df = layout_var(columns, w) if columns else None
+    if var_df:
+        sl, ldf = math.sqrt(var_df[0]), var_df[1]
+    else:
+        sl = math.sqrt(sum(wi * s * s for wi, s in zip(w, layout_sds)) / sw)
+        ldf = layouts - 1
     b = sl * sl / layouts if layouts > 1 else 0.0
     se = math.sqrt(a + b)
-    parts = a * a / (n - 1) + (b * b / (layouts - 1) if layouts > 1 else 0)
+    parts = a * a / (n - 1) + (b * b / ldf if layouts > 1 else 0)
     df = (a + b) ** 2 / parts if parts > 0 else n - 1
     return m, se, df, sl
+
+
+def layout_var(columns, w):
+    """(s_L^2, degrees of freedom) from the layouts' own figures, or None
+    if no group has two layouts every one of its processes ran.
+    columns[i] = (group, {copy: figure}) of process i, w[i] its weight."""
+    groups = {}
+    for (g, cols), wi in zip(columns, w):
+        groups.setdefault(g, []).append((cols, wi))
+    ss, df = 0.0, 0
+    for members in groups.values():
+        common = set.intersection(*(set(c) for c, _ in members))
+        if len(common) < 2:
+            continue
+        sw = sum(wi for _, wi in members)
+        means = [sum(wi * c[k] for c, wi in members) / sw for k in common]
+        mean = sum(means) / len(means)
+        ss += sum((x - mean) ** 2 for x in means)
+        df += len(means) - 1
+    return (ss / df, df) if df else None

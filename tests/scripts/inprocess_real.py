@@ -8,7 +8,8 @@ one figure per process, the relative figure on capturing strategies
 alone, the exit status 0 or 1, and A/A-shaped ratios (within a factor of
 two of 1: a wrong arm pairing, such as stack over off, is far outside).
 Each process's results carry the `S@old` arms and the modules loaded,
-and each entry one shared-path row (the capture alone, by its flag).
+and each entry one shared-path row (the capture alone, by its flag);
+the layouts' term of every row comes from the copies' own figures.
 
     inprocess_real.py PCBENCH
 """
@@ -54,6 +55,9 @@ def main(pcbench):
         assert len(r["per_process"]) == 2, r
         assert all(x > 0 for x in r["per_process"]), r
         assert r["old_ns"] > 0 and r["new_ns"] > 0, r
+        # each process gave its figure on every copy (`_copy<k>`)
+        assert r["layout_from"] == "copies", r
+        assert r["layout_sd"] >= 0, r
         assert ("relative" in r) == (r["capturing"] and
                                      not r["shared_path"]), r
     print(p.stdout)

@@ -36,6 +36,7 @@ ARMS = {"off": 12.6, "stack": 94.0, "thread": 94.5, "lazy": 95.0,
 FAKE = r'''#!/usr/bin/python3
 import json, os, random, sys
 POINTS, ARMS, PLANT = %(points)r, %(arms)r, %(plant)r
+COPIES = %(copies)r
 here = os.path.dirname(os.path.realpath(__file__))
 args = sys.argv[1:]
 mods = [a for a in args if a.startswith("--module=")]
@@ -65,13 +66,22 @@ for i, p in enumerate(POINTS):
     for a, v in ARMS.items():
         host = (1.65 if a == "off" else 1.35) if slow else 1.0
         q = PLANT.get(a, 1.0) * rng.gauss(1, 0.002)
+        cs, sd = COPIES.get(a), 0.002
+        if cs:  # the same offset per copy pair in every process
+            j = rng.gauss(1, 0.0005)
+            if first == "old":  # the other order pairs the copies otherwise
+                cs = cs[1:] + cs[:1]
+            cs, sd = [c * j for c in cs], 0.0  # what a clipped estimate reads
+            q = sum(cs) / len(cs)
         row[a + "@old_ns"] = v * host * (1 + i / 3)
         row[a + "@new_ns"] = row[a + "@old_ns"] * q
         k = a + "@new_over_" + a + "@old"
         if first == "old":  # pcbench divides by the first label
             k, q = a + "@old_over_" + a + "@new", 1 / q
+            cs = [1 / c for c in cs or []]
         row.update({k: q, k + "_lo": q - 0.004, k + "_hi": q + 0.004,
-                    k + "_layout_sd": 0.002})
+                    k + "_layout_sd": sd})
+        row.update({f"{k}_copy{c}": v for c, v in enumerate(cs or [])})
     rows.append(row)
 ctx = dict(date="2026-01-01T00:00:00+00:00",
            strategy_flags="off:no_capture;stack:;thread:guarded;"
@@ -105,10 +115,11 @@ class InProcess(unittest.TestCase):
         os.chmod(path, 0o755)
         return path
 
-    def fake(self, plant=None):
+    def fake(self, plant=None, copies=None):
         path = self.build("newbuild")
         with open(path, "w") as f:
-            f.write(FAKE % dict(points=POINTS, arms=ARMS, plant=plant or {}))
+            f.write(FAKE % dict(points=POINTS, arms=ARMS, plant=plant or {},
+                                copies=copies or {}))
         os.chmod(path, 0o755)
         return path
 
@@ -153,6 +164,24 @@ class InProcess(unittest.TestCase):
             n = sum(r["verdict"] == "regression" for r in got.values()
                     if r["strategy"] == "thread")
             self.assertTrue(n >= 3 if most else n <= 1, (k, d, n))
+
+    def test_layout_term_from_copies(self):
+        """Every process shows the same offset copy by copy (mean 1.01, sd
+        0.0387 over 9 copies) and reads its own layout spread as 0, as a
+        clipped estimate does on a row of a few timer ticks: the interval
+        covers the copies' spread (+-3.8 x 0.0387/3 at 1 - 0.05/20), so
+        the 1% is not flagged.  From the processes' layout_sd alone it
+        was (+-0.001)."""
+        layout = [1.03, 0.97, 1.04, 0.98, 1.0, 1.05, 0.99, 0.96, 1.07]
+        rows = self.verdicts(self.compare(self.old, self.fake(
+            copies={"thread": layout})), 0)
+        for r in rows.values():
+            if r["strategy"] == "thread":
+                self.assertAlmostEqual(r["ratio"], 1.01, delta=0.002)
+                self.assertAlmostEqual(r["layout_sd"], 0.0387, delta=0.002)
+                self.assertEqual(r["layout_from"], "copies")
+                self.assertLess(r["ratio_lo"], 0.97, r)
+                self.assertEqual(r["verdict"], "same", r)
 
     def test_aa_flags_nothing(self):
         rows = self.verdicts(self.compare(self.old, self.fake()), 0)
@@ -252,7 +281,8 @@ class OldFirst(unittest.TestCase):
         k = "stack@old_over_stack@new"
         row = dict(name=POINTS[0], run_name=POINTS[0], run_type="iteration",
                    **{k: 0.8, k + "_lo": 0.7, k + "_hi": 0.9,
-                      k + "_layout_sd": 0.016, k + "_rounds": 0.5})
+                      k + "_layout_sd": 0.016, k + "_rounds": 0.5,
+                      k + "_copy3": 0.5})
         inprocess.as_new_over_old(dict(benchmarks=[row]))
         t = "stack@new_over_stack@old"
         self.assertFalse([x for x in row if x.startswith(k)], row)
@@ -261,6 +291,7 @@ class OldFirst(unittest.TestCase):
         self.assertAlmostEqual(row[t + "_hi"], 1 / 0.7)
         self.assertAlmostEqual(row[t + "_layout_sd"], 0.025)
         self.assertAlmostEqual(row[t + "_rounds"], 2.0)
+        self.assertAlmostEqual(row[t + "_copy3"], 2.0)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ process disturbed while it ran (far off, with a wide interval of its
 own) moves the point less than it moves the plain mean, and does not
 widen the layouts' term with its copies' spread; a process that
 could not say its precision (a zero-width interval) gets an equal
-weight, not all of it.  Run by CTest (test "scripts_pooling").
+weight, not all of it; each layout's own figures, where the processes
+give them, make the layouts' term.  Run by CTest (test "scripts_pooling").
 """
 import math
 import os
@@ -82,6 +83,34 @@ class Pooling(unittest.TestCase):
         xs = [1.0, 1.01, 1.02]
         m, _, _, _ = pooling.pool(xs, [0.0, 0.002, 0.002], [0.0] * 3, 9, ALPHA)
         self.assertAlmostEqual(m, np.mean(xs), places=12)
+
+    def test_layouts_from_their_own_figures(self):
+        """Columns: each copy's figure in each process.  The layouts'
+        term is the spread over copies of their weighted means across
+        the processes of one group, pooled over groups (numpy's variance
+        of the column means, here with equal weights), K - 1 per group;
+        a group that pairs the copies otherwise (its figures shifted by
+        one copy) is not averaged copy by copy with the first."""
+        lay = np.array([1.03, 0.97, 1.04, 0.98, 1.0, 1.05, 0.99, 0.96, 1.07])
+        rng = np.random.default_rng(3)
+        cols, xs = [], []
+        for p in range(6):
+            g = p % 2
+            c = np.roll(lay, g) * rng.normal(1, 0.001)
+            cols.append((g, dict(enumerate(c))))
+            xs.append(float(c.mean()))
+        var, df = pooling.layout_var(cols, [1.0] * 6)
+        want = np.mean([np.var(np.mean([list(c.values()) for g, c in cols
+                                        if g == h], axis=0), ddof=1)
+                        for h in (0, 1)])
+        self.assertAlmostEqual(var, want, places=12)
+        self.assertEqual(df, 16)
+        self.assertAlmostEqual(math.sqrt(var), np.std(lay, ddof=1), places=3)
+        m, se, pdf, sl = pooling.pool_se(xs, [0.001] * 6, [0.0] * 6, 9, cols)
+        self.assertAlmostEqual(sl, math.sqrt(var), places=12)
+        self.assertGreater(se, np.std(lay, ddof=1) / 3 * 0.99)
+        self.assertIsNone(pooling.layout_var([(0, {0: 1.0}), (1, {1: 1.0})],
+                                             [1.0, 1.0]))
 
 
 if __name__ == "__main__":

@@ -168,7 +168,7 @@ def as_new_over_old(doc):
     ratio and its bounds inverted, its layout spread by the delta
     method (sd / x^2)."""
     pat = re.compile(rf"^([a-z][a-z0-9_]*)@{LABEL}_over_\1@{NEW_LABEL}"
-                     r"(_rounds)?$")
+                     r"(_rounds|_copy[0-9]+)?$")
     for row in paired_runs.entries(doc).values():
         for k in [k for k in row if pat.match(k)]:
             m = pat.match(k)
@@ -234,16 +234,30 @@ def new_over_old(row):
     return {m.group(1): k for k in row for m in [pat.match(k)] if m}
 
 
-def pooled(rows, key, alpha, min_change):
-    """(ratio, lo, hi, per-process ratios, MDC) of one row."""
+def copies(row, key):
+    """{copy: figure} of a row's ratio on each copy (`<key>_copy<k>`)."""
+    pre = key + "_copy"
+    return {int(k[len(pre):]): v for k, v in row.items()
+            if k.startswith(pre) and k[len(pre):].isdigit()}
+
+
+def pooled(rows, key, alpha, min_change, groups):
+    """(ratio, lo, hi, per-process ratios, MDC, layout sd, where the
+    layouts' term came from: "copies" or "layout_sd") of one row;
+    groups[i]: which label process i loaded first, which decides how it
+    pairs the two builds' copies (paired_arms.h), so the layouts' term
+    compares each copy across the processes of one order."""
     layouts = int(rows[0].get("layouts", 1))
     xs = [r[key] for r in rows]
     ses = [pooling.process_se(r[key + "_lo"], r[key + "_hi"], layouts,
                               PROCESS_ALPHA) for r in rows]
     sds = [r[key + "_layout_sd"] for r in rows]
-    m, se, df, _ = pooling.pool_se(xs, ses, sds, layouts)
+    cols = [(g, copies(r, key)) for g, r in zip(groups, rows)]
+    m, se, df, sl = pooling.pool_se(xs, ses, sds, layouts, cols)
     lo, hi = pooling.interval(m, se, df, alpha)
-    return m, lo, hi, xs, mdc(se, df, alpha, min_change)
+    src = ("copies" if pooling.layout_var(cols, [1.0] * len(cols))
+           else "layout_sd")
+    return m, lo, hi, xs, mdc(se, df, alpha, min_change), sl, src
 
 
 def mdc(se, df, alpha, min_change):
@@ -257,8 +271,10 @@ def mdc(se, df, alpha, min_change):
     return max((tc + tp) * se, min_change + tp * se)
 
 
-def summarise(docs, min_change, alpha_family):
-    """The rows, (paired entry, S), in the entries' and arms' order."""
+def summarise(docs, min_change, alpha_family, firsts=None):
+    """The rows, (paired entry, S), in the entries' and arms' order;
+    firsts[i]: whether process i loaded NEW first (None: all alike)."""
+    groups = firsts if firsts is not None else [True] * len(docs)
     per = [paired_runs.entries(d) for d in docs]
     flags = pcblib.strategy_flags(docs[0]["context"])
     todo = [(e, s, k) for e in per[0] for s, k in new_over_old(per[0][e])
@@ -272,12 +288,14 @@ def summarise(docs, min_change, alpha_family):
     out = []
     for e, s, k in todo:
         rows = [p[e] for p in per]
-        m, lo, hi, xs, d = pooled(rows, k, alpha, min_change)
+        m, lo, hi, xs, d, sl, src = pooled(rows, k, alpha, min_change,
+                                           groups)
         out.append(dict(
             name=compare_paired.row_name(e, s), paired_entry=e, strategy=s,
             capturing=not flags.get(s, set()) & {"no_capture"},
             shared_path="capture_only" in flags.get(s, set()),
             ratio=m, ratio_lo=lo, ratio_hi=hi, per_process=xs, mdc=d,
+            layout_sd=sl, layout_from=src,
             old_ns=sorted(r[f"{s}@{LABEL}_ns"] for r in rows)[len(rows) // 2],
             new_ns=sorted(r[f"{s}@{NEW_LABEL}_ns"]
                           for r in rows)[len(rows) // 2],
@@ -356,7 +374,7 @@ def main(argv):
                      f"{len(mods)} module(s) of {old} (seed {args.seed})\n")
     with tempfile.TemporaryDirectory(prefix="pcb-inprocess-") as tmp:
         docs, firsts = run_processes(args, new, new_mods, mods, tmp)
-    rows, alpha = summarise(docs, args.min_change, args.alpha)
+    rows, alpha = summarise(docs, args.min_change, args.alpha, firsts)
     print(tables.text(COLUMNS, [cells(r) for r in rows]))
     print(f"intervals: Student-t over {args.processes} processes at "
           f"{100 * (1 - alpha):.4g}% each (family-wise alpha {args.alpha:g} "
