@@ -7,13 +7,15 @@
  * registers with the copy's strategy and runs the copy's malloc loop at
  * the bottom of the copy's ground-truth chain, with pcbench's checking
  * consumer: every capture must equal the truth the copy's chain saved,
- * and that truth must lie in the copy's code, not pcbench's.
+ * and that truth must lie in the copy's code, not pcbench's.  Copies
+ * differ in where their code and their data sit.
  *
  * usage: test_layouts DIR (the folder of layout-<k>.so)
  */
 #include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +120,36 @@ static void copies_are_distinct(void **state)
           (void *)pcb_layout_at(d)->strategy("stack")->record);
 }
 
+/* Where a datum of copy c sits, as an offset into its file. */
+static uintptr_t data_offset(const void *p)
+{
+  Dl_info info;
+
+  assert_true(dladdr(p, &info) && info.dli_fbase != NULL);
+  return (uintptr_t)p - (uintptr_t)info.dli_fbase;
+}
+
+/* The modules' data are shuffled too: the strategies' tables (one datum
+ * each) do not sit at the same offsets in any two modules.  The data
+ * follow the code in the file, and code of the same size leaves them
+ * all in one place if only the code is shuffled (bench/CMakeLists.txt). */
+static void data_are_shuffled_too(void **state)
+{
+  (void)state;
+  if (pcb_layouts_count() < 3)
+    skip();
+  for (int c = 2; c < pcb_layouts_count(); c++) {
+    const struct pcb_event_module *m = pcb_layout_at(c), *m1 = pcb_layout_at(1);
+    bool moved = false;
+
+    for (size_t i = 0; m->strategy_at(i) != NULL && !moved; i++)
+      moved = data_offset(m->strategy_at(i)) !=
+              data_offset(m1->strategy(m->strategy_at(i)->name));
+    if (!moved)
+      fail_msg("layout %d's strategy tables sit where layout 1's do", c);
+  }
+}
+
 /* A file loaded once more (a --module naming one of pcbench's own
  * layouts) is an object of its own: its code, data and module struct
  * are not those already loaded, and it captures correctly. */
@@ -155,6 +187,7 @@ int main(int argc, char **argv)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_copy_captures_correctly),
     cmocka_unit_test(copies_are_distinct),
+    cmocka_unit_test(data_are_shuffled_too),
     cmocka_unit_test(a_file_loaded_twice_is_two_objects),
   };
 

@@ -196,7 +196,7 @@ const struct pcb_option pcb_options[] = {
     .unit = "integers", .note = "0 = pcbench's own code only",
     .help = "paired entries: each batch runs on a copy of the event\n"
             "path drawn from pcbench's own and N modules whose code\n"
-            "is linked in other orders, so code placement is\n"
+            "and data are linked in other orders, so placement is\n"
             "sampled, not fixed per build" },
   { .name = "--seed", .type = PCB_OPT_U64, .off = AT(seed), .lo = 1,
     .hi = 999999999999999.0, .arg = "N", .unit = "integers",

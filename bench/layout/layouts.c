@@ -216,7 +216,7 @@ int pcb_layouts_init(const char *where, int want, const char *unwinder,
   if (rc != 0)
     return rc;
   snprintf(desc, sizeof(desc), "%d: pcbench's own event path and %d "
-           "module%s with shuffled code (%s)%s", ncopies, ncopies - 1,
+           "module%s with shuffled code and data (%s)%s", ncopies, ncopies - 1,
            ncopies == 2 ? "" : "s", want > 0 ? dir : "none asked for",
            ncopies - 1 < want ? "; fewer found than asked for" : "");
   return ncopies;
