@@ -240,6 +240,21 @@ class InProcess(unittest.TestCase):
         self.assertTrue(all(r["verdict"].startswith("same")
                             for r in rows.values()))
 
+    def test_placement_floor(self):
+        """0.7% on a row with a narrow interval, the size of offset another
+        build's bytes put on code they do not touch: below the default 1%
+        floor it is "same (below --min-change)"; with the floor at 0 the
+        interval alone flags it."""
+        rows = self.verdicts(self.compare(self.old, self.fake(
+            {"off": 1.007}), "--processes=10"), 0)
+        off = [r for r in rows.values() if r["strategy"] == "off"]
+        self.assertTrue(all(r["ratio_lo"] > 1 and r["verdict"] ==
+                            "same (below --min-change)" for r in off), off)
+        rows = self.verdicts(self.compare(self.old, self.fake(
+            {"off": 1.007}), "--processes=10", "--min-change=0"), 1)
+        self.assertTrue(all(r["verdict"] == "regression" for r in
+                            rows.values() if r["strategy"] == "off"))
+
     def test_module_of_another_abi(self):
         old = self.build("badabi")
         p = self.compare(old, self.fake())

@@ -31,12 +31,20 @@ a process, so one process is one draw of it.  Build both with
 -DPCB_LAYOUTS=32: a change's cost varies with the layout, and with 8
 the layouts' spread makes the interval several times wider (docs/ci.md).  Per row (paired entry, S) the processes'
 ratios are pooled as paired-runs pools them (pcbtools/pooling.py): a
-random-effects mean, its Student-t interval at 1 - alpha/rows
+random-effects mean, its Student-t interval at 1 - alpha/rows, whose
+layouts' term comes from each copy's own ratio (`_copy<k>`) averaged
+over the processes that paired the copies alike (the same label
+loaded first), the copies' spread taken from those averages (`layout_sd`
+and `layout_from` in --json)
 (Bonferroni over rows), then the one rule of `--alternate`:
   regression:  the interval above 1 and the ratio above 1 + --min-change;
   improvement: the interval below 1 and the ratio below 1 - --min-change;
   otherwise "same" ("same (below --min-change)" when the interval excludes
   1 but the shift is smaller).
+--min-change defaults to 1%: a build's change moves where the rest of
+its code and data sit, and rows that run none of the changed code moved
+by up to 0.8% with intervals clear of 1 (docs/ci.md): below that floor
+a change is not told from placement.
 Each row also gets its minimum detectable change (`mdc` in --json): the
 change its own standard error would flag 80% of the time under this rule
 (the t approximation to the power); a line per workload gives the median
@@ -103,9 +111,12 @@ def parse_args(argv):
     p.add_argument("--alpha", type=pcblib.alpha_arg, default=0.05,
                    help="family-wise significance over all rows (default "
                    "0.05)")
-    p.add_argument("--min-change", type=pcblib.rel_arg, default=0.0,
+    p.add_argument("--min-change", type=pcblib.rel_arg, default=0.01,
                    metavar="REL", help="smallest change that counts, as 1%% "
-                   "or 0.01 (default 0: the interval alone decides)")
+                   "or 0.01 (default 1%%: another build's extra bytes moved "
+                   "rows of code they do not touch by up to 0.8%% with an "
+                   "interval clear of 1; docs/ci.md; 0: the interval alone "
+                   "decides)")
     p.add_argument("--seed", type=pcblib.int_arg(0, 2**63 - 1),
                    help="seed of the processes' seeds (default: drawn)")
     p.add_argument("--json", metavar="FILE",
