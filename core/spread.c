@@ -121,6 +121,19 @@ static int group_median(const double *v, const unsigned *group, size_t n,
   return 1;
 }
 
+/* 0, or PCB_EINVAL for too many groups, a group out of range or a value
+ * not finite. */
+static int check_groups(const double *v, const unsigned *group, size_t n,
+                        unsigned ngroups)
+{
+  if (ngroups > PCB_GROUPS_MAX)
+    return PCB_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (group[i] >= ngroups || !isfinite(v[i]))
+      return PCB_EINVAL;
+  return 0;
+}
+
 int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
                   unsigned ngroups, double alpha, double *scratch,
                   struct pcb_groups_ci *out)
@@ -129,11 +142,8 @@ int pcb_groups_ci(const double *v, const unsigned *group, size_t n,
   double t;
   size_t g_n = 0;
 
-  if (!(alpha > 0 && alpha < 1) || ngroups > PCB_GROUPS_MAX)
+  if (!(alpha > 0 && alpha < 1) || check_groups(v, group, n, ngroups) != 0)
     return PCB_EINVAL;
-  for (size_t i = 0; i < n; i++)
-    if (group[i] >= ngroups || !isfinite(v[i]))
-      return PCB_EINVAL;
   for (unsigned g = 0; g < ngroups; g++)
     g_n += (size_t)group_median(v, group, n, g, scratch, &med[g_n],
                                 &var[g_n]);
@@ -160,11 +170,8 @@ int pcb_groups_medians(const double *v, const unsigned *group, size_t n,
 {
   double var;
 
-  if (ngroups > PCB_GROUPS_MAX)
+  if (check_groups(v, group, n, ngroups) != 0)
     return PCB_EINVAL;
-  for (size_t i = 0; i < n; i++)
-    if (group[i] >= ngroups || !isfinite(v[i]))
-      return PCB_EINVAL;
   for (unsigned g = 0; g < ngroups; g++)
     if (!group_median(v, group, n, g, scratch, &med[g], &var))
       med[g] = NAN;

@@ -120,7 +120,7 @@ static void copies_are_distinct(void **state)
           (void *)pcb_layout_at(d)->strategy("stack")->record);
 }
 
-/* Where a datum of copy c sits, as an offset into its file. */
+/* Where a datum sits, as an offset into the file it was loaded from. */
 static uintptr_t data_offset(const void *p)
 {
   Dl_info info;

@@ -41,7 +41,6 @@ struct report {
   const struct pcb__paired_rounds *r;
   double *scratch, *v;
   bool physical;
-  bool copies;  /* each copy's median too (another build's ratios) */
   char *why;
   size_t whylen;
 };
@@ -115,7 +114,9 @@ static void copy_medians(struct report *R, const char *fmt, int a, int ref)
     }
 }
 
-static void ratio(struct report *R, int a, int ref)
+/* Arm a over arm ref, and their difference; with `copies`, each copy's
+ * median of the ratio too (another build's ratios). */
+static void ratio(struct report *R, int a, int ref, bool copies)
 {
   const double *an = R->r->arms[a].ns, *rn = R->r->arms[ref].ns;
   size_t n = (size_t)R->r->rounds;
@@ -127,7 +128,7 @@ static void ratio(struct report *R, int a, int ref)
   for (size_t i = 0; i < n; i++)
     R->v[i] = an[i] / rn[i];
   quantity(R, "%s_over_%s%s", a, ref, &s.ratio, &x);
-  if (R->copies)
+  if (copies)
     copy_medians(R, "%s_over_%s%s", a, ref);
   /* physics: a capture is never cheaper than no capture at all */
   if (strcmp(R->r->arms[ref].label, "off") == 0 && x.hi < 1.0 &&
@@ -166,24 +167,22 @@ static void other_builds(struct report *R, int a)
   char own[40];
 
   snprintf(own, sizeof(own), "%.*s", n, label);
-  R->copies = true;
   host = arm_find(R->r, own);
   if (host >= 0)
-    ratio(R, host, a);
+    ratio(R, host, a, true);
   for (int b = 0; b < R->r->narms && first < 0; b++)
     if (strncmp(R->r->arms[b].label, label, (size_t)n + 1) == 0)
       first = b;
   if (first >= 0 && first != a)
-    ratio(R, first, a);
-  R->copies = false;
+    ratio(R, first, a, true);
 }
 
 bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
                         char *why, size_t whylen)
 {
   struct report R = { st, r, malloc(sizeof(double) * (size_t)r->rounds),
-                      malloc(sizeof(double) * (size_t)r->rounds), true, false,
-                      why, whylen };
+                      malloc(sizeof(double) * (size_t)r->rounds), true, why,
+                      whylen };
   int off = arm_find(r, "off"), stack = arm_find(r, "stack");
 
   if (R.scratch == NULL || R.v == NULL)  /* the run ends (base/outfile.h) */
@@ -196,16 +195,16 @@ bool pcb__paired_report(pcb_gb_state *st, const struct pcb__paired_rounds *r,
                                         : -1;
 
       if (off >= 0 && a != off && strcmp(label, "off_twin") != 0)
-        ratio(&R, a, off);  /* each arm over off */
+        ratio(&R, a, off, false);  /* each arm over off */
       if (stack >= 0 && (!strcmp(label, "thread") || !strcmp(label, "lazy")))
-        ratio(&R, a, stack);  /* Go's question */
+        ratio(&R, a, stack, false);  /* Go's question */
       if (orig >= 0)
-        ratio(&R, a, orig);  /* each code clone over its original */
+        ratio(&R, a, orig, false);  /* each code clone over its original */
       if (strchr(label, '@') != NULL)
         other_builds(&R, a);
     }
     if (!r->arms[r->narms - 1].s->clone_of)  /* a twin: over its original */
-      ratio(&R, r->narms - 1, r->twin_of);
+      ratio(&R, r->narms - 1, r->twin_of, false);
   }
   pcb_gb_counter(st, "rounds", r->rounds, PCB_GB_PLAIN);
   pcb_gb_counter(st, "layouts", r->ncopies, PCB_GB_PLAIN);
