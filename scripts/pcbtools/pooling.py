@@ -71,7 +71,7 @@ def weights(xs, ses):
 
 def pool(xs, ses, layout_sds, layouts, alpha):
     """(point, lo, hi, layout sd) of one quantity over P >= 2 processes."""
-    m, se, df, sl = pool_se(xs, ses, layout_sds, layouts)
+    m, se, df, sl, _ = pool_se(xs, ses, layout_sds, layouts)
     return (m, *interval(m, se, df, alpha), sl)
 
 
@@ -85,9 +85,10 @@ def interval(m, se, df, alpha):
 
 
 def pool_se(xs, ses, layout_sds, layouts, columns=None):
-    """(point, standard error, degrees of freedom, layout sd): what
-    pool's interval is made of.  columns: per process (group, {copy:
-    figure}), or None: the layouts' term from layout_sds."""
+    """(point, standard error, degrees of freedom, layout sd, whether
+    that sd came from the columns): what pool's interval is made of.
+    columns: per process (group, {copy: figure}), or None: the layouts'
+    term from layout_sds."""
     n = len(xs)
     w, _ = weights(xs, ses)
     sw = sum(w)
@@ -103,7 +104,7 @@ def pool_se(xs, ses, layout_sds, layouts, columns=None):
     se = math.sqrt(a + b)
     parts = a * a / (n - 1) + (b * b / ldf if layouts > 1 else 0)
     df = (a + b) ** 2 / parts if parts > 0 else n - 1
-    return m, se, df, sl
+    return m, se, df, sl, var_df is not None
 
 
 def layout_var(columns, w):

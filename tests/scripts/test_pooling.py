@@ -106,7 +106,9 @@ class Pooling(unittest.TestCase):
         self.assertAlmostEqual(var, want, places=12)
         self.assertEqual(df, 16)
         self.assertAlmostEqual(math.sqrt(var), np.std(lay, ddof=1), places=3)
-        m, se, pdf, sl = pooling.pool_se(xs, [0.001] * 6, [0.0] * 6, 9, cols)
+        m, se, pdf, sl, src = pooling.pool_se(xs, [0.001] * 6, [0.0] * 6, 9,
+                                              cols)
+        self.assertTrue(src)
         self.assertAlmostEqual(sl, math.sqrt(var), places=12)
         self.assertGreater(se, np.std(lay, ddof=1) / 3 * 0.99)
         self.assertIsNone(pooling.layout_var([(0, {0: 1.0}), (1, {1: 1.0})],

@@ -31,12 +31,12 @@ a process, so one process is one draw of it.  Build both with
 -DPCB_LAYOUTS=32: a change's cost varies with the layout, and with 8
 the layouts' spread makes the interval several times wider (docs/ci.md).  Per row (paired entry, S) the processes'
 ratios are pooled as paired-runs pools them (pcbtools/pooling.py): a
-random-effects mean, its Student-t interval at 1 - alpha/rows, whose
-layouts' term comes from each copy's own ratio (`_copy<k>`) averaged
-over the processes that paired the copies alike (the same label
-loaded first), the copies' spread taken from those averages (`layout_sd`
-and `layout_from` in --json)
-(Bonferroni over rows), then the one rule of `--alternate`:
+random-effects mean and its Student-t interval at 1 - alpha/rows
+(Bonferroni over rows), except that the layouts' term comes from each
+copy's own ratio (`_copy<k>`) averaged over the processes that paired
+the copies alike (the same label loaded first): the spread of those
+averages (`layout_sd` and `layout_from` in --json).  Then the one rule
+of `--alternate`:
   regression:  the interval above 1 and the ratio above 1 + --min-change;
   improvement: the interval below 1 and the ratio below 1 - --min-change;
   otherwise "same" ("same (below --min-change)" when the interval excludes
@@ -176,8 +176,8 @@ def orders(n, rng):
 def as_new_over_old(doc):
     """A process that loaded OLD first reports S@old_over_S@new (pcbench
     divides by the first label); turned into S@new_over_S@old: the
-    ratio and its bounds inverted, its layout spread by the delta
-    method (sd / x^2)."""
+    ratio, its bounds and each copy's figure inverted, its layout spread
+    by the delta method (sd / x^2)."""
     pat = re.compile(rf"^([a-z][a-z0-9_]*)@{LABEL}_over_\1@{NEW_LABEL}"
                      r"(_rounds|_copy[0-9]+)?$")
     for row in paired_runs.entries(doc).values():
@@ -264,11 +264,10 @@ def pooled(rows, key, alpha, min_change, groups):
                               PROCESS_ALPHA) for r in rows]
     sds = [r[key + "_layout_sd"] for r in rows]
     cols = [(g, copies(r, key)) for g, r in zip(groups, rows)]
-    m, se, df, sl = pooling.pool_se(xs, ses, sds, layouts, cols)
+    m, se, df, sl, from_copies = pooling.pool_se(xs, ses, sds, layouts, cols)
     lo, hi = pooling.interval(m, se, df, alpha)
-    src = ("copies" if pooling.layout_var(cols, [1.0] * len(cols))
-           else "layout_sd")
-    return m, lo, hi, xs, mdc(se, df, alpha, min_change), sl, src
+    return (m, lo, hi, xs, mdc(se, df, alpha, min_change), sl,
+            "copies" if from_copies else "layout_sd")
 
 
 def mdc(se, df, alpha, min_change):
